@@ -1,0 +1,7 @@
+package dev.freshrag.embedding;
+
+/** Counts the model tokens of a text, special tokens included, without truncation. Thread-safe. */
+@FunctionalInterface
+public interface TokenCounter {
+    int countTokens(String text);
+}

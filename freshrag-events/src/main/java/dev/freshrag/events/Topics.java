@@ -1,0 +1,47 @@
+package dev.freshrag.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every topic FreshRAG uses, declared once. Services read the actual names from configuration
+ * ({@code freshrag.topics.*}) whose defaults are these constants; tests, the local launcher and the
+ * Kubernetes manifests are checked against this list.
+ */
+public final class Topics {
+
+    /** Input: document-change events from content systems and the HTTP gateway. */
+    public static final String DOC_CHANGES = "kb.doc-changes";
+    /** ingest-service to embed-service: per-document chunk operations. */
+    public static final String CHUNK_OPS = "kb.chunk-ops";
+    /** Rejected events and operations, with the reason in headers. */
+    public static final String DLQ = "kb.dlq";
+    /** Per-tenant configuration (LoRA adapter, prompt template, topK), compacted. */
+    public static final String TENANT_CONFIG = "kb.tenant-config";
+
+    /**
+     * Largest record on any FreshRAG topic: a 5 MiB document plus JSON escaping and envelope. Producers
+     * set {@code max.request.size} and topics {@code max.message.bytes} to this.
+     */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    /** Default partitions; kb.chunk-ops must have at least as many partitions as kb.doc-changes. */
+    public static final int DEFAULT_PARTITIONS = 6;
+
+    /** How a topic is created when FreshRAG creates it (local mode, tests, Strimzi KafkaTopics). */
+    public record Spec(String name, int partitions, Map<String, String> config) {
+    }
+
+    public static List<Spec> specs(int partitions) {
+        String max = Integer.toString(MAX_MESSAGE_BYTES);
+        return List.of(
+                // compacted by key: the newest event per document is the recovery log for a rebuild
+                new Spec(DOC_CHANGES, partitions, Map.of("cleanup.policy", "compact", "max.message.bytes", max)),
+                new Spec(CHUNK_OPS, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
+                new Spec(DLQ, 1, Map.of("cleanup.policy", "delete", "retention.ms", "2592000000", "max.message.bytes", max)),
+                new Spec(TENANT_CONFIG, 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "1048576")));
+    }
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,15 @@
+package dev.freshrag.index;
+
+import java.util.Map;
+
+/** A chunk found by a search, with its cosine similarity (higher is closer). */
+public record SearchHit(
+        String docId,
+        long version,
+        String chunkId,
+        int seq,
+        float score,
+        String title,
+        String text,
+        Map<String, String> metadata) {
+}

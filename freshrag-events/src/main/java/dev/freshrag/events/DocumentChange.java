@@ -29,7 +29,8 @@ public record DocumentChange(
         String sourceTimestamp) {
 
     public DocumentChange {
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        // a copy that keeps null values, so the validator can name them instead of a NullPointerException
+        metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
     }
 
     public DocumentKey key() {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
@@ -64,7 +63,7 @@ public final class EventJson {
                 throw new InvalidEventException("$", "the value is JSON null; expected a JSON object");
             }
             return value;
-        } catch (InvalidFormatException | MismatchedInputException e) {
+        } catch (MismatchedInputException e) {
             throw new InvalidEventException(path(e), "wrong type or value: " + firstLine(e.getOriginalMessage()));
         } catch (JsonMappingException e) {
             throw new InvalidEventException(path(e), firstLine(e.getOriginalMessage()));

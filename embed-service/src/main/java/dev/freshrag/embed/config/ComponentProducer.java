@@ -1,0 +1,74 @@
+package dev.freshrag.embed.config;
+
+import dev.freshrag.embed.metrics.EmbedMetrics;
+import dev.freshrag.embed.pipeline.BatchApplier;
+import dev.freshrag.embed.pipeline.EmbeddingCache;
+import dev.freshrag.embedding.Embedder;
+import dev.freshrag.embedding.EmbedderOptions;
+import dev.freshrag.embedding.ExecutionTarget;
+import dev.freshrag.embedding.ModelVariant;
+import dev.freshrag.embedding.OnnxEmbedder;
+import dev.freshrag.index.IndexFingerprint;
+import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.lucene.LuceneOptions;
+import dev.freshrag.index.lucene.LuceneVectorIndex;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the embed-service's parts from configuration: the model, the index (the single writer), the
+ * cache and the applier. Thin wrappers injected as beans so tests can see and replace them.
+ */
+@ApplicationScoped
+public class ComponentProducer {
+
+    private static final Logger LOG = Logger.getLogger(ComponentProducer.class);
+
+    @Produces
+    @ApplicationScoped
+    @Startup
+    Embedder embedder(EmbedConfig config) {
+        EmbedConfig.Embedding e = config.embedding();
+        EmbedderOptions options = EmbedderOptions.defaults()
+                .withVariant(ModelVariant.valueOf(e.variant().toUpperCase(Locale.ROOT)))
+                .withMaxBatchSize(e.maxBatchSize())
+                .withIntraOpThreads(e.intraOpThreads())
+                .withTarget(ExecutionTarget.valueOf(e.target().toUpperCase(Locale.ROOT)));
+        Embedder embedder = OnnxEmbedder.load(options);
+        LOG.infof("embedding model %s (%d dims) on %s", embedder.model().id(), embedder.model().dimension(), embedder.executionProvider());
+        return embedder;
+    }
+
+    void closeEmbedder(@Disposes Embedder embedder) {
+        embedder.close();
+    }
+
+    @Produces
+    @ApplicationScoped
+    @Startup
+    VectorIndex index(EmbedConfig config, Embedder embedder) {
+        IndexFingerprint fingerprint = new IndexFingerprint(embedder.model().id(), embedder.model().dimension());
+        String kind = config.index().kind();
+        if (!"lucene".equals(kind)) {
+            throw new IllegalArgumentException("freshrag.index.kind=" + kind + " is not supported by this build; use lucene");
+        }
+        Path path = Path.of(config.index().lucene().path()).toAbsolutePath();
+        LOG.infof("opening the embedded Lucene index at %s as its writer", path);
+        return LuceneVectorIndex.openWriter(path, fingerprint, LuceneOptions.defaults());
+    }
+
+    void closeIndex(@Disposes VectorIndex index) {
+        index.close();
+    }
+
+    @Produces
+    @ApplicationScoped
+    BatchApplier applier(Embedder embedder, VectorIndex index, EmbedConfig config, EmbedMetrics metrics) {
+        return new BatchApplier(embedder, index, new EmbeddingCache(config.embedding().cacheEntries()), metrics);
+    }
+}

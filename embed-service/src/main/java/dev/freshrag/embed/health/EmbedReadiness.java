@@ -1,0 +1,39 @@
+package dev.freshrag.embed.health;
+
+import dev.freshrag.embed.pipeline.ChunkOpsConsumer;
+import dev.freshrag.embedding.Embedder;
+import dev.freshrag.index.VectorIndex;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when the model is loaded, the index is open and writes are not failing. Kafka is checked by the connector. */
+@Readiness
+@ApplicationScoped
+public class EmbedReadiness implements HealthCheck {
+
+    private static final int FAILING_AFTER = 5;
+
+    private final Embedder embedder;
+    private final VectorIndex index;
+    private final ChunkOpsConsumer consumer;
+
+    public EmbedReadiness(Embedder embedder, VectorIndex index, ChunkOpsConsumer consumer) {
+        this.embedder = embedder;
+        this.index = index;
+        this.consumer = consumer;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        boolean indexOk = index.isHealthy() && consumer.consecutiveFailures() < FAILING_AFTER;
+        return HealthCheckResponse.named("embed-pipeline")
+                .status(indexOk)
+                .withData("model", embedder.model().id())
+                .withData("executionProvider", embedder.executionProvider())
+                .withData("index", index.fingerprint().modelId())
+                .withData("consecutiveIndexFailures", consumer.consecutiveFailures())
+                .build();
+    }
+}

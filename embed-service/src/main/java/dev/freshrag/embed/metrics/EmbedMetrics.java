@@ -1,0 +1,69 @@
+package dev.freshrag.embed.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/** The embed-service's meters; Prometheus names end in {@code _total} and {@code _seconds}. */
+@ApplicationScoped
+public class EmbedMetrics {
+
+    private final Counter embedded;
+    private final Counter reused;
+    private final Counter deleted;
+    private final Counter dlq;
+    private final Counter retries;
+    private final Counter payloadMissing;
+    private final Timer freshness;
+    private final DistributionSummary batchSize;
+
+    public EmbedMetrics(MeterRegistry registry) {
+        embedded = Counter.builder("freshrag.chunks.embedded").description("Chunks run through the embedding model").register(registry);
+        reused = Counter.builder("freshrag.chunks.reused").description("Chunks whose vector was reused (embedding cache hits)")
+                .tag("stage", "embed").register(registry);
+        deleted = Counter.builder("freshrag.chunks.deleted").description("Chunks deleted from the index").register(registry);
+        dlq = Counter.builder("freshrag.dlq").description("Records sent to the dead-letter topic").tag("stage", "embed").register(registry);
+        retries = Counter.builder("freshrag.index.retries").description("Index write attempts that failed and were retried").register(registry);
+        payloadMissing = Counter.builder("freshrag.index.payload.missing").description("Payload updates for chunks the index did not hold").register(registry);
+        freshness = Timer.builder("freshrag.freshness")
+                .description("From the change event's Kafka timestamp to its index write being durable")
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5))
+                .minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+        batchSize = DistributionSummary.builder("freshrag.embed.batch.chunks").description("Chunks embedded per batch").register(registry);
+    }
+
+    public void embedded(int n) {
+        embedded.increment(n);
+        batchSize.record(n);
+    }
+
+    public void reused(int n) {
+        reused.increment(n);
+    }
+
+    public void deleted(int n) {
+        deleted.increment(n);
+    }
+
+    public void deadLettered() {
+        dlq.increment();
+    }
+
+    public void retried() {
+        retries.increment();
+    }
+
+    public void payloadMissing(int n) {
+        payloadMissing.increment(n);
+    }
+
+    public void fresh(long eventTimestampMs, long durableAtMs) {
+        freshness.record(Duration.ofMillis(Math.max(0, durableAtMs - eventTimestampMs)));
+    }
+}

@@ -1,0 +1,192 @@
+package dev.freshrag.embed.pipeline;
+
+import dev.freshrag.embed.config.EmbedConfig;
+import dev.freshrag.embed.metrics.EmbedMetrics;
+import dev.freshrag.events.DlqHeaders;
+import dev.freshrag.events.DocumentKey;
+import dev.freshrag.events.DocumentOps;
+import dev.freshrag.events.EventJson;
+import dev.freshrag.events.InvalidEventException;
+import dev.freshrag.events.ChunkOp;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes kb.chunk-ops in batches: folds, embeds, writes, commits the index, and only then
+ * acknowledges, so offsets are committed after the index write is durable. While the index fails, the
+ * batch is retried with backoff on this (blocking, ordered) worker; the connector stops polling and
+ * pauses the partitions until it succeeds. Poison records go to kb.dlq and the batch goes on.
+ */
+@ApplicationScoped
+public class ChunkOpsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(ChunkOpsConsumer.class);
+    public static final String CHANNEL = "chunk-ops";
+    public static final String DLQ_CHANNEL = "dlq-out";
+
+    private final BatchApplier applier;
+    private final EmbedMetrics metrics;
+    private final EmbedConfig config;
+    private final MutinyEmitter<byte[]> dlq;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
+                            @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq) {
+        this.applier = applier;
+        this.metrics = metrics;
+        this.config = config;
+        this.dlq = dlq;
+    }
+
+    /** Consecutive failed index attempts of the current batch; health turns DOWN past a threshold. */
+    public int consecutiveFailures() {
+        return consecutiveFailures.get();
+    }
+
+    void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
+        stopping.set(true);
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking(ordered = true)
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        List<Parsed> good = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : batch.getRecords()) {
+            try {
+                good.add(new Parsed(r, parse(r)));
+            } catch (InvalidEventException e) {
+                deadLetter(r, e.getMessage(), e.violations().isEmpty() ? "$" : e.violations().get(0).field());
+            }
+        }
+        process(good);
+        return batch.ack();
+    }
+
+    private void process(List<Parsed> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        BatchPlan plan = BatchPlan.of(records.stream().map(Parsed::ops).toList());
+        Map<String, float[]> vectors;
+        try {
+            vectors = applier.vectors(plan);
+        } catch (RuntimeException e) {
+            // the model rejected some input: split until the poison record is alone, dead-letter it
+            if (records.size() == 1) {
+                deadLetter(records.get(0).record(), "embedding failed: " + e.getMessage(), "ops");
+                return;
+            }
+            int half = records.size() / 2;
+            process(records.subList(0, half));
+            process(records.subList(half, records.size()));
+            return;
+        }
+        writeWithRetry(plan, vectors);
+        long durableAt = System.currentTimeMillis();
+        for (Parsed p : records) {
+            if (p.ops().kind() != DocumentOps.Kind.SKIP) {
+                metrics.fresh(p.record().timestamp(), durableAt);
+            }
+        }
+    }
+
+    private void writeWithRetry(BatchPlan plan, Map<String, float[]> vectors) {
+        Duration backoff = config.retry().initialBackoff();
+        while (true) {
+            try {
+                applier.write(plan, vectors);
+                consecutiveFailures.set(0);
+                return;
+            } catch (RuntimeException e) {
+                int n = consecutiveFailures.incrementAndGet();
+                metrics.retried();
+                LOG.warnf("index write failed (attempt %d), retrying in %d ms: %s", n, backoff.toMillis(), e.toString());
+                if (stopping.get()) {
+                    throw e; // not acknowledged: the batch is replayed after restart
+                }
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2);
+                if (backoff.compareTo(config.retry().maxBackoff()) > 0) {
+                    backoff = config.retry().maxBackoff();
+                }
+            }
+        }
+    }
+
+    static DocumentOps parse(ConsumerRecord<String, byte[]> r) {
+        DocumentOps ops = EventJson.readDocumentOps(r.value());
+        if (ops.tenant() == null || ops.docId() == null || ops.kind() == null) {
+            throw new InvalidEventException("$", "tenant, docId and kind are required");
+        }
+        Optional<DocumentKey> key = DocumentKey.parse(r.key());
+        if (key.isEmpty() || !key.get().equals(ops.key())) {
+            throw new InvalidEventException("$key", "the record key must be tenant/docId of the operations");
+        }
+        for (ChunkOp op : ops.ops()) {
+            if (op.type() == null || op.chunkId() == null) {
+                throw new InvalidEventException("ops", "every operation needs a type and a chunkId");
+            }
+            if (op.type() == ChunkOp.Type.EMBED && (op.text() == null || op.hash() == null || op.seq() == null)) {
+                throw new InvalidEventException("ops", "EMBED needs text, hash and seq (chunk " + op.chunkId() + ")");
+            }
+            if (op.type() == ChunkOp.Type.PAYLOAD && op.seq() == null) {
+                throw new InvalidEventException("ops", "PAYLOAD needs seq (chunk " + op.chunkId() + ")");
+            }
+        }
+        return ops;
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> r, String reason, String field) {
+        metrics.deadLettered();
+        LOG.warnf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
+        RecordHeaders headers = new RecordHeaders(r.headers().toArray());
+        headers.add(DlqHeaders.REASON, utf8(reason));
+        headers.add(DlqHeaders.FIELD, utf8(field));
+        headers.add(DlqHeaders.STAGE, utf8("embed"));
+        headers.add(DlqHeaders.SOURCE_TOPIC, utf8(r.topic()));
+        headers.add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(r.partition())));
+        headers.add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(r.offset())));
+        headers.add(DlqHeaders.TIMESTAMP, utf8(Instant.now().toString()));
+        OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(r.key()).withHeaders(headers).withTopic(config.topics().dlq()).build();
+        byte[] value = r.value() == null ? new byte[0] : r.value();
+        // wait for the DLQ write: the source offset is acknowledged only once the record is safe elsewhere
+        dlq.sendMessageAndAwait(Message.of(value).addMetadata(meta));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry", e);
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private record Parsed(ConsumerRecord<String, byte[]> record, DocumentOps ops) {
+    }
+}

@@ -1,0 +1,164 @@
+package dev.freshrag.ingest.chunking;
+
+import dev.freshrag.embedding.TokenCounter;
+import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Splits paragraph blocks into chunks of at most {@code maxTokens} model tokens (special tokens
+ * included, so the embedder never truncates).
+ *
+ * <p>Boundaries are content-defined rather than purely greedy: a chunk closes at a heading, when the
+ * next unit would not fit, or after an "anchor" paragraph (chosen by a hash of its own text) once the
+ * chunk has at least {@code minTokens}. Because anchors depend only on the paragraph itself, an edit in
+ * one paragraph changes only the chunk holding it; the boundaries after the next anchor are the same
+ * as before, so the rest of the document keeps its chunk ids and its embeddings.
+ */
+public final class Chunker {
+
+    /** [CLS] and [SEP]: counted once per chunk, not once per paragraph. */
+    private static final int SPECIAL_TOKENS = 2;
+    /** One paragraph in this many is an anchor; about three paragraphs per chunk on prose. */
+    private static final int ANCHOR_MODULUS = 3;
+
+    private final TokenCounter tokens;
+    private final int maxTokens;
+    private final int minTokens;
+
+    public Chunker(TokenCounter tokens, int maxTokens, int minTokens) {
+        if (maxTokens < 16 || minTokens < 0 || minTokens > maxTokens) {
+            throw new IllegalArgumentException("need 16 <= maxTokens and 0 <= minTokens <= maxTokens");
+        }
+        this.tokens = tokens;
+        this.maxTokens = maxTokens;
+        this.minTokens = minTokens;
+    }
+
+    public List<Chunk> chunk(List<Block> blocks) {
+        List<Unit> units = new ArrayList<>();
+        for (Block b : blocks) {
+            int t = contentTokens(b.text());
+            if (t + SPECIAL_TOKENS <= maxTokens) {
+                units.add(new Unit(b.text(), t, b.heading()));
+            } else {
+                boolean first = true;
+                for (Unit piece : splitLong(b.text())) {
+                    units.add(new Unit(piece.text(), piece.tokens(), first && b.heading()));
+                    first = false;
+                }
+            }
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        int acc = 0;
+        for (Unit u : units) {
+            boolean fits = acc + u.tokens() + SPECIAL_TOKENS <= maxTokens;
+            if (acc > 0 && (u.heading() || !fits)) {
+                emit(chunks, text);
+                acc = 0;
+            }
+            if (!text.isEmpty()) {
+                text.append("\n\n");
+            }
+            text.append(u.text());
+            acc += u.tokens();
+            if (acc >= minTokens && isAnchor(u.text()) && !u.heading()) {
+                emit(chunks, text);
+                acc = 0;
+            }
+        }
+        emit(chunks, text);
+        return chunks;
+    }
+
+    private void emit(List<Chunk> chunks, StringBuilder text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        String t = text.toString();
+        text.setLength(0);
+        int count = tokens.countTokens(t);
+        if (count > maxTokens) {
+            // joining can tokenize differently at the seams; re-split rather than let the embedder truncate
+            for (Unit piece : splitLong(t)) {
+                chunks.add(new Chunk(chunks.size(), piece.text(), ContentHash.sha256(piece.text()), piece.tokens() + SPECIAL_TOKENS));
+            }
+            return;
+        }
+        chunks.add(new Chunk(chunks.size(), t, ContentHash.sha256(t), count));
+    }
+
+    /** A paragraph too long for one chunk: sentences, then words, then characters, packed greedily. */
+    private List<Unit> splitLong(String text) {
+        List<String> pieces = new ArrayList<>();
+        BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
+        it.setText(text);
+        for (int start = it.first(), end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
+            String sentence = text.substring(start, end).strip();
+            if (sentence.isEmpty()) {
+                continue;
+            }
+            if (contentTokens(sentence) + SPECIAL_TOKENS <= maxTokens) {
+                pieces.add(sentence);
+            } else {
+                pieces.addAll(splitWords(sentence));
+            }
+        }
+        return pack(pieces, " ");
+    }
+
+    private List<String> splitWords(String sentence) {
+        List<String> words = new ArrayList<>();
+        for (String w : sentence.split("\\s+")) {
+            if (w.isEmpty()) {
+                continue;
+            }
+            if (contentTokens(w) + SPECIAL_TOKENS <= maxTokens) {
+                words.add(w);
+            } else {
+                // a single "word" longer than a chunk (base64, minified code): cut it by characters
+                int step = Math.max(1, maxTokens - SPECIAL_TOKENS) ;
+                for (int i = 0; i < w.length(); i += step) {
+                    words.add(w.substring(i, Math.min(w.length(), i + step)));
+                }
+            }
+        }
+        return words;
+    }
+
+    private List<Unit> pack(List<String> pieces, String sep) {
+        List<Unit> out = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        int acc = 0;
+        for (String p : pieces) {
+            int t = contentTokens(p);
+            if (acc > 0 && acc + t + SPECIAL_TOKENS > maxTokens) {
+                out.add(new Unit(sb.toString(), acc, false));
+                sb.setLength(0);
+                acc = 0;
+            }
+            if (!sb.isEmpty()) {
+                sb.append(sep);
+            }
+            sb.append(p);
+            acc += t;
+        }
+        if (!sb.isEmpty()) {
+            out.add(new Unit(sb.toString(), acc, false));
+        }
+        return out;
+    }
+
+    private int contentTokens(String text) {
+        return Math.max(0, tokens.countTokens(text) - SPECIAL_TOKENS);
+    }
+
+    private static boolean isAnchor(String paragraph) {
+        return Math.floorMod(paragraph.hashCode(), ANCHOR_MODULUS) == 0;
+    }
+
+    private record Unit(String text, int tokens, boolean heading) {
+    }
+}

@@ -1,0 +1,72 @@
+package dev.freshrag.ingest.config;
+
+import dev.freshrag.events.Limits;
+import dev.freshrag.events.Topics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Everything the ingest-service can be told, under {@code freshrag.*}. */
+@ConfigMapping(prefix = "freshrag")
+public interface IngestConfig {
+
+    TopicNames topics();
+
+    DocumentLimits limits();
+
+    Chunking chunking();
+
+    /** How long a deleted document's version is remembered, so a late older UPSERT cannot revive it. */
+    @WithDefault("P7D")
+    Duration tombstoneRetention();
+
+    interface TopicNames {
+        /** Input topic of document-change events. */
+        @WithDefault(Topics.DOC_CHANGES)
+        String docChanges();
+
+        /** Output topic of per-document chunk operations, read by the embed-service. */
+        @WithDefault(Topics.CHUNK_OPS)
+        String chunkOps();
+
+        /** Dead-letter topic for events that break the contract. */
+        @WithDefault(Topics.DLQ)
+        String dlq();
+    }
+
+    interface DocumentLimits {
+        /** Largest accepted {@code content}, in UTF-8 bytes. */
+        @WithDefault("5242880")
+        int maxContentBytes();
+
+        /** Longest accepted {@code title}, in characters. */
+        @WithDefault("1024")
+        int maxTitleChars();
+
+        /** Most entries in {@code metadata}. */
+        @WithDefault("64")
+        int maxMetadataEntries();
+
+        /** Longest metadata key, in characters. */
+        @WithDefault("128")
+        int maxMetadataKeyChars();
+
+        /** Longest metadata value, in characters. */
+        @WithDefault("2048")
+        int maxMetadataValueChars();
+
+        default Limits toLimits() {
+            return new Limits(maxContentBytes(), maxTitleChars(), maxMetadataEntries(), maxMetadataKeyChars(), maxMetadataValueChars());
+        }
+    }
+
+    interface Chunking {
+        /** Most model tokens in a chunk, special tokens included; the model's max length (256 for MiniLM). */
+        @WithDefault("256")
+        int maxTokens();
+
+        /** A chunk closes at an anchor paragraph only once it holds this many tokens. */
+        @WithDefault("64")
+        int minTokens();
+    }
+}

@@ -1,0 +1,179 @@
+package dev.freshrag.ingest.pipeline;
+
+import dev.freshrag.events.DlqHeaders;
+import dev.freshrag.events.DocumentChange;
+import dev.freshrag.events.DocumentChangeValidator;
+import dev.freshrag.events.DocumentKey;
+import dev.freshrag.events.DocumentOps;
+import dev.freshrag.events.EventJson;
+import dev.freshrag.events.InvalidEventException;
+import dev.freshrag.events.Op;
+import dev.freshrag.events.Violation;
+import dev.freshrag.ingest.chunking.Chunk;
+import dev.freshrag.ingest.chunking.Chunker;
+import dev.freshrag.ingest.chunking.TextExtractor;
+import dev.freshrag.ingest.metrics.IngestMetrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+/**
+ * The heart of the ingest-service: validate, guard versions, chunk, and diff against the document's
+ * previous version, emitting one {@link DocumentOps} per event. Runs inside an exactly-once Kafka Streams
+ * task, so the state store update and the emitted operations commit together or not at all.
+ */
+public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[], Object> {
+
+    private static final Logger LOG = Logger.getLogger(DocumentChangeProcessor.class);
+
+    private final TextExtractor extractor = new TextExtractor();
+    private final Chunker chunker;
+    private final DocumentChangeValidator validator;
+    private final IngestMetrics metrics;
+    private final Duration tombstoneRetention;
+    private final Clock clock;
+
+    private ProcessorContext<byte[], Object> context;
+    private KeyValueStore<String, DocumentState> store;
+
+    public DocumentChangeProcessor(Chunker chunker, DocumentChangeValidator validator, IngestMetrics metrics,
+                                   Duration tombstoneRetention, Clock clock) {
+        this.chunker = chunker;
+        this.validator = validator;
+        this.metrics = metrics;
+        this.tombstoneRetention = tombstoneRetention;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(TopologyProducer.DOCUMENT_STATE_STORE);
+        Duration every = tombstoneRetention.dividedBy(10);
+        if (every.compareTo(Duration.ofHours(1)) > 0) {
+            every = Duration.ofHours(1);
+        }
+        if (every.compareTo(Duration.ofSeconds(1)) < 0) {
+            every = Duration.ofSeconds(1);
+        }
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> expireTombstones());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        DocumentChange event;
+        try {
+            event = parse(record);
+        } catch (InvalidEventException e) {
+            deadLetter(record, source, e.violations());
+            return;
+        }
+        DocumentKey key = event.key();
+        String storeKey = key.toString();
+        DocumentState state = store.get(storeKey);
+        long now = clock.millis();
+
+        if (isStale(event, state)) {
+            metrics.stale();
+            LOG.debugf("stale %s v%s (stored v%d)", storeKey, event.version(), state.version());
+            forward(record, new DocumentOps(key.tenant(), key.docId(), state.version(), DocumentOps.Kind.SKIP,
+                    null, null, null, 0, source.partition(), source.offset()));
+            return;
+        }
+        long version = event.version() != null ? event.version() : (state == null ? 1 : state.version() + 1);
+
+        if (event.op() == Op.DELETE) {
+            store.put(storeKey, new DocumentState(version, true, now, List.of()));
+            metrics.applied();
+            forward(record, new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.DELETE_DOCUMENT,
+                    null, null, null, 0, source.partition(), source.offset()));
+            return;
+        }
+
+        List<Chunk> chunks = chunker.chunk(extractor.extract(event.content(), event.parsedContentType()));
+        List<DocumentState.ChunkRef> previous = state == null || state.deleted() ? List.of() : state.chunks();
+        ChunkDiff.Result diff = ChunkDiff.diff(key.tenant(), key.docId(), previous, chunks);
+        store.put(storeKey, new DocumentState(version, false, now, diff.chunks()));
+        metrics.applied();
+        metrics.chunks(diff.embed(), diff.reused());
+        forward(record, new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.APPLY,
+                event.title(), event.metadata(), diff.ops(), chunks.size(), source.partition(), source.offset()));
+    }
+
+    /** UPSERT needs a newer version; DELETE wins at an equal version unless the document is already deleted. */
+    static boolean isStale(DocumentChange event, DocumentState state) {
+        if (state == null || event.version() == null) {
+            return false;
+        }
+        long v = event.version();
+        if (event.op() == Op.UPSERT) {
+            return v <= state.version();
+        }
+        return v < state.version() || (v == state.version() && state.deleted());
+    }
+
+    private DocumentChange parse(Record<byte[], byte[]> record) {
+        DocumentChange event = EventJson.readDocumentChange(record.value());
+        List<Violation> violations = validator.validate(event);
+        if (!violations.isEmpty()) {
+            throw new InvalidEventException(violations);
+        }
+        Optional<DocumentKey> key = DocumentKey.parse(record.key());
+        if (key.isEmpty() || !key.get().equals(event.key())) {
+            // the key decides the partition, and per-document order holds only within one partition
+            throw new InvalidEventException("$key", "the record key must be '" + event.key()
+                    + "' (tenant/docId of the event), was " + (record.key() == null ? "null" : "'" + new String(record.key(), StandardCharsets.UTF_8) + "'"));
+        }
+        return event;
+    }
+
+    private void forward(Record<byte[], byte[]> input, DocumentOps ops) {
+        context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), new RecordHeaders()), TopologyProducer.CHUNK_OPS_SINK);
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, List<Violation> violations) {
+        metrics.deadLettered();
+        String reason = violations.stream().map(Violation::toString).reduce((a, b) -> a + "; " + b).orElse("invalid");
+        LOG.warnf("dead-lettering %s-%d@%d: %s", source.topic(), source.partition(), source.offset(), reason);
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.add(DlqHeaders.REASON, utf8(reason));
+        headers.add(DlqHeaders.FIELD, utf8(violations.isEmpty() ? "$" : violations.get(0).field()));
+        headers.add(DlqHeaders.STAGE, utf8("ingest"));
+        headers.add(DlqHeaders.SOURCE_TOPIC, utf8(source.topic()));
+        headers.add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
+        headers.add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(source.offset())));
+        headers.add(DlqHeaders.TIMESTAMP, utf8(Instant.ofEpochMilli(clock.millis()).toString()));
+        context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers), TopologyProducer.DLQ_SINK);
+    }
+
+    private void expireTombstones() {
+        long cutoff = clock.millis() - tombstoneRetention.toMillis();
+        try (KeyValueIterator<String, DocumentState> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, DocumentState> kv = it.next();
+                if (kv.value.deleted() && kv.value.updatedAt() < cutoff) {
+                    store.delete(kv.key);
+                }
+            }
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.freshrag.ingest.pipeline;
+
+import dev.freshrag.embedding.TokenCounter;
+import dev.freshrag.events.DocumentChangeValidator;
+import dev.freshrag.events.DocumentOps;
+import dev.freshrag.ingest.chunking.Chunker;
+import dev.freshrag.ingest.config.IngestConfig;
+import dev.freshrag.ingest.metrics.IngestMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * kb.doc-changes -> validate, version guard, chunk, diff -> kb.chunk-ops (or kb.dlq).
+ * Names are constants so tests reuse them.
+ */
+@ApplicationScoped
+public class TopologyProducer {
+
+    public static final String SOURCE = "doc-changes-source";
+    public static final String PROCESSOR = "document-change-processor";
+    public static final String CHUNK_OPS_SINK = "chunk-ops-sink";
+    public static final String DLQ_SINK = "dlq-sink";
+    public static final String DOCUMENT_STATE_STORE = "document-state";
+
+    @Produces
+    public Topology topology(IngestConfig config, TokenCounter tokens, IngestMetrics metrics) {
+        return build(config, tokens, metrics, Clock.systemUTC());
+    }
+
+    public static Topology build(IngestConfig config, TokenCounter tokens, IngestMetrics metrics, Clock clock) {
+        Chunker chunker = new Chunker(tokens, config.chunking().maxTokens(), config.chunking().minTokens());
+        DocumentChangeValidator validator = new DocumentChangeValidator(config.limits().toLimits());
+        StoreBuilder<KeyValueStore<String, DocumentState>> store = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DOCUMENT_STATE_STORE), Serdes.String(), JsonSerde.of(DocumentState.class));
+
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), config.topics().docChanges());
+        topology.addProcessor(PROCESSOR,
+                () -> new DocumentChangeProcessor(chunker, validator, metrics, config.tombstoneRetention(), clock), SOURCE);
+        topology.addStateStore(store, PROCESSOR);
+        topology.addSink(CHUNK_OPS_SINK, config.topics().chunkOps(), Serdes.ByteArray().serializer(),
+                JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR);
+        topology.addSink(DLQ_SINK, config.topics().dlq(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
+        return topology;
+    }
+
+    /**
+     * Writes a document's operations to the partition number its event came from. Read-your-writes
+     * tokens name a kb.doc-changes partition and offset; keeping the partition lets the embed-service
+     * record "applied up to offset n of partition p" exactly. Needs kb.chunk-ops to have at least as
+     * many partitions as kb.doc-changes (falls back to the modulo otherwise).
+     */
+    static final class SamePartition implements StreamPartitioner<byte[], DocumentOps> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, byte[] key, DocumentOps value, int numPartitions) {
+            return Optional.of(Set.of(value.sourcePartition() % numPartitions));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.freshrag.query.consistency;
+
+import dev.freshrag.events.Violation;
+import dev.freshrag.events.WriteToken;
+import dev.freshrag.events.InvalidEventException;
+import dev.freshrag.index.VectorIndex;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read-your-writes: waits until the index has applied the kb.doc-changes offsets that write tokens
+ * name. The embed-service records, with every index commit, the next unapplied offset per partition;
+ * a token (partition p, offset o) is reflected once that value for p exceeds o.
+ */
+@ApplicationScoped
+public class ConsistencyGate {
+
+    private static final long POLL_MS = 5;
+
+    private final VectorIndex index;
+
+    public ConsistencyGate(VectorIndex index) {
+        this.index = index;
+    }
+
+    /** Parses tokens, refusing malformed ones and tokens of another tenant (400). */
+    public static List<WriteToken> parse(String tenant, List<String> tokens, int max) {
+        if (tokens == null || tokens.isEmpty()) {
+            return List.of();
+        }
+        if (tokens.size() > max) {
+            throw new InvalidEventException("consistentWith", "holds " + tokens.size() + " tokens, above the limit of " + max);
+        }
+        List<WriteToken> parsed = new ArrayList<>();
+        List<Violation> violations = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            var t = WriteToken.parse(tokens.get(i));
+            if (t.isEmpty() || !t.get().tenant().equals(tenant)) {
+                violations.add(new Violation("consistentWith[" + i + "]", "is not a write token of tenant " + tenant));
+            } else {
+                parsed.add(t.get());
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidEventException(violations);
+        }
+        return parsed;
+    }
+
+    public boolean isReflected(List<WriteToken> tokens) {
+        Map<Integer, Long> applied = index.appliedSourceOffsets();
+        for (WriteToken t : tokens) {
+            Long next = applied.get(t.partition());
+            if (next == null || next <= t.offset()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Blocks until every token is reflected or the wait runs out; answers whether they are. */
+    public boolean await(List<WriteToken> tokens, Duration wait) {
+        if (tokens.isEmpty()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!isReflected(tokens)) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.freshrag.query.health;
+
+import dev.freshrag.embedding.Embedder;
+import dev.freshrag.index.VectorIndex;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when the query model is loaded and the index is open with a matching fingerprint. */
+@Readiness
+@ApplicationScoped
+public class QueryReadiness implements HealthCheck {
+
+    private final Embedder embedder;
+    private final VectorIndex index;
+
+    public QueryReadiness(Embedder embedder, VectorIndex index) {
+        this.embedder = embedder;
+        this.index = index;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("query-index")
+                .status(index.isHealthy())
+                .withData("model", embedder.model().id())
+                .withData("executionProvider", embedder.executionProvider())
+                .build();
+    }
+}

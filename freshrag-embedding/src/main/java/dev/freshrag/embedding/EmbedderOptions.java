@@ -1,0 +1,68 @@
+package dev.freshrag.embedding;
+
+import java.util.Objects;
+
+/**
+ * How to load and run the embedding model.
+ *
+ * @param variant        which model build (fp32 or int8)
+ * @param maxLength      tokens per text, [CLS] and [SEP] included; longer texts are truncated. 256 is what
+ *                       all-MiniLM-L6-v2 was trained with. The bundled tokenizer.json says 128 (and pads to it),
+ *                       which silently halves the usable text: we always override it with this value.
+ * @param maxBatchSize   most texts per ONNX run; bounds memory, and with length-sorting keeps padding small
+ * @param intraOpThreads ONNX Runtime threads per run; 1 is best when several callers share the session
+ * @param target         CPU, CUDA, or CUDA-if-available
+ */
+public record EmbedderOptions(
+        ModelVariant variant,
+        int maxLength,
+        int maxBatchSize,
+        int intraOpThreads,
+        ExecutionTarget target) {
+
+    public static final int DEFAULT_MAX_LENGTH = 256;
+    public static final int DEFAULT_MAX_BATCH_SIZE = 32;
+    public static final int DEFAULT_INTRA_OP_THREADS = 1;
+
+    public EmbedderOptions {
+        Objects.requireNonNull(variant, "variant");
+        Objects.requireNonNull(target, "target");
+        // 2 = room for [CLS] and [SEP]; the upper bound is the model's position embedding table.
+        if (maxLength < 2 || maxLength > ModelVariant.POSITION_LIMIT) {
+            throw new IllegalArgumentException(
+                    "maxLength must be in [2, " + ModelVariant.POSITION_LIMIT + "], was " + maxLength);
+        }
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + maxBatchSize);
+        }
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException("intraOpThreads must be >= 1, was " + intraOpThreads);
+        }
+    }
+
+    /** FP32, 256 tokens, batches of 32, one intra-op thread, CUDA if available. */
+    public static EmbedderOptions defaults() {
+        return new EmbedderOptions(ModelVariant.FP32, DEFAULT_MAX_LENGTH, DEFAULT_MAX_BATCH_SIZE,
+                DEFAULT_INTRA_OP_THREADS, ExecutionTarget.AUTO);
+    }
+
+    public EmbedderOptions withVariant(ModelVariant variant) {
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+    }
+
+    public EmbedderOptions withMaxLength(int maxLength) {
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+    }
+
+    public EmbedderOptions withMaxBatchSize(int maxBatchSize) {
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+    }
+
+    public EmbedderOptions withIntraOpThreads(int intraOpThreads) {
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+    }
+
+    public EmbedderOptions withTarget(ExecutionTarget target) {
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+    }
+}

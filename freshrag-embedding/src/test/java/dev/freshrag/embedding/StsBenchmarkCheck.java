@@ -1,0 +1,92 @@
+package dev.freshrag.embedding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Quality gate on real data: the Spearman correlation between our cosine similarities and the human scores of the
+ * STS benchmark test set. It catches what unit tests cannot: a wrong pooling, a tokenizer truncating at 128, a
+ * mismatched vocabulary. Published all-MiniLM-L6-v2 results are about 0.82.
+ */
+class StsBenchmarkCheck {
+
+    private static final String SHARED_DIR_PROPERTY = "freshrag.shared.dir";
+    private static final int EXPECTED_PAIRS = 1379;
+
+    private record Pair(double score, String first, String second) {
+    }
+
+    @Test
+    void fp32CorrelatesWithHumanJudgement() throws IOException {
+        double spearman = measure(ModelVariant.FP32, "fp32");
+        assertTrue(spearman >= 0.815, "fp32 Spearman " + spearman + " below 0.815");
+    }
+
+    @Test
+    void int8CorrelatesWithHumanJudgement() throws IOException {
+        double spearman = measure(ModelVariant.INT8, "int8");
+        assertTrue(spearman >= 0.81, "int8 Spearman " + spearman + " below 0.81");
+    }
+
+    private static double measure(ModelVariant variant, String label) throws IOException {
+        List<Pair> pairs = readTestSet();
+        List<String> sentences = new ArrayList<>(pairs.size() * 2);
+        for (Pair pair : pairs) {
+            sentences.add(pair.first());
+            sentences.add(pair.second());
+        }
+        EmbedderOptions options = EmbedderOptions.defaults().withVariant(variant).withTarget(ExecutionTarget.CPU);
+        float[][] vectors;
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(options)) {
+            vectors = embedder.embed(sentences);
+        }
+        double[] cosines = new double[pairs.size()];
+        double[] human = new double[pairs.size()];
+        for (int i = 0; i < pairs.size(); i++) {
+            cosines[i] = Vectors.cosine(vectors[2 * i], vectors[2 * i + 1]);
+            human[i] = pairs.get(i).score();
+        }
+        double spearman = SpearmanCorrelation.of(cosines, human);
+        System.out.printf(Locale.ROOT, "STS-benchmark Spearman (%s, %s, max length %d): %.4f over %d pairs%n",
+                variant.modelId(), label, options.maxLength(), spearman, pairs.size());
+        return spearman;
+    }
+
+    private static List<Pair> readTestSet() throws IOException {
+        String sharedDir = System.getProperty(SHARED_DIR_PROPERTY);
+        assumeTrue(sharedDir != null && !sharedDir.isBlank(),
+                "STS benchmark skipped: system property " + SHARED_DIR_PROPERTY + " is not set");
+        Path file = Path.of(sharedDir, "data", "stsbenchmark", "sts-test.csv");
+        assumeTrue(Files.isRegularFile(file), "STS benchmark skipped: " + file + " not found");
+
+        List<Pair> pairs = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n);
+            if (line.isBlank()) {
+                continue;
+            }
+            // genre, file, year, id, score, sentence1, sentence2 [, source fields some lines carry];
+            // no CSV quoting: sentences contain quote characters but never tabs
+            String[] fields = line.split("\t", -1);
+            if (fields.length < 7) {
+                throw new IllegalStateException(file + ":" + (n + 1) + " has " + fields.length + " fields");
+            }
+            pairs.add(new Pair(Double.parseDouble(fields[4]), fields[5], fields[6]));
+        }
+        // the whole test set, or the number is not comparable with published results
+        assertEquals(EXPECTED_PAIRS, pairs.size(), "pairs in " + file);
+        return pairs;
+    }
+}

@@ -33,23 +33,23 @@ public class TopologyProducer {
 
     @Produces
     public Topology topology(IngestConfig config, TokenCounter tokens, IngestMetrics metrics) {
-        return build(config, tokens, metrics, Clock.systemUTC());
+        return build(TopologySettings.from(config), tokens, metrics, Clock.systemUTC());
     }
 
-    public static Topology build(IngestConfig config, TokenCounter tokens, IngestMetrics metrics, Clock clock) {
-        Chunker chunker = new Chunker(tokens, config.chunking().maxTokens(), config.chunking().minTokens());
-        DocumentChangeValidator validator = new DocumentChangeValidator(config.limits().toLimits());
+    public static Topology build(TopologySettings config, TokenCounter tokens, IngestMetrics metrics, Clock clock) {
+        Chunker chunker = new Chunker(tokens, config.maxTokens(), config.minTokens());
+        DocumentChangeValidator validator = new DocumentChangeValidator(config.limits());
         StoreBuilder<KeyValueStore<String, DocumentState>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DOCUMENT_STATE_STORE), Serdes.String(), JsonSerde.of(DocumentState.class));
 
         Topology topology = new Topology();
-        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), config.topics().docChanges());
+        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), config.docChangesTopic());
         topology.addProcessor(PROCESSOR,
                 () -> new DocumentChangeProcessor(chunker, validator, metrics, config.tombstoneRetention(), clock), SOURCE);
         topology.addStateStore(store, PROCESSOR);
-        topology.addSink(CHUNK_OPS_SINK, config.topics().chunkOps(), Serdes.ByteArray().serializer(),
+        topology.addSink(CHUNK_OPS_SINK, config.chunkOpsTopic(), Serdes.ByteArray().serializer(),
                 JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR);
-        topology.addSink(DLQ_SINK, config.topics().dlq(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
+        topology.addSink(DLQ_SINK, config.dlqTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         return topology;
     }
 

@@ -1,0 +1,150 @@
+package dev.freshrag.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.freshrag.events.DlqHeaders;
+import dev.freshrag.events.DocumentChange;
+import dev.freshrag.events.Op;
+import dev.freshrag.events.Topics;
+import dev.freshrag.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The walking skeleton, end to end: put, find, update, delete, dead-letter; real broker, model and index. */
+class PipelineEndToEndTest {
+
+    private static PipelineStack stack;
+    private final String tenant = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void start() {
+        stack = PipelineStack.shared();
+    }
+
+    private static Map<String, Object> doc(long version, String content) {
+        return Map.of("version", version, "title", "Leave policy", "contentType", "text/markdown", "content", content,
+                "metadata", Map.of("team", "hr"));
+    }
+
+    private List<JsonNode> hits(String query, List<String> tokens) {
+        Map<String, Object> req = tokens == null ? Map.of("query", query, "topK", 5)
+                : Map.of("query", query, "topK", 5, "consistentWith", tokens);
+        PipelineStack.Answer a = stack.search(tenant, req);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        List<JsonNode> out = new ArrayList<>();
+        a.json().get("hits").forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void putFindUpdateDelete() {
+        String docId = "handbook/leave policy.md";
+        String v1 = "# Leave\n\nEmployees receive twenty-five days of paid vacation every calendar year.\n\n"
+                + "Unused vacation days expire at the end of March of the following year.";
+        PipelineStack.Answer put = stack.put(tenant, docId, doc(1, v1));
+        assertThat(put.status()).as(put.body()).isEqualTo(202);
+        assertThat(put.json().get("tenant").asText()).isEqualTo(tenant);
+        assertThat(put.json().get("docId").asText()).isEqualTo(docId);
+        assertThat(put.json().get("version").asLong()).isEqualTo(1);
+        String token = put.json().get("token").asText();
+
+        // read-your-writes: with the token the very first search sees the write
+        PipelineStack.Answer first = stack.search(tenant, Map.of("query", "how many vacation days do employees get", "consistentWith", List.of(token)));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().get("consistent").asBoolean()).isTrue();
+        JsonNode top = first.json().get("hits").get(0);
+        assertThat(top.get("docId").asText()).isEqualTo(docId);
+        assertThat(top.get("text").asText()).contains("twenty-five days of paid vacation");
+        assertThat(top.get("version").asLong()).isEqualTo(1);
+        assertThat(top.get("title").asText()).isEqualTo("Leave policy");
+        assertThat(top.get("metadata").get("team").asText()).isEqualTo("hr");
+        assertThat(top.get("score").asDouble()).isGreaterThan(0.3);
+
+        PipelineStack.Answer status = stack.document(tenant, docId);
+        assertThat(status.status()).isEqualTo(200);
+        assertThat(status.json().get("version").asLong()).isEqualTo(1);
+        assertThat(status.json().get("chunks").asInt()).isGreaterThanOrEqualTo(1);
+
+        // update: the new text is found, the old one never again
+        String v2 = "# Leave\n\nEmployees receive thirty days of paid vacation every calendar year.\n\n"
+                + "Unused vacation days expire at the end of March of the following year.";
+        String token2 = stack.put(tenant, docId, doc(2, v2)).json().get("token").asText();
+        List<JsonNode> after = hits("how many vacation days do employees get", List.of(token2));
+        assertThat(after).isNotEmpty();
+        assertThat(after).allSatisfy(h -> {
+            assertThat(h.get("text").asText()).doesNotContain("twenty-five");
+            assertThat(h.get("version").asLong()).isEqualTo(2);
+        });
+        assertThat(after.get(0).get("text").asText()).contains("thirty days");
+        assertThat(stack.document(tenant, docId).json().get("version").asLong()).isEqualTo(2);
+
+        // delete: nothing is found, the status is 404
+        PipelineStack.Answer del = stack.delete(tenant, docId);
+        assertThat(del.status()).isEqualTo(202);
+        assertThat(hits("vacation days", List.of(del.json().get("token").asText()))).isEmpty();
+        PipelineStack.Answer gone = stack.document(tenant, docId);
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void searchableWithinTwoSecondsWithoutAToken() {
+        String content = "The quarterly security review covers firewall rules and badge access logs.";
+        stack.put(tenant, "ops/security.txt", Map.of("content", content));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                assertThat(hits("what does the security review cover", null)).extracting(h -> h.get("docId").asText()).contains("ops/security.txt"));
+    }
+
+    @Test
+    void malformedEventGoesToTheDeadLetterTopicAndTheNextGoodOneIsIndexed() {
+        String badKey = tenant + "/broken";
+        stack.produceRaw(badKey.getBytes(StandardCharsets.UTF_8), "{\"tenant\": 42".getBytes(StandardCharsets.UTF_8), tenant);
+        DocumentChange noContent = new DocumentChange(tenant, "no-content", 1L, Op.UPSERT, null, null, null, null, null);
+        stack.produce(noContent);
+        DocumentChange good = new DocumentChange(tenant, "good", 1L, Op.UPSERT, "Good", "text/plain",
+                "Penguins huddle together to survive the Antarctic winter.", Map.of(), null);
+        String token = stack.produce(good).toString();
+
+        List<JsonNode> found = hits("how do penguins survive winter", List.of(token));
+        assertThat(found).extracting(h -> h.get("docId").asText()).containsExactly("good");
+
+        List<ConsumerRecord<String, String>> dead = stack.broker.awaitRecords(Topics.DLQ,
+                r -> r.key() != null && r.key().startsWith(tenant + "/"), 2, Duration.ofSeconds(20));
+        assertThat(dead).hasSize(2);
+        ConsumerRecord<String, String> broken = dead.stream().filter(r -> r.key().equals(badKey)).findFirst().orElseThrow();
+        assertThat(KafkaBroker.header(broken, DlqHeaders.REASON)).contains("JSON");
+        assertThat(KafkaBroker.header(broken, DlqHeaders.SOURCE_TOPIC)).isEqualTo(Topics.DOC_CHANGES);
+        assertThat(broken.value()).isEqualTo("{\"tenant\": 42");
+        ConsumerRecord<String, String> missing = dead.stream().filter(r -> r.key().endsWith("/no-content")).findFirst().orElseThrow();
+        assertThat(KafkaBroker.header(missing, DlqHeaders.FIELD)).isEqualTo("content");
+    }
+
+    @Test
+    void badRequestsGetProblemDetails() {
+        PipelineStack.Answer badTenant = stack.put("Not_A_Tenant!", "d", Map.of("content", "x"));
+        assertThat(badTenant.status()).isEqualTo(400);
+        assertThat(badTenant.contentType()).startsWith("application/problem+json");
+        assertThat(badTenant.json().get("violations").get(0).get("field").asText()).isEqualTo("tenant");
+
+        PipelineStack.Answer wrongType = stack.put(tenant, "d", "{\"content\": 5}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.contentType()).startsWith("application/problem+json");
+
+        PipelineStack.Answer topK = stack.search(tenant, Map.of("query", "x", "topK", 0));
+        assertThat(topK.status()).isEqualTo(400);
+        assertThat(topK.json().get("violations").get(0).get("field").asText()).isEqualTo("topK");
+
+        PipelineStack.Answer noQuery = stack.search(tenant, Map.of("topK", 3));
+        assertThat(noQuery.status()).isEqualTo(400);
+        assertThat(noQuery.body()).doesNotContain("Exception").doesNotContain("at dev.");
+    }
+}

@@ -1,0 +1,173 @@
+package dev.freshrag.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.freshrag.events.DocumentChange;
+import dev.freshrag.events.EventJson;
+import dev.freshrag.events.Topics;
+import dev.freshrag.events.WriteToken;
+import dev.freshrag.index.IndexFingerprint;
+import dev.freshrag.index.lucene.LuceneOptions;
+import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.testkit.KafkaBroker;
+import dev.freshrag.testkit.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * The whole pipeline as it runs in production, on one machine: a real KRaft broker in this JVM and the
+ * three packaged services as separate processes, the embed-service writing the Lucene index and the
+ * query-service reading it. Started once per test JVM; tests isolate themselves by tenant.
+ */
+public final class PipelineStack {
+
+    private static PipelineStack shared;
+
+    public final KafkaBroker broker;
+    public final Path dataDir;
+    public final Path indexDir;
+    public final ServiceProcess ingest;
+    public ServiceProcess embed;
+    public final ServiceProcess query;
+    private final ServiceProcess.Builder embedSpec;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    public static synchronized PipelineStack shared() {
+        if (shared == null) {
+            shared = new PipelineStack();
+        }
+        return shared;
+    }
+
+    private PipelineStack() {
+        broker = KafkaBroker.shared();
+        broker.createTopics(Topics.specs(KafkaBroker.TEST_PARTITIONS));
+        try {
+            dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "stack-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        indexDir = dataDir.resolve("index");
+        Map<String, String> common = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "FRESHRAG_INDEX_LUCENE_PATH", indexDir.toString(),
+                "OPT_OUT_TRACKING", "true");
+        Path logs = Path.of("target", "service-logs").toAbsolutePath();
+        embedSpec = ServiceProcess.forModule("embed-service").env(common).logDirectory(logs)
+                .port(ServiceProcess.freePort()).jvmArgs("-Xmx768m");
+        embed = embedSpec.start();
+        ingest = ServiceProcess.forModule("ingest-service").env(common)
+                .env("KAFKA_STREAMS_STATE_DIR", dataDir.resolve("streams").toString())
+                .logDirectory(logs).port(ServiceProcess.freePort()).jvmArgs("-Xmx512m").start();
+        query = ServiceProcess.forModule("query-service").env(common).logDirectory(logs)
+                .port(ServiceProcess.freePort()).jvmArgs("-Xmx512m").start();
+        producer = broker.newByteProducer();
+    }
+
+    /** Kills the embed-service without a clean shutdown (no offset commit, no index close) and starts a new one. */
+    public synchronized void crashAndRestartEmbed() {
+        embed.kill();
+        embed = embedSpec.start();
+    }
+
+    public String ingestUrl() {
+        return "http://127.0.0.1:" + ingest.port();
+    }
+
+    public String queryUrl() {
+        return "http://127.0.0.1:" + query.port();
+    }
+
+    public String embedUrl() {
+        return "http://127.0.0.1:" + embed.port();
+    }
+
+    public static String encode(String docId) {
+        return URLEncoder.encode(docId, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** An HTTP answer: status, content type and parsed JSON body (null when not JSON). */
+    public record Answer(int status, String contentType, String body, JsonNode json) {
+    }
+
+    public Answer send(String method, String url, Object body) {
+        try {
+            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : EventJson.write(body));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json").method(method, publisher).build();
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode json = null;
+            if (type.contains("json") && !r.body().isEmpty()) {
+                json = EventJson.mapper().readTree(r.body());
+            }
+            return new Answer(r.statusCode(), type, r.body(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Answer put(String tenant, String docId, Object body) {
+        return send("PUT", ingestUrl() + "/v1/tenants/" + tenant + "/documents/" + encode(docId), body);
+    }
+
+    public Answer delete(String tenant, String docId) {
+        return send("DELETE", ingestUrl() + "/v1/tenants/" + tenant + "/documents/" + encode(docId), null);
+    }
+
+    public Answer search(String tenant, Map<String, Object> request) {
+        return send("POST", queryUrl() + "/v1/tenants/" + tenant + "/search", request);
+    }
+
+    public Answer document(String tenant, String docId) {
+        return send("GET", queryUrl() + "/v1/tenants/" + tenant + "/documents/" + encode(docId), null);
+    }
+
+    /** Produces an event straight to kb.doc-changes, as a content system would; answers its write token. */
+    public WriteToken produce(DocumentChange event) {
+        return produceRaw(event.key().toBytes(), EventJson.write(event), event.tenant());
+    }
+
+    public WriteToken produceRaw(byte[] key, byte[] value, String tenant) {
+        try {
+            RecordMetadata m = producer.send(new ProducerRecord<>(Topics.DOC_CHANGES, key, value)).get();
+            return new WriteToken(tenant, m.partition(), m.offset());
+        } catch (Exception e) {
+            throw new IllegalStateException("produce failed", e);
+        }
+    }
+
+    /** Opens the index read-only, as a second reader process would, to inspect exactly what it holds. */
+    public LuceneVectorIndex openIndexReader() {
+        return LuceneVectorIndex.openReader(indexDir, new IndexFingerprint("all-minilm-l6-v2", 384), LuceneOptions.defaults());
+    }
+
+    /** A Prometheus counter's value from a service's /q/metrics (sum over tags). */
+    public double metric(String baseUrl, String name) {
+        Answer a = send("GET", baseUrl + "/q/metrics", null);
+        double sum = 0;
+        for (String line : a.body().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+}

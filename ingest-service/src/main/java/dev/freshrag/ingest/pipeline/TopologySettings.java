@@ -1,0 +1,24 @@
+package dev.freshrag.ingest.pipeline;
+
+import dev.freshrag.events.Limits;
+import dev.freshrag.events.Topics;
+import dev.freshrag.ingest.config.IngestConfig;
+import java.time.Duration;
+
+/** The values the topology is built from; a plain record so tests build topologies without CDI. */
+public record TopologySettings(String docChangesTopic, String chunkOpsTopic, String dlqTopic, Limits limits,
+                               int maxTokens, int minTokens, Duration tombstoneRetention) {
+
+    public static TopologySettings from(IngestConfig c) {
+        return new TopologySettings(c.topics().docChanges(), c.topics().chunkOps(), c.topics().dlq(), c.limits().toLimits(),
+                c.chunking().maxTokens(), c.chunking().minTokens(), c.tombstoneRetention());
+    }
+
+    public static TopologySettings defaults() {
+        return new TopologySettings(Topics.DOC_CHANGES, Topics.CHUNK_OPS, Topics.DLQ, Limits.DEFAULTS, 256, 64, Duration.ofDays(7));
+    }
+
+    public TopologySettings withTombstoneRetention(Duration retention) {
+        return new TopologySettings(docChangesTopic, chunkOpsTopic, dlqTopic, limits, maxTokens, minTokens, retention);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.freshrag.ingest.chunking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.freshrag.embedding.EmbedderOptions;
+import dev.freshrag.embedding.ModelTokenizer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** With the real model tokenizer: the bound is in model tokens, exactly what the embedder will see. */
+class ChunkerTest {
+
+    private static ModelTokenizer tokenizer;
+    private static Chunker chunker;
+
+    @BeforeAll
+    static void load() {
+        tokenizer = ModelTokenizer.load(EmbedderOptions.defaults());
+        chunker = new Chunker(tokenizer, 256, 64);
+    }
+
+    private static List<Block> paragraphs(int n, long seed) {
+        Random r = new Random(seed);
+        String[] words = {"index", "fresh", "kafka", "vector", "chunk", "tenant", "stream", "model", "search", "answer", "the", "of", "and"};
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StringBuilder sb = new StringBuilder();
+            int sentences = 1 + r.nextInt(5);
+            for (int s = 0; s < sentences; s++) {
+                int len = 5 + r.nextInt(20);
+                for (int w = 0; w < len; w++) {
+                    sb.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
+                }
+                sb.append(i).append(". ");
+            }
+            blocks.add(new Block(sb.toString().strip(), false));
+        }
+        return blocks;
+    }
+
+    @Test
+    void everyChunkFitsTheModel() {
+        List<Chunk> chunks = chunker.chunk(paragraphs(200, 1));
+        assertThat(chunks).hasSizeGreaterThan(10);
+        for (Chunk c : chunks) {
+            assertThat(tokenizer.countTokens(c.text())).isLessThanOrEqualTo(256).isEqualTo(c.tokens());
+            assertThat(c.hash()).isEqualTo(ContentHash.sha256(c.text()));
+        }
+        assertThat(chunks).extracting(Chunk::seq).containsExactlyElementsOf(java.util.stream.IntStream.range(0, chunks.size()).boxed().toList());
+    }
+
+    @Test
+    void longParagraphsSplitOnSentencesAndGiantWordsOnCharacters() {
+        String longSentence = "word ".repeat(600).strip() + ".";
+        String giant = "x".repeat(5000);
+        List<Chunk> chunks = chunker.chunk(List.of(new Block("A sentence. " + longSentence + " Another one.", false), new Block(giant, false)));
+        for (Chunk c : chunks) {
+            assertThat(tokenizer.countTokens(c.text())).isLessThanOrEqualTo(256);
+        }
+        String joined = String.join(" ", chunks.stream().map(Chunk::text).toList());
+        assertThat(joined.replaceAll("\\s+", "")).isEqualTo(("A sentence. " + longSentence + " Another one." + giant).replaceAll("\\s+", ""));
+    }
+
+    @Test
+    void anEditMovesOnlyNearbyBoundaries() {
+        List<Block> original = paragraphs(120, 7);
+        List<Block> edited = new ArrayList<>(original);
+        edited.set(60, new Block(original.get(60).text() + " An inserted sentence about something new entirely.", false));
+        Set<String> before = new HashSet<>(chunker.chunk(original).stream().map(Chunk::hash).toList());
+        List<Chunk> after = chunker.chunk(edited);
+        long changed = after.stream().filter(c -> !before.contains(c.hash())).count();
+        assertThat(after.size()).isGreaterThan(20);
+        assertThat(changed).isBetween(1L, 3L);
+    }
+
+    @Test
+    void headingsStartChunks() {
+        List<Chunk> chunks = chunker.chunk(List.of(new Block("Intro text.", false), new Block("Section", true), new Block("Body.", false)));
+        assertThat(chunks).extracting(Chunk::text).containsExactly("Intro text.", "Section\n\nBody.");
+    }
+
+    @Test
+    void rejectsNonsenseSettings() {
+        assertThatThrownBy(() -> new Chunker(tokenizer, 8, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Chunker(tokenizer, 256, 300)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.freshrag.index.qdrant;
+
+import io.qdrant.client.VectorFactory;
+import io.qdrant.client.grpc.JsonWithInt.Struct;
+import io.qdrant.client.grpc.JsonWithInt.Value;
+import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
+import io.qdrant.client.grpc.Points.Vectors;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The reserved bookkeeping point that records the applied source offsets ({@code kb.doc-changes} partition to next
+ * offset) inside the collection itself.
+ *
+ * <p>Why a point: the offsets must live in the same store as the vectors, so that a restarted embed-service resumes
+ * exactly where the index is, whatever Kafka's committed offsets say. Collection metadata would also be in the store,
+ * but every metadata change goes through Qdrant's cluster consensus, which is meant for rare schema changes, not for
+ * one write per batch. A point write is an ordinary, replicated, WAL-backed update.
+ *
+ * <p>The point carries the reserved tenant {@value QdrantVectorIndex#RESERVED_TENANT}, which the event contract's
+ * tenant pattern can never produce and which this adapter refuses as a tenant. Every chunk read filters on a caller's
+ * tenant, so no search, scroll or document status can ever see this point. Its vector is a unit vector along the
+ * first axis because Qdrant requires one; nothing searches for it.
+ */
+final class SourceOffsetsPoint {
+
+    static final String KIND = "kind";
+    static final String KIND_VALUE = "freshrag-bookkeeping";
+    static final String OFFSETS = "offsets";
+
+    private SourceOffsetsPoint() {
+    }
+
+    static PointStruct point(Map<Integer, Long> offsets, int dimension) {
+        Struct.Builder struct = Struct.newBuilder();
+        new TreeMap<>(offsets).forEach((partition, offset) ->
+                struct.putFields(Integer.toString(partition), ChunkPayloads.integer(offset)));
+        float[] unit = new float[dimension];
+        unit[0] = 1f;
+        return PointStruct.newBuilder()
+                .setId(PointIds.id(PointIds.BOOKKEEPING))
+                .putPayload(ChunkPayloads.TENANT, ChunkPayloads.string(QdrantVectorIndex.RESERVED_TENANT))
+                .putPayload(KIND, ChunkPayloads.string(KIND_VALUE))
+                .putPayload(OFFSETS, ChunkPayloads.object(struct))
+                .setVectors(Vectors.newBuilder().setVector(VectorFactory.vector(unit)))
+                .build();
+    }
+
+    /** The offsets recorded in the retrieved bookkeeping point, or none if it does not exist yet. */
+    static SortedMap<Integer, Long> read(List<RetrievedPoint> retrieved) {
+        TreeMap<Integer, Long> offsets = new TreeMap<>();
+        for (RetrievedPoint p : retrieved) {
+            Value v = p.getPayloadMap().get(OFFSETS);
+            if (v == null || !v.hasStructValue()) {
+                continue;
+            }
+            v.getStructValue().getFieldsMap().forEach((partition, offset) -> {
+                long value = offset.hasIntegerValue() ? offset.getIntegerValue() : (long) offset.getDoubleValue();
+                offsets.put(Integer.parseInt(partition), value);
+            });
+        }
+        return Collections.unmodifiableSortedMap(offsets);
+    }
+}

@@ -107,9 +107,12 @@ class PipelineEndToEndTest {
     @Test
     void malformedEventGoesToTheDeadLetterTopicAndTheNextGoodOneIsIndexed() {
         String badKey = tenant + "/broken";
-        stack.produceRaw(badKey.getBytes(StandardCharsets.UTF_8), "{\"tenant\": 42".getBytes(StandardCharsets.UTF_8), tenant);
+        String truncated = "{\"tenant\": \"" + tenant + "\", \"docId\": ";
+        stack.produceRaw(badKey.getBytes(StandardCharsets.UTF_8), truncated.getBytes(StandardCharsets.UTF_8), tenant);
         DocumentChange noContent = new DocumentChange(tenant, "no-content", 1L, Op.UPSERT, null, null, null, null, null);
         stack.produce(noContent);
+        DocumentChange oversized = new DocumentChange(tenant, "oversized", 1L, Op.UPSERT, null, null, "y ".repeat(2_700_000), null, null);
+        stack.produce(oversized);
         DocumentChange good = new DocumentChange(tenant, "good", 1L, Op.UPSERT, "Good", "text/plain",
                 "Penguins huddle together to survive the Antarctic winter.", Map.of(), null);
         String token = stack.produce(good).toString();
@@ -117,15 +120,19 @@ class PipelineEndToEndTest {
         List<JsonNode> found = hits("how do penguins survive winter", List.of(token));
         assertThat(found).extracting(h -> h.get("docId").asText()).containsExactly("good");
 
+        java.util.function.Predicate<ConsumerRecord<String, String>> mine = r -> r.key() != null && r.key().startsWith(tenant + "/");
         List<ConsumerRecord<String, String>> dead = stack.broker.awaitRecords(Topics.DLQ,
-                r -> r.key() != null && r.key().startsWith(tenant + "/"), 2, Duration.ofSeconds(20));
-        assertThat(dead).hasSize(2);
+                rs -> rs.stream().filter(mine).count() >= 3, Duration.ofSeconds(30)).stream().filter(mine).toList();
+        assertThat(dead).hasSize(3);
         ConsumerRecord<String, String> broken = dead.stream().filter(r -> r.key().equals(badKey)).findFirst().orElseThrow();
-        assertThat(KafkaBroker.header(broken, DlqHeaders.REASON)).contains("JSON");
+        assertThat(KafkaBroker.header(broken, DlqHeaders.REASON)).contains("not valid JSON");
         assertThat(KafkaBroker.header(broken, DlqHeaders.SOURCE_TOPIC)).isEqualTo(Topics.DOC_CHANGES);
-        assertThat(broken.value()).isEqualTo("{\"tenant\": 42");
+        assertThat(broken.value()).isEqualTo(truncated);
         ConsumerRecord<String, String> missing = dead.stream().filter(r -> r.key().endsWith("/no-content")).findFirst().orElseThrow();
         assertThat(KafkaBroker.header(missing, DlqHeaders.FIELD)).isEqualTo("content");
+        ConsumerRecord<String, String> big = dead.stream().filter(r -> r.key().endsWith("/oversized")).findFirst().orElseThrow();
+        assertThat(KafkaBroker.header(big, DlqHeaders.REASON)).contains("5400000 bytes, above the limit of 5242880");
+        assertThat(big.value()).hasSizeGreaterThan(5_400_000);
     }
 
     @Test

@@ -46,6 +46,17 @@ public class ProblemMappers {
         return respond(Problem.invalid(List.of(new Violation(field, "malformed or wrong type: " + msg))));
     }
 
+    /** More specific than Quarkus' built-in mapper for this type, which answers 400 with an empty body. */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response parse(com.fasterxml.jackson.core.JsonParseException e) {
+        return json(e);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();

@@ -8,7 +8,7 @@ import dev.freshrag.events.DocumentOps;
 import dev.freshrag.events.EventJson;
 import dev.freshrag.events.InvalidEventException;
 import dev.freshrag.events.ChunkOp;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -71,7 +71,7 @@ public class ChunkOpsConsumer {
     @Blocking(ordered = true)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         List<Parsed> good = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : batch.getRecords()) {
+        for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
             try {
                 good.add(new Parsed(r, parse(r)));
             } catch (InvalidEventException e) {
@@ -105,7 +105,7 @@ public class ChunkOpsConsumer {
         long durableAt = System.currentTimeMillis();
         for (Parsed p : records) {
             if (p.ops().kind() != DocumentOps.Kind.SKIP) {
-                metrics.fresh(p.record().timestamp(), durableAt);
+                metrics.fresh(p.record().getTimestamp().toEpochMilli(), durableAt);
             }
         }
     }
@@ -133,12 +133,12 @@ public class ChunkOpsConsumer {
         }
     }
 
-    static DocumentOps parse(ConsumerRecord<String, byte[]> r) {
-        DocumentOps ops = EventJson.readDocumentOps(r.value());
+    static DocumentOps parse(KafkaRecord<String, byte[]> r) {
+        DocumentOps ops = EventJson.readDocumentOps(r.getPayload());
         if (ops.tenant() == null || ops.docId() == null || ops.kind() == null) {
             throw new InvalidEventException("$", "tenant, docId and kind are required");
         }
-        Optional<DocumentKey> key = DocumentKey.parse(r.key());
+        Optional<DocumentKey> key = DocumentKey.parse(r.getKey());
         if (key.isEmpty() || !key.get().equals(ops.key())) {
             throw new InvalidEventException("$key", "the record key must be tenant/docId of the operations");
         }
@@ -156,22 +156,27 @@ public class ChunkOpsConsumer {
         return ops;
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> r, String reason, String field) {
+    private void deadLetter(KafkaRecord<String, byte[]> r, String reason, String field) {
         metrics.deadLettered();
-        LOG.warnf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
-        RecordHeaders headers = new RecordHeaders(r.headers().toArray());
+        LOG.warnf("dead-lettering %s-%d@%d: %s", r.getTopic(), r.getPartition(), offset(r), reason);
+        RecordHeaders headers = new RecordHeaders(r.getHeaders().toArray());
         headers.add(DlqHeaders.REASON, utf8(reason));
         headers.add(DlqHeaders.FIELD, utf8(field));
         headers.add(DlqHeaders.STAGE, utf8("embed"));
-        headers.add(DlqHeaders.SOURCE_TOPIC, utf8(r.topic()));
-        headers.add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(r.partition())));
-        headers.add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(r.offset())));
+        headers.add(DlqHeaders.SOURCE_TOPIC, utf8(r.getTopic()));
+        headers.add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(r.getPartition())));
+        headers.add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(offset(r))));
         headers.add(DlqHeaders.TIMESTAMP, utf8(Instant.now().toString()));
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(r.key()).withHeaders(headers).withTopic(config.topics().dlq()).build();
-        byte[] value = r.value() == null ? new byte[0] : r.value();
+                .withKey(r.getKey()).withHeaders(headers).withTopic(config.topics().dlq()).build();
+        byte[] value = r.getPayload() == null ? new byte[0] : r.getPayload();
         // wait for the DLQ write: the source offset is acknowledged only once the record is safe elsewhere
         dlq.sendMessageAndAwait(Message.of(value).addMetadata(meta));
+    }
+
+    private static long offset(KafkaRecord<String, byte[]> r) {
+        return r.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getOffset()).orElse(-1L);
     }
 
     private static void sleep(Duration d) {
@@ -187,6 +192,6 @@ public class ChunkOpsConsumer {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private record Parsed(ConsumerRecord<String, byte[]> record, DocumentOps ops) {
+    private record Parsed(KafkaRecord<String, byte[]> record, DocumentOps ops) {
     }
 }

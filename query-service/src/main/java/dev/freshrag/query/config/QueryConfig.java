@@ -3,6 +3,7 @@ package dev.freshrag.query.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Everything the query-service can be told, under {@code freshrag.*}. */
 @ConfigMapping(prefix = "freshrag")
@@ -15,6 +16,21 @@ public interface QueryConfig {
     Consistency consistency();
 
     Embedding embedding();
+
+    /** Topic names ({@code freshrag.topics.*}). */
+    TopicNames topics();
+
+    /** The OpenAI-compatible LLM server ({@code freshrag.llm.*}); without a base URL answers are extractive. */
+    Llm llm();
+
+    /** Per-tenant LoRA adapters on the LLM server ({@code freshrag.lora.*}). */
+    Lora lora();
+
+    /** RAG answers ({@code freshrag.answer.*}). */
+    Answer answer();
+
+    /** The tenant configuration view and its admin API ({@code freshrag.tenant-config.*}). */
+    TenantConfig tenantConfig();
 
     interface Index {
         /** {@code lucene} (embedded, default) or {@code qdrant}. */
@@ -66,5 +82,110 @@ public interface QueryConfig {
         /** {@code auto}, {@code cpu} or {@code cuda}. Queries are single short texts; CPU is usually right. */
         @WithDefault("cpu")
         String target();
+    }
+
+    interface TopicNames {
+        /** The compacted per-tenant configuration topic. */
+        @WithDefault(dev.freshrag.events.Topics.TENANT_CONFIG)
+        String tenantConfig();
+    }
+
+    interface Llm {
+        /**
+         * Base URL of an OpenAI-compatible server, e.g. {@code http://vllm:8000} (a trailing {@code /v1} is
+         * accepted). Unset: no LLM, answers are extractive.
+         */
+        Optional<String> baseUrl();
+
+        /** The base model's name as the server knows it ({@code "model"} of chat requests); required with a base URL. */
+        Optional<String> model();
+
+        /** Sent as {@code Authorization: Bearer <key>} when set. */
+        Optional<String> apiKey();
+
+        @WithDefault("PT5S")
+        Duration connectTimeout();
+
+        /**
+         * Without streaming: longest wait for the whole completion. With streaming: longest wait for the
+         * response headers and then for each further piece of the stream.
+         */
+        @WithDefault("PT60S")
+        Duration readTimeout();
+
+        /** {@code max_tokens} of every chat request. */
+        @WithDefault("512")
+        int maxTokens();
+
+        /** {@code temperature}; the server's default when unset. */
+        Optional<Double> temperature();
+
+        /** Ask for token usage on streamed answers ({@code stream_options.include_usage}). */
+        @WithDefault("true")
+        boolean streamUsage();
+    }
+
+    interface Lora {
+        /**
+         * {@code runtime}: FreshRAG loads and unloads adapters through the server's load/unload endpoints
+         * (one vLLM replica). {@code resolver}: the server resolves adapters by name itself (vLLM LoRA resolver
+         * on shared storage, several replicas); FreshRAG only routes by name.
+         */
+        @WithDefault("runtime")
+        String mode();
+
+        /** Most adapters FreshRAG keeps loaded (runtime mode); the least recently used idle one is unloaded. */
+        @WithDefault("8")
+        int maxLoaded();
+
+        /** Longest wait for an adapter load; a request that waits longer uses the base model. */
+        @WithDefault("PT60S")
+        Duration loadTimeout();
+
+        /** After a failed load, requests use the base model for this long before a load is tried again. */
+        @WithDefault("PT30S")
+        Duration retryAfterFailure();
+    }
+
+    interface Answer {
+        /** Most tokens of the whole prompt (instructions, question and passages). */
+        @WithDefault("3000")
+        int promptTokenBudget();
+
+        /**
+         * How prompt tokens are counted: {@code embedder} (the embedding model's WordPiece tokenizer) or
+         * {@code chars} (characters / {@code chars-per-token}).
+         */
+        @WithDefault("embedder")
+        String tokenCounter();
+
+        /** Divisor of the {@code chars} estimate. */
+        @WithDefault("4.0")
+        double charsPerToken();
+
+        /** Default prompt template; placeholders {question} and {passages}. Unset: the built-in template. */
+        Optional<String> promptTemplate();
+
+        /** When the LLM times out, is unreachable or fails: {@code extractive} (fall back) or {@code error} (502/503). */
+        @WithDefault("extractive")
+        String onLlmFailure();
+
+        /** Most sentences in an extractive answer. */
+        @WithDefault("3")
+        int extractiveMaxSentences();
+    }
+
+    interface TenantConfig {
+        /** How long a PUT/DELETE waits, after the broker acknowledged it, until this replica's view reflects it. */
+        @WithDefault("PT5S")
+        Duration writeWait();
+
+        /** How long a PUT/DELETE waits for the broker's acknowledgement. */
+        @WithDefault("PT10S")
+        Duration sendTimeout();
+
+        /** Longest accepted prompt template, in characters. */
+        @WithDefault("8000")
+        int maxPromptTemplateChars();
     }
 }

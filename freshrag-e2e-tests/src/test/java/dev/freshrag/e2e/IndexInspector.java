@@ -1,0 +1,79 @@
+package dev.freshrag.e2e;
+
+import dev.freshrag.events.WriteToken;
+import dev.freshrag.index.DocumentStatus;
+import dev.freshrag.index.SearchHit;
+import dev.freshrag.index.SearchQuery;
+import dev.freshrag.index.lucene.LuceneVectorIndex;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads exactly what the index holds, through a second read-only reader of the embed-service's index
+ * directory. Documents written by the tests carry their docId in metadata key {@value #DOC_KEY}, so all
+ * chunks of one document can be listed with a filtered exact search.
+ */
+final class IndexInspector implements AutoCloseable {
+
+    static final String DOC_KEY = "doc";
+    private static final float[] ANY_VECTOR = new float[384];
+
+    static {
+        Arrays.fill(ANY_VECTOR, (float) (1 / Math.sqrt(384)));
+    }
+
+    private final LuceneVectorIndex reader;
+
+    IndexInspector(PipelineStack stack) {
+        this.reader = stack.openIndexReader();
+    }
+
+    /** A document's chunks in document order. */
+    List<SearchHit> chunks(String tenant, String docId) {
+        reader.refreshNow();
+        return reader.search(new SearchQuery(tenant, ANY_VECTOR, 10_000, Map.of(DOC_KEY, docId))).stream()
+                .sorted(Comparator.comparingInt(SearchHit::seq))
+                .toList();
+    }
+
+    Optional<DocumentStatus> status(String tenant, String docId) {
+        return reader.document(tenant, docId);
+    }
+
+    /** Waits until the embed-service has committed every given write to the index. */
+    void awaitApplied(Collection<WriteToken> tokens, Duration timeout) {
+        Map<Integer, Long> needed = new HashMap<>();
+        for (WriteToken t : tokens) {
+            needed.merge(t.partition(), t.offset() + 1, Math::max);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            reader.refreshNow();
+            Map<Integer, Long> applied = reader.appliedSourceOffsets();
+            boolean done = needed.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
+            if (done) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the index did not apply " + needed + " within " + timeout + "; applied: " + applied);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}

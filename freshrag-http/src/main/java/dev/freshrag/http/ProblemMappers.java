@@ -26,6 +26,21 @@ public class ProblemMappers {
         return b.build();
     }
 
+    /** The vector store is down or timing out: the client should retry, nothing is wrong with its request. */
+    @ServerExceptionMapper
+    public Response indexUnavailable(dev.freshrag.index.IndexUnavailableException e) {
+        LOG.warnf("vector index unavailable: %s", e.getMessage());
+        return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "5")
+                .entity(Problem.of(503, "Service Unavailable", "the vector index is unavailable; retry shortly")).build();
+    }
+
+    /** An index of another model: an operator error, reported as such. */
+    @ServerExceptionMapper
+    public Response indexMismatch(dev.freshrag.index.IndexMismatchException e) {
+        LOG.error(e.getMessage());
+        return respond(Problem.of(503, "Service Unavailable", "the vector index was built with another embedding model"));
+    }
+
     @ServerExceptionMapper
     public Response invalid(InvalidEventException e) {
         return respond(Problem.invalid(e.violations()));

@@ -1,6 +1,7 @@
 package dev.freshrag.embed.config;
 
 import dev.freshrag.events.Topics;
+import dev.freshrag.index.select.IndexSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -14,7 +15,8 @@ public interface EmbedConfig {
 
     Embedding embedding();
 
-    Index index();
+    /** {@code freshrag.index.*}: the vector store, declared once in {@link IndexSettings}. */
+    IndexSettings index();
 
     Retry retry();
 
@@ -48,20 +50,6 @@ public interface EmbedConfig {
         /** Entries in the embedding cache keyed by model and content hash; 0 disables it. */
         @WithDefault("50000")
         int cacheEntries();
-    }
-
-    interface Index {
-        /** {@code lucene} (embedded, default) or {@code qdrant}. */
-        @WithDefault("lucene")
-        String kind();
-
-        Lucene lucene();
-
-        interface Lucene {
-            /** Directory of the embedded index; the query-service reads the same directory. */
-            @WithDefault("data/index")
-            String path();
-        }
     }
 
     interface Retry {

@@ -7,13 +7,11 @@ import dev.freshrag.embedding.ModelVariant;
 import dev.freshrag.embedding.OnnxEmbedder;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.VectorIndex;
-import dev.freshrag.index.lucene.LuceneOptions;
-import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.index.select.IndexOpener;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import java.nio.file.Path;
 import java.util.Locale;
 import org.jboss.logging.Logger;
 
@@ -42,13 +40,8 @@ public class ComponentProducer {
     @Startup
     VectorIndex index(QueryConfig config, Embedder embedder) {
         IndexFingerprint fingerprint = new IndexFingerprint(embedder.model().id(), embedder.model().dimension());
-        String kind = config.index().kind();
-        if (!"lucene".equals(kind)) {
-            throw new IllegalArgumentException("freshrag.index.kind=" + kind + " is not supported by this build; use lucene");
-        }
-        Path path = Path.of(config.index().lucene().path()).toAbsolutePath();
-        LOG.infof("reading the embedded Lucene index at %s", path);
-        return LuceneVectorIndex.openReader(path, fingerprint, LuceneOptions.defaults());
+        LOG.infof("opening the %s as its %s", IndexOpener.describe(config.index()), "reader");
+        return IndexOpener.open(config.index(), fingerprint, IndexOpener.Role.READER);
     }
 
     void closeIndex(@Disposes VectorIndex index) {

@@ -1,5 +1,6 @@
 package dev.freshrag.query.config;
 
+import dev.freshrag.index.select.IndexSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -9,7 +10,8 @@ import java.util.Optional;
 @ConfigMapping(prefix = "freshrag")
 public interface QueryConfig {
 
-    Index index();
+    /** {@code freshrag.index.*}: the vector store, declared once in {@link IndexSettings}. */
+    IndexSettings index();
 
     Search search();
 
@@ -31,20 +33,6 @@ public interface QueryConfig {
 
     /** The tenant configuration view and its admin API ({@code freshrag.tenant-config.*}). */
     TenantConfig tenantConfig();
-
-    interface Index {
-        /** {@code lucene} (embedded, default) or {@code qdrant}. */
-        @WithDefault("lucene")
-        String kind();
-
-        Lucene lucene();
-
-        interface Lucene {
-            /** Directory of the embedded index, written by the embed-service; opened read-only here. */
-            @WithDefault("data/index")
-            String path();
-        }
-    }
 
     interface Search {
         /** topK when a request gives none. */

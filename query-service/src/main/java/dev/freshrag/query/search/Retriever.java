@@ -7,7 +7,6 @@ import dev.freshrag.events.Violation;
 import dev.freshrag.events.WriteToken;
 import dev.freshrag.http.Problem;
 import dev.freshrag.http.ProblemException;
-import dev.freshrag.index.IndexUnavailableException;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.VectorIndex;
@@ -73,12 +72,8 @@ public class Retriever {
             throw new ProblemException(Problem.of(503, "Service Unavailable",
                     "the index does not reflect every write in consistentWith yet; retry shortly"), Map.of("Retry-After", "1"));
         }
-        try {
-            float[] vector = embedder.embed(query);
-            return new Retrieval(index.search(new SearchQuery(tenant, vector, k, safeFilter)), consistent);
-        } catch (IndexUnavailableException e) {
-            throw new ProblemException(Problem.of(503, "Service Unavailable", "the vector index is unavailable: " + e.getMessage()),
-                    Map.of("Retry-After", "5"));
-        }
+        // IndexUnavailableException becomes a 503 problem with Retry-After (ProblemMappers)
+        float[] vector = embedder.embed(query);
+        return new Retrieval(index.search(new SearchQuery(tenant, vector, k, safeFilter)), consistent);
     }
 }

@@ -1,0 +1,88 @@
+package dev.freshrag.index.select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.freshrag.index.IndexFingerprint;
+import dev.freshrag.index.IndexUnavailableException;
+import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.index.qdrant.QdrantOptions;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The settings as the services' SmallRye Config reads them, and the index each kind opens. */
+class IndexOpenerTest {
+
+    @ConfigMapping(prefix = "freshrag")
+    interface Root {
+        IndexSettings index();
+    }
+
+    private static IndexSettings settings(Map<String, String> props) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(props, "test", 100))
+                .withMapping(Root.class)
+                .build();
+        return config.getConfigMapping(Root.class).index();
+    }
+
+    private static final IndexFingerprint FP = new IndexFingerprint("all-minilm-l6-v2", 384);
+
+    @Test
+    void defaultsAreTheEmbeddedIndex() {
+        IndexSettings s = settings(Map.of());
+        assertThat(s.kind()).isEqualTo("lucene");
+        assertThat(s.lucene().path()).isEqualTo("data/index");
+        assertThat(s.lucene().refreshInterval()).isEqualTo(Duration.ofMillis(20));
+        assertThat(s.qdrant().port()).isEqualTo(6334);
+        assertThat(s.qdrant().apiKey()).isEmpty();
+    }
+
+    @Test
+    void luceneWriterAndReaderOpenTheSameDirectory(@TempDir Path dir) {
+        IndexSettings s = settings(Map.of("freshrag.index.lucene.path", dir.toString()));
+        try (VectorIndex writer = IndexOpener.open(s, FP, IndexOpener.Role.WRITER);
+             VectorIndex reader = IndexOpener.open(s, FP, IndexOpener.Role.READER)) {
+            assertThat(((LuceneVectorIndex) writer).isWriter()).isTrue();
+            assertThat(((LuceneVectorIndex) reader).isWriter()).isFalse();
+            assertThat(reader.fingerprint()).isEqualTo(FP);
+        }
+        assertThat(IndexOpener.describe(s)).contains(dir.toString()).contains("Lucene");
+    }
+
+    @Test
+    void qdrantOptionsCarryEverySetting() {
+        IndexSettings s = settings(Map.of("freshrag.index.kind", "qdrant", "freshrag.index.qdrant.host", "qdrant.internal",
+                "freshrag.index.qdrant.api-key", "secret-key", "freshrag.index.qdrant.tls", "true",
+                "freshrag.index.qdrant.timeout", "PT3S", "freshrag.index.qdrant.replication-factor", "2"));
+        QdrantOptions o = IndexOpener.qdrantOptions(s.qdrant());
+        assertThat(o.host()).isEqualTo("qdrant.internal");
+        assertThat(o.apiKey()).contains("secret-key");
+        assertThat(o.tls()).isTrue();
+        assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(o.replicationFactor()).hasValue(2);
+        assertThat(o.shardNumber()).isEmpty();
+        assertThat(IndexOpener.describe(s)).doesNotContain("secret-key");
+    }
+
+    @Test
+    void anUnreachableQdrantIsReportedAsUnavailable() {
+        IndexSettings s = settings(Map.of("freshrag.index.kind", "qdrant", "freshrag.index.qdrant.port", "1",
+                "freshrag.index.qdrant.timeout", "PT1S"));
+        assertThatThrownBy(() -> IndexOpener.open(s, FP, IndexOpener.Role.READER)).isInstanceOf(IndexUnavailableException.class);
+    }
+
+    @Test
+    void anUnknownKindIsRefused() {
+        IndexSettings s = settings(Map.of("freshrag.index.kind", "faiss"));
+        assertThatThrownBy(() -> IndexOpener.open(s, FP, IndexOpener.Role.WRITER)).hasMessageContaining("lucene or qdrant");
+    }
+}

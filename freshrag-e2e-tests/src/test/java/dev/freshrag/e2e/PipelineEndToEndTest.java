@@ -137,10 +137,14 @@ class PipelineEndToEndTest {
 
     @Test
     void badRequestsGetProblemDetails() {
-        PipelineStack.Answer badTenant = stack.put("Not_A_Tenant!", "d", Map.of("content", "x"));
-        assertThat(badTenant.status()).isEqualTo(400);
-        assertThat(badTenant.contentType()).startsWith("application/problem+json");
-        assertThat(badTenant.json().get("violations").get(0).get("field").asText()).isEqualTo("tenant");
+        PipelineStack.Answer badDocId = stack.put(tenant, "line\nbreak", Map.of("content", "x"));
+        assertThat(badDocId.status()).isEqualTo(400);
+        assertThat(badDocId.contentType()).startsWith("application/problem+json");
+        assertThat(badDocId.json().get("violations").get(0).get("field").asText()).isEqualTo("docId");
+
+        PipelineStack.Answer badContentType = stack.put(tenant, "d", Map.of("content", "x", "contentType", "application/pdf"));
+        assertThat(badContentType.status()).isEqualTo(400);
+        assertThat(badContentType.json().get("violations").get(0).get("field").asText()).isEqualTo("contentType");
 
         PipelineStack.Answer wrongType = stack.put(tenant, "d", "{\"content\": 5}");
         assertThat(wrongType.status()).isEqualTo(400);

@@ -8,6 +8,8 @@ import dev.freshrag.events.WriteToken;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.lucene.LuceneOptions;
 import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.security.KeysFile;
+import dev.freshrag.security.Role;
 import dev.freshrag.testkit.KafkaBroker;
 import dev.freshrag.testkit.ServiceProcess;
 import java.io.IOException;
@@ -38,6 +40,8 @@ public final class PipelineStack {
     public final KafkaBroker broker;
     public final Path dataDir;
     public final Path indexDir;
+    public final Path keysFile;
+    private final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
     public final ServiceProcess ingest;
     public ServiceProcess embed;
     public final ServiceProcess query;
@@ -61,9 +65,16 @@ public final class PipelineStack {
             throw new UncheckedIOException(e);
         }
         indexDir = dataDir.resolve("index");
+        keysFile = dataDir.resolve("keys");
+        try {
+            Files.writeString(keysFile, "# API keys of the end-to-end tests (hashes only)\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Map<String, String> common = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "FRESHRAG_INDEX_LUCENE_PATH", indexDir.toString(),
+                "FRESHRAG_SECURITY_KEYS_FILE", keysFile.toString(),
                 "OPT_OUT_TRACKING", "true");
         Path logs = Path.of("target", "service-logs").toAbsolutePath();
         embedSpec = ServiceProcess.forModule("embed-service").env(common).logDirectory(logs)
@@ -104,12 +115,29 @@ public final class PipelineStack {
     public record Answer(int status, String contentType, String body, JsonNode json) {
     }
 
+    /** A key of that tenant and role, made once (appended to the keys file the services read). */
+    public String key(String tenant, Role role) {
+        return keys.computeIfAbsent(tenant + "/" + role, k -> {
+            try {
+                return KeysFile.append(keysFile, tenant, role);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     public Answer send(String method, String url, Object body) {
+        return send(method, url, body, null);
+    }
+
+    /** Sends with {@code Authorization: Bearer <key>} unless the key is null. */
+    public Answer send(String method, String url, Object body, String key) {
         try {
             HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : EventJson.write(body));
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json").method(method, publisher).build();
+                    .header("Content-Type", "application/json").method(method, publisher)
+                    .headers(key == null ? new String[0] : new String[] {"Authorization", "Bearer " + key}).build();
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             String type = r.headers().firstValue("Content-Type").orElse("");
             JsonNode json = null;
@@ -126,19 +154,19 @@ public final class PipelineStack {
     }
 
     public Answer put(String tenant, String docId, Object body) {
-        return send("PUT", ingestUrl() + "/v1/tenants/" + tenant + "/documents/" + encode(docId), body);
+        return send("PUT", ingestUrl() + "/v1/tenants/" + tenant + "/documents/" + encode(docId), body, key(tenant, Role.WRITER));
     }
 
     public Answer delete(String tenant, String docId) {
-        return send("DELETE", ingestUrl() + "/v1/tenants/" + tenant + "/documents/" + encode(docId), null);
+        return send("DELETE", ingestUrl() + "/v1/tenants/" + tenant + "/documents/" + encode(docId), null, key(tenant, Role.WRITER));
     }
 
     public Answer search(String tenant, Map<String, Object> request) {
-        return send("POST", queryUrl() + "/v1/tenants/" + tenant + "/search", request);
+        return send("POST", queryUrl() + "/v1/tenants/" + tenant + "/search", request, key(tenant, Role.READER));
     }
 
     public Answer document(String tenant, String docId) {
-        return send("GET", queryUrl() + "/v1/tenants/" + tenant + "/documents/" + encode(docId), null);
+        return send("GET", queryUrl() + "/v1/tenants/" + tenant + "/documents/" + encode(docId), null, key(tenant, Role.READER));
     }
 
     /** Produces an event straight to kb.doc-changes, as a content system would; answers its write token. */

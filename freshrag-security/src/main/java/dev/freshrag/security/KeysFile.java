@@ -1,0 +1,76 @@
+package dev.freshrag.security;
+
+import dev.freshrag.events.Limits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The keys file: one key per line, {@code <sha256-hex> <tenant> <role> <created>} separated by single
+ * spaces; {@code #} starts a comment. Only hashes are stored, so the file can be read by operators and
+ * backed up without exposing a key. {@code ./freshrag keys add} writes the same format.
+ */
+public final class KeysFile {
+
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern TENANT = Pattern.compile(Limits.TENANT_PATTERN);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private KeysFile() {
+    }
+
+    /** Parses the file; a malformed line fails the whole file so that a typo never silently drops a key. */
+    public static Map<String, ApiKey> read(Path file) throws IOException {
+        Map<String, ApiKey> keys = new HashMap<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            if (f.length < 3 || !HEX64.matcher(f[0]).matches() || !TENANT.matcher(f[1]).matches() || Role.parse(f[2]).isEmpty()) {
+                throw new IOException(file + " line " + (i + 1) + ": expected '<sha256-hex> <tenant> <reader|writer|admin> [created]'");
+            }
+            keys.put(f[0], new ApiKey(f[0], f[1], Role.parse(f[2]).orElseThrow(), f.length > 3 ? f[3] : ""));
+        }
+        return keys;
+    }
+
+    public static String sha256(String key) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new random key: 256 bits, URL-safe, prefixed so it is recognisable in a secret scanner. */
+    public static String newKey() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return "frk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** Appends a key's line (used by tests; operators use {@code ./freshrag keys add}). Answers the key. */
+    public static synchronized String append(Path file, String tenant, Role role) throws IOException {
+        if (!TENANT.matcher(tenant).matches()) {
+            throw new IllegalArgumentException("tenant must match " + Limits.TENANT_PATTERN);
+        }
+        String key = newKey();
+        String line = sha256(key) + " " + tenant + " " + role.label() + " " + Instant.now() + "\n";
+        Files.writeString(file, line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        return key;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.freshrag.security;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** What a key may do. Each role includes the ones before it: an admin may write, a writer may read. */
+public enum Role {
+    /** search, answer, document status */
+    READER,
+    /** also PUT and DELETE documents */
+    WRITER,
+    /** also the tenant's configuration under /v1/admin */
+    ADMIN;
+
+    public boolean allows(Role required) {
+        return compareTo(required) >= 0;
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Role> parse(String s) {
+        for (Role r : values()) {
+            if (r.label().equals(s)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -44,9 +44,10 @@ import org.jboss.logging.Logger;
  * <p><b>Resolver mode</b> (several vLLM replicas resolving adapters by name from shared storage): nothing is
  * loaded or unloaded; requests are routed by the adapter's name as configured.
  *
- * <p>Metrics, tagged with the adapter's configured name: {@code freshrag.lora.requests},
- * {@code freshrag.lora.failures} (tag {@code reason}: load, not-found, request), {@code freshrag.lora.load}
- * (timer, tag {@code outcome}), {@code freshrag.lora.unloads}, and the gauge {@code freshrag.lora.loaded}.
+ * <p>Metrics, tagged with the adapter's configured name: {@code freshrag.lora.requests} (requests for the
+ * adapter), {@code freshrag.lora.failures} (requests that could not use it; tag {@code reason}: load,
+ * not-found, request), {@code freshrag.lora.load} (timer of every load, preloads included; tag
+ * {@code outcome}), {@code freshrag.lora.unloads}, and the gauge {@code freshrag.lora.loaded}.
  */
 public final class LoraAdapterManager implements AutoCloseable {
 
@@ -226,8 +227,15 @@ public final class LoraAdapterManager implements AutoCloseable {
      * @param revision the revision of the tenant configuration that names the adapter; routes only move forward
      */
     public Lease acquire(String tenant, long revision, String name, String source) {
+        return acquire(tenant, revision, name, source, true);
+    }
+
+    /** {@code forRequest}: false for a preload, which counts in the load timer only, not as a request or failure. */
+    private Lease acquire(String tenant, long revision, String name, String source, boolean forRequest) {
         Objects.requireNonNull(name, "name");
-        count("freshrag.lora.requests", name);
+        if (forRequest) {
+            count("freshrag.lora.requests", name);
+        }
         if (mode == Mode.RESOLVER) {
             return new Lease(null, name, name, null);
         }
@@ -241,7 +249,9 @@ public final class LoraAdapterManager implements AutoCloseable {
             Failure f = failures.get(served);
             if (f != null) {
                 if (System.nanoTime() - f.untilNanos < 0) {
-                    failure(name, "load");
+                    if (forRequest) {
+                        failure(name, "load");
+                    }
                     return new Lease(null, name, null, f.reason);
                 }
                 failures.remove(served);
@@ -269,11 +279,15 @@ public final class LoraAdapterManager implements AutoCloseable {
             e.ready.get(loadTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException ex) {
             release(e);
-            failure(name, "load");
+            if (forRequest) {
+                failure(name, "load");
+            }
             return new Lease(null, name, null, LOAD_TIMEOUT + ": adapter " + name + " was not loaded within " + loadTimeout);
         } catch (ExecutionException ex) {
             release(e);
-            failure(name, "load");
+            if (forRequest) {
+                failure(name, "load");
+            }
             synchronized (lock) {
                 Route r = routes.get(tenant);
                 if (r != null && revision >= r.revision) {
@@ -325,7 +339,7 @@ public final class LoraAdapterManager implements AutoCloseable {
         }
         if (name != null && source != null) {
             executor.execute(() -> {
-                try (Lease lease = acquire(tenant, revision, name, source)) {
+                try (Lease lease = acquire(tenant, revision, name, source, false)) {
                     if (lease.fallback() != null) {
                         LOG.warnf("preloading adapter %s for tenant %s failed: %s", name, tenant, lease.fallback());
                     }

@@ -16,7 +16,7 @@ public final class TenantConfigValidator {
     public static final Set<String> PLACEHOLDERS = Set.of("question", "passages");
 
     private static final Pattern ADAPTER_NAME = Pattern.compile(ADAPTER_NAME_PATTERN);
-    /** {word}: a placeholder, known or a typo of one. Other braces (JSON examples, {{...}}) are left alone. */
+    /** {word}: a placeholder, known or a typo of one. Other braces (e.g. JSON examples) are left alone. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     private final int maxTopK;

@@ -158,4 +158,22 @@ class PipelineEndToEndTest {
         assertThat(noQuery.status()).isEqualTo(400);
         assertThat(noQuery.body()).doesNotContain("Exception").doesNotContain("at dev.");
     }
+
+    @Test
+    void metricsAreServedWithTheirContractNames() {
+        String content = "Metrics make the pipeline observable for operators.";
+        String token = stack.put(tenant, "metrics.txt", Map.of("content", content)).json().get("token").asText();
+        assertThat(hits("observable pipeline", List.of(token))).isNotEmpty();
+        String ingest = stack.send("GET", stack.ingestUrl() + "/q/metrics", null).body();
+        String embed = stack.send("GET", stack.embedUrl() + "/q/metrics", null).body();
+        for (String name : List.of("freshrag_events_applied_total", "freshrag_events_stale_total", "freshrag_chunks_reused_total", "freshrag_dlq_total")) {
+            assertThat(ingest).as("ingest-service /q/metrics").containsPattern("(?m)^" + name + "[{ ]");
+        }
+        for (String name : List.of("freshrag_chunks_embedded_total", "freshrag_chunks_deleted_total", "freshrag_chunks_reused_total",
+                "freshrag_dlq_total", "freshrag_freshness_seconds_count", "freshrag_freshness_seconds_bucket")) {
+            assertThat(embed).as("embed-service /q/metrics").containsPattern("(?m)^" + name + "[{ ]");
+        }
+        assertThat(stack.metric(stack.embedUrl(), "freshrag_freshness_seconds_count")).isGreaterThan(0);
+        assertThat(stack.metric(stack.ingestUrl(), "freshrag_events_applied_total")).isGreaterThan(0);
+    }
 }

@@ -414,7 +414,7 @@ public final class LuceneVectorIndex implements VectorIndex {
             checkId(p.docId(), "docId");
             checkId(p.chunkId(), "chunkId");
             Objects.requireNonNull(p.payload(), "payload");
-            checkVector(p.vector(), "vector of chunk " + p.chunkId());
+            fingerprint.requireUsable(p.vector(), "vector of chunk " + p.chunkId());
             docs.add(toDocument(p.tenant(), p.docId(), p.chunkId(), p.seq(), p.hash(), p.text(), p.payload(),
                     p.vector(), p.indexedAt()));
             keys.add(chunkKey(p.tenant(), p.chunkId()));
@@ -559,7 +559,7 @@ public final class LuceneVectorIndex implements VectorIndex {
     public List<SearchHit> search(SearchQuery query) {
         Objects.requireNonNull(query, "query");
         checkId(query.tenant(), "tenant");
-        checkVector(query.vector(), "query vector");
+        fingerprint.requireUsable(query.vector(), "query vector");
         return withSearcher(List.of(), s -> {
             int maxDoc = s.getIndexReader().maxDoc();
             if (maxDoc == 0) {
@@ -832,26 +832,6 @@ public final class LuceneVectorIndex implements VectorIndex {
         // the composite keys must stay below Lucene's term length limit (32766 UTF-8 bytes)
         if (id.length() > 4096) {
             throw new IllegalArgumentException(what + " is longer than 4096 characters");
-        }
-    }
-
-    private void checkVector(float[] vector, String what) {
-        if (vector == null) {
-            throw new IllegalArgumentException(what + " is missing");
-        }
-        if (vector.length != fingerprint.dimension()) {
-            throw new IllegalArgumentException(what + " has " + vector.length + " dimensions but the index holds "
-                    + fingerprint.dimension() + " (" + fingerprint.modelId() + ")");
-        }
-        double norm = 0;
-        for (float x : vector) {
-            if (!Float.isFinite(x)) {
-                throw new IllegalArgumentException(what + " has a non-finite component");
-            }
-            norm += (double) x * x;
-        }
-        if (norm == 0) {
-            throw new IllegalArgumentException(what + " is the zero vector, which has no cosine similarity");
         }
     }
 

@@ -215,7 +215,7 @@ public final class QdrantVectorIndex implements VectorIndex {
             checkId(p.docId(), "docId");
             checkId(p.chunkId(), "chunkId");
             Objects.requireNonNull(p.payload(), "payload");
-            checkVector(p.vector(), "vector of chunk " + p.chunkId());
+            fingerprint.requireUsable(p.vector(), "vector of chunk " + p.chunkId());
             UUID id = PointIds.of(p.tenant(), p.chunkId());
             structs.remove(id);
             structs.put(id, PointStruct.newBuilder()
@@ -369,7 +369,7 @@ public final class QdrantVectorIndex implements VectorIndex {
         ensureOpen();
         Objects.requireNonNull(query, "query");
         checkTenant(query.tenant());
-        checkVector(query.vector(), "query vector");
+        fingerprint.requireUsable(query.vector(), "query vector");
         List<ScoredPoint> points = calls.await("search", client.queryAsync(QueryPoints.newBuilder()
                         .setCollectionName(alias())
                         .setQuery(Query.newBuilder().setNearest(VectorInputFactory.vectorInput(query.vector())))
@@ -543,26 +543,6 @@ public final class QdrantVectorIndex implements VectorIndex {
     private static void checkId(String id, String what) {
         if (id == null || id.isEmpty()) {
             throw new IllegalArgumentException(what + " must not be empty");
-        }
-    }
-
-    private void checkVector(float[] vector, String what) {
-        if (vector == null) {
-            throw new IllegalArgumentException(what + " is missing");
-        }
-        if (vector.length != fingerprint.dimension()) {
-            throw new IllegalArgumentException(what + " has " + vector.length + " dimensions but the index holds "
-                    + fingerprint.dimension() + " (" + fingerprint.modelId() + ")");
-        }
-        double norm = 0;
-        for (float x : vector) {
-            if (!Float.isFinite(x)) {
-                throw new IllegalArgumentException(what + " has a non-finite component");
-            }
-            norm += (double) x * x;
-        }
-        if (norm == 0) {
-            throw new IllegalArgumentException(what + " is the zero vector, which has no cosine similarity");
         }
     }
 

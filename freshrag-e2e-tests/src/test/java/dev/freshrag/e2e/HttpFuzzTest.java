@@ -45,7 +45,7 @@ class HttpFuzzTest {
             String docPath = "/v1/tenants/" + tenant + "/documents/" + PipelineStack.encode(randomString(rnd, 1 + rnd.nextInt(40)));
             String[][] targets = {
                     {"PUT", stack.ingestUrl() + docPath, writer},
-                    {"DELETE", stack.ingestUrl() + docPath + (rnd.nextBoolean() ? "?version=" + randomString(rnd, 3) : ""), writer},
+                    {"DELETE", stack.ingestUrl() + docPath + (rnd.nextBoolean() ? "?version=" + PipelineStack.encode(randomString(rnd, 3)) : ""), writer},
                     {"GET", stack.queryUrl() + docPath, writer},
                     {"POST", stack.queryUrl() + "/v1/tenants/" + tenant + "/search", writer},
                     {"POST", stack.queryUrl() + "/v1/tenants/" + tenant + "/answer", writer},

@@ -135,9 +135,12 @@ public final class PipelineStack {
         try {
             HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : EventJson.write(body));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json").method(method, publisher)
-                    .headers(key == null ? new String[0] : new String[] {"Authorization", "Bearer " + key}).build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json").method(method, publisher);
+            if (key != null) {
+                builder.header("Authorization", "Bearer " + key);
+            }
+            HttpRequest request = builder.build();
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             String type = r.headers().firstValue("Content-Type").orElse("");
             JsonNode json = null;

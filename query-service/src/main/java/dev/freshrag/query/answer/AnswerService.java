@@ -199,7 +199,7 @@ public class AnswerService {
                     LOG.warnf("the LLM's stream failed for tenant %s: %s", ctx.tenant(), e.getMessage());
                     int status = e.isUnavailable() ? 503 : 502;
                     throw new BrokenStream(Problem.of(status, status == 503 ? "Service Unavailable" : "Bad Gateway",
-                            "the LLM's stream failed after it started: " + e.getMessage()), e);
+                            "the LLM's stream failed after it started (" + e.reason() + "): " + e.getMessage()), e);
                 }
                 return new AnswerResponse(result.text(), ctx.citations(), AnswerResponse.LLM, llm.baseModel(), lease.model(),
                         fallback, ctx.consistent(), result.usage());

@@ -38,6 +38,8 @@ public class ComponentProducer {
                 .withIntraOpThreads(e.intraOpThreads())
                 .withTarget(ExecutionTarget.valueOf(e.target().toUpperCase(Locale.ROOT)));
         Embedder embedder = OnnxEmbedder.load(options);
+        // the first inference allocates and compiles; pay for it at start, not on the first change
+        embedder.embed("warm up");
         LOG.infof("embedding model %s (%d dims) on %s", embedder.model().id(), embedder.model().dimension(), embedder.executionProvider());
         return embedder;
     }

@@ -3,6 +3,7 @@ package dev.freshrag.ingest.config;
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.ModelTokenizer;
 import dev.freshrag.embedding.TokenCounter;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -13,9 +14,13 @@ import jakarta.enterprise.inject.Produces;
 @ApplicationScoped
 public class TokenizerProducer {
 
+    /** Loaded and exercised at start, not inside the first event's processing (it takes seconds). */
     @Produces
     @ApplicationScoped
+    @Startup
     public TokenCounter tokenCounter() {
-        return ModelTokenizer.load(EmbedderOptions.defaults());
+        ModelTokenizer tokenizer = ModelTokenizer.load(EmbedderOptions.defaults());
+        tokenizer.countTokens("warm up the native tokenizer");
+        return tokenizer;
     }
 }

@@ -28,7 +28,10 @@ public class ComponentProducer {
         EmbedderOptions options = EmbedderOptions.defaults()
                 .withVariant(ModelVariant.valueOf(config.embedding().variant().toUpperCase(Locale.ROOT)))
                 .withTarget(ExecutionTarget.valueOf(config.embedding().target().toUpperCase(Locale.ROOT)));
-        return OnnxEmbedder.load(options);
+        Embedder embedder = OnnxEmbedder.load(options);
+        // the first inference allocates and compiles; pay for it at start, not on the first query
+        embedder.embed("warm up");
+        return embedder;
     }
 
     void closeEmbedder(@Disposes Embedder embedder) {

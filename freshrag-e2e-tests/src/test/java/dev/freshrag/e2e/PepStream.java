@@ -20,7 +20,7 @@ final class PepStream {
     }
 
     static Path location() {
-        return Path.of(System.getProperty("freshrag.shared.dir", "../../shared"), "data", "pep-changes", "events.jsonl.gz");
+        return Path.of(System.getProperty("shared.data.dir", "../../shared"), "data", "pep-changes", "events.jsonl.gz");
     }
 
     static List<DocumentChange> load() {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class StsBenchmarkCheck {
 
-    private static final String SHARED_DIR_PROPERTY = "freshrag.shared.dir";
+    private static final String SHARED_DIR_PROPERTY = "shared.data.dir";
     private static final int EXPECTED_PAIRS = 1379;
 
     private record Pair(double score, String first, String second) {

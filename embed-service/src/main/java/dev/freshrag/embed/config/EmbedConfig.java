@@ -5,7 +5,6 @@ import dev.freshrag.index.select.IndexSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Optional;
 
 /** Everything the embed-service can be told, under {@code freshrag.*}. */
 @ConfigMapping(prefix = "freshrag")
@@ -60,7 +59,8 @@ public interface EmbedConfig {
         @WithDefault("PT30S")
         Duration maxBackoff();
 
-        /** Optional cap on retries of one batch before the service reports itself unhealthy (it keeps retrying). */
-        Optional<Integer> unhealthyAfter();
+        /** Failed attempts in a row after which readiness reports DOWN (the service keeps retrying). */
+        @WithDefault("5")
+        int unhealthyAfter();
     }
 }

@@ -1,5 +1,6 @@
 package dev.freshrag.embed.health;
 
+import dev.freshrag.embed.config.EmbedConfig;
 import dev.freshrag.embed.pipeline.ChunkOpsConsumer;
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.index.VectorIndex;
@@ -13,21 +14,21 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class EmbedReadiness implements HealthCheck {
 
-    private static final int FAILING_AFTER = 5;
-
     private final Embedder embedder;
     private final VectorIndex index;
     private final ChunkOpsConsumer consumer;
+    private final int failingAfter;
 
-    public EmbedReadiness(Embedder embedder, VectorIndex index, ChunkOpsConsumer consumer) {
+    public EmbedReadiness(Embedder embedder, VectorIndex index, ChunkOpsConsumer consumer, EmbedConfig config) {
         this.embedder = embedder;
         this.index = index;
         this.consumer = consumer;
+        this.failingAfter = config.retry().unhealthyAfter();
     }
 
     @Override
     public HealthCheckResponse call() {
-        boolean indexOk = index.isHealthy() && consumer.consecutiveFailures() < FAILING_AFTER;
+        boolean indexOk = index.isHealthy() && consumer.consecutiveFailures() < failingAfter;
         return HealthCheckResponse.named("embed-pipeline")
                 .status(indexOk)
                 .withData("model", embedder.model().id())

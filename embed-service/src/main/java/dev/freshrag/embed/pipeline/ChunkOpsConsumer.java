@@ -14,7 +14,6 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -47,8 +45,8 @@ public class ChunkOpsConsumer {
     private final EmbedMetrics metrics;
     private final EmbedConfig config;
     private final MutinyEmitter<byte[]> dlq;
-    private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final IndexWriteRetry retry;
 
     public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
                             @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq) {
@@ -56,11 +54,12 @@ public class ChunkOpsConsumer {
         this.metrics = metrics;
         this.config = config;
         this.dlq = dlq;
+        this.retry = new IndexWriteRetry(config.retry().initialBackoff(), config.retry().maxBackoff(), metrics, stopping::get);
     }
 
     /** Consecutive failed index attempts of the current batch; health turns DOWN past a threshold. */
     public int consecutiveFailures() {
-        return consecutiveFailures.get();
+        return retry.consecutiveFailures();
     }
 
     void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
@@ -101,34 +100,11 @@ public class ChunkOpsConsumer {
             process(records.subList(half, records.size()));
             return;
         }
-        writeWithRetry(plan, vectors);
+        retry.run(() -> applier.write(plan, vectors));
         long durableAt = System.currentTimeMillis();
         for (Parsed p : records) {
             if (p.ops().kind() != DocumentOps.Kind.SKIP) {
                 metrics.fresh(p.record().getTimestamp().toEpochMilli(), durableAt);
-            }
-        }
-    }
-
-    private void writeWithRetry(BatchPlan plan, Map<String, float[]> vectors) {
-        Duration backoff = config.retry().initialBackoff();
-        while (true) {
-            try {
-                applier.write(plan, vectors);
-                consecutiveFailures.set(0);
-                return;
-            } catch (RuntimeException e) {
-                int n = consecutiveFailures.incrementAndGet();
-                metrics.retried();
-                LOG.warnf("index write failed (attempt %d), retrying in %d ms: %s", n, backoff.toMillis(), e.toString());
-                if (stopping.get()) {
-                    throw e; // not acknowledged: the batch is replayed after restart
-                }
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2);
-                if (backoff.compareTo(config.retry().maxBackoff()) > 0) {
-                    backoff = config.retry().maxBackoff();
-                }
             }
         }
     }
@@ -177,15 +153,6 @@ public class ChunkOpsConsumer {
     private static long offset(KafkaRecord<String, byte[]> r) {
         return r.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
                 .map(m -> m.getOffset()).orElse(-1L);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry", e);
-        }
     }
 
     private static byte[] utf8(String s) {

@@ -30,6 +30,63 @@ final class MeanPooling {
         return pooled;
     }
 
+    /**
+     * The same pooling straight from the model's flat output buffer, without building {@code float[][][]}:
+     * row {@code r} holds {@code lengths[r]} real tokens followed by padding, as the embedder lays out its
+     * micro-batches (texts are never padded in front or in the middle).
+     *
+     * @param hidden  [rows][width][dimension] in row-major order, positioned at the first value
+     * @param lengths real tokens per row, each in [0, width]
+     */
+    static float[][] pool(java.nio.FloatBuffer hidden, int rows, int width, int dimension, int[] lengths) {
+        if (lengths.length != rows) {
+            throw new IllegalArgumentException("lengths for " + lengths.length + " rows, expected " + rows);
+        }
+        if (hidden.remaining() < (long) rows * width * dimension) {
+            throw new IllegalArgumentException("hidden state holds " + hidden.remaining() + " values, expected "
+                    + (long) rows * width * dimension);
+        }
+        int base = hidden.position();
+        float[][] pooled = new float[rows][];
+        double[] sum = new double[dimension];
+        for (int row = 0; row < rows; row++) {
+            int count = lengths[row];
+            if (count < 0 || count > width) {
+                throw new IllegalArgumentException("row " + row + " length " + count + " outside [0, " + width + "]");
+            }
+            java.util.Arrays.fill(sum, 0);
+            int offset = base + row * width * dimension;
+            for (int t = 0; t < count; t++, offset += dimension) {
+                for (int d = 0; d < dimension; d++) {
+                    sum[d] += hidden.get(offset + d);
+                }
+            }
+            pooled[row] = normalisedMean(sum, count);
+        }
+        return pooled;
+    }
+
+    private static float[] normalisedMean(double[] sum, long count) {
+        int dimension = sum.length;
+        float[] vector = new float[dimension];
+        if (count == 0) {
+            return vector;
+        }
+        double norm = 0;
+        for (int d = 0; d < dimension; d++) {
+            double mean = sum[d] / count;
+            norm += mean * mean;
+        }
+        norm = Math.sqrt(norm);
+        if (norm == 0) {
+            return vector;
+        }
+        for (int d = 0; d < dimension; d++) {
+            vector[d] = (float) (sum[d] / count / norm);
+        }
+        return vector;
+    }
+
     private static float[] poolOne(float[][] tokens, long[] mask) {
         if (tokens.length != mask.length) {
             throw new IllegalArgumentException("sequence lengths differ: hidden state " + tokens.length
@@ -49,22 +106,6 @@ final class MeanPooling {
                 sum[d] += token[d];
             }
         }
-        float[] vector = new float[dimension];
-        if (count == 0) {
-            return vector;
-        }
-        double norm = 0;
-        for (int d = 0; d < dimension; d++) {
-            sum[d] /= count;
-            norm += sum[d] * sum[d];
-        }
-        norm = Math.sqrt(norm);
-        if (norm == 0) {
-            return vector;
-        }
-        for (int d = 0; d < dimension; d++) {
-            vector[d] = (float) (sum[d] / norm);
-        }
-        return vector;
+        return normalisedMean(sum, count);
     }
 }

@@ -78,7 +78,6 @@ public final class PipelineStack {
                 "OPT_OUT_TRACKING", "true");
         Path logs = Path.of("target", "service-logs").toAbsolutePath();
         embedSpec = ServiceProcess.forModule("embed-service").env(common).logDirectory(logs)
-                .env("FRESHRAG_EMBEDDING_INTRA_OP_THREADS", "2")
                 .port(ServiceProcess.freePort()).jvmArgs("-Xmx768m");
         embed = embedSpec.start();
         ingest = ServiceProcess.forModule("ingest-service").env(common)

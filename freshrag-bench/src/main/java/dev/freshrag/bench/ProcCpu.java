@@ -1,0 +1,75 @@
+package dev.freshrag.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time from /proc (Linux): of the stack's processes (pid files of ./freshrag up under $FRESHRAG_HOME/run)
+ * and of the whole machine, so a throughput figure can be told apart from what other work took.
+ */
+public final class ProcCpu {
+
+    private static final double TICKS = 100.0; // USER_HZ: 100 on Linux
+
+    private ProcCpu() {
+    }
+
+    /** Component name to CPU seconds (user + system) so far; empty when there is no /proc or no run dir. */
+    public static Map<String, Double> stack() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        String home = System.getenv("FRESHRAG_HOME");
+        if (home == null) {
+            return out;
+        }
+        Path run = Path.of(home, "run");
+        if (!Files.isDirectory(run)) {
+            return out;
+        }
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(run, "*.pid")) {
+            for (Path p : pids) {
+                String name = p.getFileName().toString().replace(".pid", "");
+                try {
+                    long pid = Long.parseLong(Files.readString(p).trim());
+                    out.put(name, processSeconds(pid));
+                } catch (IOException | NumberFormatException e) {
+                    // a component that is not running: left out
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    public static double total(Map<String, Double> cpu) {
+        return cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    static double processSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // the command name may hold spaces: fields are counted after its closing parenthesis
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after ")": state(0) ppid(1) ... utime is field 14 of the line = index 11 here, stime index 12
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+    }
+
+    /** [busy, total] CPU seconds of the whole machine (all cores) so far, from the first line of /proc/stat. */
+    public static double[] machine() {
+        try {
+            String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = first.trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new double[] {(total - idle) / TICKS, total / TICKS};
+        } catch (IOException | RuntimeException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+    }
+}

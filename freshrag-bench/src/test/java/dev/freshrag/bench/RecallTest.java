@@ -53,14 +53,24 @@ class RecallTest {
 
     @Test
     void syntheticVectorsAreUnitLengthAndDeterministic() {
-        float[][] a = SearchBench.vectors(50, 5, 0.05, 11);
-        float[][] b = SearchBench.vectors(50, 5, 0.05, 11);
+        float[][] centres = SearchBench.randomCentres(5, SearchBench.DIMENSION, 3);
+        float[][] a = SearchBench.vectors(50, centres, 0.05, 11);
+        float[][] b = SearchBench.vectors(50, centres, 0.05, 11);
         for (int i = 0; i < a.length; i++) {
             assertArrayEquals(a[i], b[i]);
             assertEquals(1.0, Math.sqrt(Recall.dot(a[i], a[i])), 1e-5);
         }
         assertEquals(SearchBench.DIMENSION, a[0].length);
-        assertEquals(false, Arrays.equals(a[0], SearchBench.vectors(50, 5, 0.05, 11, 99)[0]));
+        assertEquals(false, Arrays.equals(a[0], SearchBench.vectors(50, centres, 0.05, 99)[0]));
+        // each point stays near its centre: cosine about 1 / sqrt(1 + noise^2 * dimension)
+        double expected = 1 / Math.sqrt(1 + 0.05 * 0.05 * SearchBench.DIMENSION);
+        for (float[] v : a) {
+            double best = 0;
+            for (float[] c : centres) {
+                best = Math.max(best, Recall.dot(v, c));
+            }
+            assertEquals(expected, best, 0.08);
+        }
     }
 
     private static float[] randomVector(Random random, int dimension) {

@@ -103,6 +103,9 @@ public final class LuceneVectorIndex implements VectorIndex {
     /** The largest vector dimension accepted (Lucene's own default limit is 1024; Qdrant's is 65536). */
     public static final int MAX_DIMENSION = 65_536;
 
+    /** Least number of HNSW candidates a search explores (Lucene's k, i.e. ef at query time); the best k are kept. */
+    public static final int SEARCH_CANDIDATES = 100;
+
     // ---- field names
     static final String F_TENANT = "tenant";
     static final String F_DOC_ID = "docId";
@@ -572,7 +575,10 @@ public final class LuceneVectorIndex implements VectorIndex {
                     .add(new TermQuery(new Term(F_TENANT, query.tenant())), BooleanClause.Occur.FILTER);
             query.filter().forEach((key, value) -> filter.add(
                     new TermQuery(new Term(META_PREFIX + key, metaTerm(value))), BooleanClause.Occur.FILTER));
-            TopDocs top = s.search(new KnnFloatVectorQuery(F_VECTOR, query.vector(), k, filter.build()), k);
+            // HNSW explores as many candidates as it is asked for: asking for at least SEARCH_CANDIDATES and
+            // keeping the best k raised recall@10 from 0.887 to 0.997 at 100k chunks (BENCHMARKS.md)
+            int candidates = Math.min(Math.max(k, SEARCH_CANDIDATES), maxDoc);
+            TopDocs top = s.search(new KnnFloatVectorQuery(F_VECTOR, query.vector(), candidates, filter.build()), k);
             StoredFields sf = s.storedFields();
             List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
             for (ScoreDoc sd : top.scoreDocs) {

@@ -124,8 +124,9 @@ public final class SearchBench {
                 httpRow(table, args, jar, indexDir, n, vectors, idOf, k, warmup, queries, texts, segments, build);
             }
         }
-        table.note("k=50/100, first 10 kept: the same index asked for more candidates, as a query-side HNSW \"ef\" would;"
-                + " LuceneVectorIndex passes topK to KnnFloatVectorQuery as k, so today the query-service searches with k=topK");
+        table.note("k=" + k + ": what the query-service asks LuceneVectorIndex for (topK); the index explores at least "
+                + LuceneVectorIndex.SEARCH_CANDIDATES + " HNSW candidates and keeps the best k (before commit 70c6896 it"
+                + " explored only k); k=50/100, first 10 kept: the bench asks for more and keeps the best 10 itself");
         table.note("latency: wall time of one search; in process = LuceneVectorIndex.search (tenant-filtered "
                 + "KnnFloatVectorQuery plus stored fields of the hits); HTTP = client-side time of POST "
                 + "/v1/tenants/bench/search {query, topK} against a query-service process reading the same directory "

@@ -54,7 +54,19 @@ public class ComponentProducer {
     VectorIndex index(EmbedConfig config, Embedder embedder) {
         IndexFingerprint fingerprint = new IndexFingerprint(embedder.model().id(), embedder.model().dimension());
         LOG.infof("opening the %s as its %s", IndexOpener.describe(config.index()), "writer");
-        return IndexOpener.open(config.index(), fingerprint, IndexOpener.Role.WRITER);
+        VectorIndex index = IndexOpener.open(config.index(), fingerprint, IndexOpener.Role.WRITER);
+        try {
+            // load the parser and the fold once now, not on the first batch of a running pipeline
+            dev.freshrag.events.DocumentOps sample = new dev.freshrag.events.DocumentOps("_warmup", "warmup", 1,
+                    dev.freshrag.events.DocumentOps.Kind.APPLY, "t", java.util.Map.of(),
+                    java.util.List.of(dev.freshrag.events.ChunkOp.embed("id", 0, "h", "text")), 1, 0, 0);
+            dev.freshrag.embed.pipeline.BatchPlan.of(java.util.List.of(dev.freshrag.events.EventJson.readDocumentOps(
+                    dev.freshrag.events.EventJson.write(sample)))).textsToEmbed();
+            index.document("_warmup", "warmup");
+        } catch (RuntimeException e) {
+            LOG.debugf("warm-up skipped: %s", e.toString());
+        }
+        return index;
     }
 
     void closeIndex(@Disposes VectorIndex index) {

@@ -2,7 +2,9 @@ package dev.freshrag.ingest.pipeline;
 
 import dev.freshrag.embedding.TokenCounter;
 import dev.freshrag.events.DocumentChangeValidator;
+import dev.freshrag.events.DocumentChange;
 import dev.freshrag.events.DocumentOps;
+import dev.freshrag.events.EventJson;
 import dev.freshrag.ingest.chunking.Chunker;
 import dev.freshrag.ingest.config.IngestConfig;
 import dev.freshrag.ingest.metrics.IngestMetrics;
@@ -33,7 +35,29 @@ public class TopologyProducer {
 
     @Produces
     public Topology topology(IngestConfig config, TokenCounter tokens, IngestMetrics metrics) {
-        return build(TopologySettings.from(config), tokens, metrics, Clock.systemUTC());
+        TopologySettings settings = TopologySettings.from(config);
+        warmUp(settings, tokens);
+        return build(settings, tokens, metrics, Clock.systemUTC());
+    }
+
+    /**
+     * Runs the per-event work once on a sample at start (class loading, JIT of the parser, extractor,
+     * chunker and diff), so the first real change is not the one that pays for it. Best effort.
+     */
+    static void warmUp(TopologySettings settings, TokenCounter tokens) {
+        try {
+            DocumentChange sample = new DocumentChange("warmup", "warmup", 1L, dev.freshrag.events.Op.UPSERT, "Warm-up",
+                    "text/markdown", "# Warm-up\n\nA first paragraph. A second sentence.\n\nAnother paragraph.", java.util.Map.of("k", "v"), null);
+            DocumentChange parsed = EventJson.readDocumentChange(EventJson.write(sample));
+            new DocumentChangeValidator(settings.limits()).validate(parsed);
+            for (dev.freshrag.events.ContentType type : dev.freshrag.events.ContentType.values()) {
+                var chunks = new Chunker(tokens, settings.maxTokens(), settings.minTokens())
+                        .chunk(new dev.freshrag.ingest.chunking.TextExtractor().extract(parsed.content(), type));
+                EventJson.write(ChunkDiff.diff("warmup", "warmup", java.util.List.of(), chunks).ops());
+            }
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(TopologyProducer.class).warnf("warm-up failed (harmless): %s", e.toString());
+        }
     }
 
     public static Topology build(TopologySettings config, TokenCounter tokens, IngestMetrics metrics, Clock clock) {

@@ -44,7 +44,14 @@ public class ComponentProducer {
     VectorIndex index(QueryConfig config, Embedder embedder) {
         IndexFingerprint fingerprint = new IndexFingerprint(embedder.model().id(), embedder.model().dimension());
         LOG.infof("opening the %s as its %s", IndexOpener.describe(config.index()), "reader");
-        return IndexOpener.open(config.index(), fingerprint, IndexOpener.Role.READER);
+        VectorIndex index = IndexOpener.open(config.index(), fingerprint, IndexOpener.Role.READER);
+        try {
+            // the first kNN search loads and compiles the search path; do it now, on a tenant that cannot exist
+            index.search(new dev.freshrag.index.SearchQuery("_warmup", embedder.embed("warm up"), 10, java.util.Map.of()));
+        } catch (RuntimeException e) {
+            LOG.debugf("index warm-up skipped: %s", e.toString());
+        }
+        return index;
     }
 
     void closeIndex(@Disposes VectorIndex index) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +21,9 @@ public final class EventJson {
     private static final ObjectMapper MAPPER = StrictTypes.apply(JsonMapper.builder()
             .disable(StrictTypes.noScalarCoercion())
             .build());
+
+    /** The same rules, and unknown fields refused. */
+    private static final ObjectMapper CLOSED = MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private EventJson() {
     }
@@ -37,15 +42,29 @@ public final class EventJson {
     }
 
     public static <T> T read(byte[] json, Class<T> type) {
+        return read(MAPPER, json, type, null);
+    }
+
+    /**
+     * Like {@link #read(byte[], Class)}, but an unknown field is an error too (request bodies, where a
+     * misspelt field must not be silently ignored); {@code knownFields} is named in that error.
+     */
+    public static <T> T readClosed(byte[] json, Class<T> type, String knownFields) {
+        return read(CLOSED, json, type, knownFields);
+    }
+
+    private static <T> T read(ObjectMapper mapper, byte[] json, Class<T> type, String knownFields) {
         if (json == null || json.length == 0) {
             throw new InvalidEventException("$", "the value is empty; expected a JSON object");
         }
         try {
-            T value = MAPPER.readValue(json, type);
+            T value = mapper.readValue(json, type);
             if (value == null) {
                 throw new InvalidEventException("$", "the value is JSON null; expected a JSON object");
             }
             return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidEventException(path(e), "is not a known field (known: " + knownFields + ")");
         } catch (MismatchedInputException e) {
             throw new InvalidEventException(path(e), "wrong type or value: " + firstLine(e.getOriginalMessage()));
         } catch (JsonMappingException e) {

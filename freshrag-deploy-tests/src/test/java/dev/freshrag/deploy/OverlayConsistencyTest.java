@@ -99,6 +99,11 @@ class OverlayConsistencyTest {
             assertTrue(s.acceptsEnv("QUARKUS_HTTP_PORT"), s.name + " declares quarkus.http.port");
         }
         assertTrue(code.service("embed-service").orElseThrow().acceptsEnv("FRESHRAG_EMBEDDING_TARGET"));
+        // the libraries' sources are scanned too, wherever their folders are
+        Modules modules = Modules.of(code.root);
+        assertTrue(code.service("embed-service").orElseThrow().moduleDirs.containsAll(
+                List.of(modules.dir("freshrag-events"), modules.dir("freshrag-embedding"), modules.dir("freshrag-index-select"))));
+        assertTrue(code.service("query-service").orElseThrow().moduleDirs.contains(modules.dir("freshrag-security")));
         assertFalse(code.service("ingest-service").orElseThrow().acceptsEnv("FRESHRAG_EMBEDDING_TARGET"));
         // pending settings in use, for the record
         for (String overlay : List.of("dev", "prod")) {

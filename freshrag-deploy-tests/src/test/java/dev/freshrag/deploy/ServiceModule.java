@@ -32,7 +32,6 @@ import java.util.stream.Stream;
 final class ServiceModule {
 
     private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
-    private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
     private static final Pattern GETENV_LITERAL = Pattern.compile("System\\.getenv\\(\\s*\"([^\"]+)\"\\s*\\)");
     private static final Pattern UPPER_LITERAL = Pattern.compile("\"([A-Z][A-Z0-9_]{2,})\"");
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
@@ -50,11 +49,11 @@ final class ServiceModule {
     final Set<String> envKnown;
     final String pom;
 
-    private ServiceModule(Path root, String name) {
+    private ServiceModule(Modules modules, String name) {
         this.name = name;
-        this.dir = root.resolve(name);
+        this.dir = modules.dir(name);
         this.pom = read(dir.resolve("pom.xml"));
-        this.moduleDirs = List.copyOf(moduleClosure(root, name));
+        this.moduleDirs = List.copyOf(moduleClosure(modules, name));
         this.properties = loadProperties(dir.resolve("src/main/resources/application.properties"));
         Set<String> reads = new TreeSet<>();
         Set<String> known = new TreeSet<>();
@@ -82,19 +81,18 @@ final class ServiceModule {
         }
         this.envRead = reads;
         this.envKnown = known;
-        this.mapped = loadMappings(root, mappingClasses);
+        this.mapped = loadMappings(modules, mappingClasses);
     }
 
     /** Every module of the root pom that is a Quarkus application with an application.properties. */
     static List<ServiceModule> discover(Path root) {
+        Modules modules = Modules.of(root);
         List<ServiceModule> out = new ArrayList<>();
-        Matcher m = MODULE.matcher(read(root.resolve("pom.xml")));
-        while (m.find()) {
-            Path dir = root.resolve(m.group(1).trim());
-            Path pom = dir.resolve("pom.xml");
-            if (Files.isRegularFile(pom) && read(pom).contains("<artifactId>quarkus-maven-plugin</artifactId>")
+        for (Map.Entry<String, Path> e : modules.asMap().entrySet()) {
+            Path dir = e.getValue();
+            if (read(dir.resolve("pom.xml")).contains("<artifactId>quarkus-maven-plugin</artifactId>")
                     && Files.isRegularFile(dir.resolve("src/main/resources/application.properties"))) {
-                out.add(new ServiceModule(root, m.group(1).trim()));
+                out.add(new ServiceModule(modules, e.getKey()));
             }
         }
         return out;
@@ -179,13 +177,13 @@ final class ServiceModule {
 
     // ------------------------------------------------------------------------------------------ loading
 
-    private static Set<Path> moduleClosure(Path root, String module) {
+    private static Set<Path> moduleClosure(Modules modules, String module) {
         Set<Path> out = new LinkedHashSet<>();
         List<String> todo = new ArrayList<>(List.of(module));
         while (!todo.isEmpty()) {
             String m = todo.remove(0);
-            Path dir = root.resolve(m);
-            if (!Files.isRegularFile(dir.resolve("pom.xml")) || !out.add(dir)) {
+            Path dir = modules.dir(m); // fails for a FreshRAG dependency the root pom does not build
+            if (!out.add(dir)) {
                 continue;
             }
             Matcher d = DEPENDENCY.matcher(read(dir.resolve("pom.xml")));
@@ -242,14 +240,16 @@ final class ServiceModule {
         }
     }
 
-    private static List<MappedProperty> loadMappings(Path root, List<String> moduleAndClass) {
+    private static List<MappedProperty> loadMappings(Modules modules, List<String> moduleAndClass) {
         List<URL> urls = new ArrayList<>();
-        try (Stream<Path> modules = Files.list(root)) {
-            for (Path m : modules.filter(p -> Files.isDirectory(p.resolve("target/classes"))).toList()) {
-                urls.add(m.resolve("target/classes").toUri().toURL());
+        try {
+            for (Path m : modules.dirs()) {
+                if (Files.isDirectory(m.resolve("target/classes"))) {
+                    urls.add(m.resolve("target/classes").toUri().toURL());
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
         }
         List<MappedProperty> out = new ArrayList<>();
         // parent first: SmallRye Config and the event contract come from this module's test classpath

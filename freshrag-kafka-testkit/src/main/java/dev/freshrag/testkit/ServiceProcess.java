@@ -370,7 +370,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * The repository root: system property {@code freshrag.repo.root}, else the nearest directory at or
-     * above the current one that holds {@code pom.xml} and {@code freshrag-events/}.
+     * above the current one that holds {@code pom.xml} and {@code .mvn/}, Maven's marker of a multi-module
+     * root (not a module folder name, so that moving modules between folders does not change the answer).
      */
     public static Path repoRoot() {
         String explicit = System.getProperty("freshrag.repo.root");
@@ -379,7 +380,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
         Path start = Path.of("").toAbsolutePath();
         for (Path d = start; d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("pom.xml")) && Files.isDirectory(d.resolve("freshrag-events"))) {
+            if (Files.isRegularFile(d.resolve("pom.xml")) && Files.isDirectory(d.resolve(".mvn"))) {
                 return d;
             }
         }

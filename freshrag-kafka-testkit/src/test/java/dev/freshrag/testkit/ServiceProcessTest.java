@@ -94,6 +94,6 @@ class ServiceProcessTest {
 
     @Test
     void findsTheRepositoryRoot() {
-        assertTrue(Files.isDirectory(ServiceProcess.repoRoot().resolve("freshrag-kafka-testkit")));
+        assertTrue(Files.isDirectory(ServiceProcess.repoRoot().resolve("ingest-service")));
     }
 }

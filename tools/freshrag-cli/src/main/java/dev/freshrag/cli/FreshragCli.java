@@ -92,7 +92,10 @@ public final class FreshragCli implements Callable<Integer> {
         cl.setOut(new PrintWriter(console.out(), true));
         cl.setErr(new PrintWriter(console.err(), true));
         cl.setParameterExceptionHandler((e, a) -> {
-            console.warn(e.getMessage());
+            boolean unknownCommand = e instanceof CommandLine.UnmatchedArgumentException u && e.getCommandLine().getParent() == null
+                    && !u.getUnmatched().isEmpty();
+            console.warn(unknownCommand ? "unknown command: " + ((CommandLine.UnmatchedArgumentException) e).getUnmatched().get(0)
+                    : e.getMessage());
             console.err().println();
             CommandLine failed = e.getCommandLine();
             console.err().print(failed.getParent() == null ? USAGE : failed.getUsageMessage());

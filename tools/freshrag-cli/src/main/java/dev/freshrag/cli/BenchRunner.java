@@ -167,7 +167,7 @@ final class BenchRunner {
         if (!Files.exists(argFile) || !Files.isDirectory(module.resolve("target/classes/dev/freshrag/bench"))
                 || !Files.exists(classpath) || changedSince(stamp)) {
             new MavenBuild(settings, console).packageModules(List.of("freshrag-bench"), List.of(
-                    "dependency:build-classpath", "-Dmdep.includeScope=runtime", "-Dmdep.outputFile=target/runtime.classpath"));
+                    "dependency:build-classpath", "-DincludeScope=runtime", "-Dmdep.outputFile=target/runtime.classpath"));
             try {
                 String cp = module.resolve("target/classes") + java.io.File.pathSeparator + Files.readString(classpath).strip();
                 JavaArgFile.writeClasspath(argFile, cp);

@@ -22,7 +22,10 @@ class RunningComponentsTest {
     private Process startMarked(Settings settings, Component c) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessLauncher.javaExecutable(), "-Xmx32m"));
         cmd.addAll(new RunningComponents(settings).markers(c).jvmArgs());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SleepingProcessDouble.class.getName()));
+        // the classpath in an @argfile, as the CLI starts the broker: a JVM's arguments as ProcessHandle sees them
+        // can come back empty for a command line of many kilobytes
+        Path argFile = JavaArgFile.writeClasspath(home.resolve("cp.args"), System.getProperty("java.class.path"));
+        cmd.addAll(List.of("@" + argFile, SleepingProcessDouble.class.getName()));
         Path log = home.resolve(c.id() + ".log");
         Process p = ProcessLauncher.start(new LaunchSpec(c.id(), cmd, Map.of(), log, null, true));
         while (!Files.readString(log).contains("started")) {
@@ -67,9 +70,9 @@ class RunningComponentsTest {
         try {
             assertTrue(new StackDown(settings, c.console).run(), c.err());
         } finally {
-            p.destroyForcibly();
+            p.destroyForcibly().waitFor();
         }
-        assertFalse(p.isAlive());
         assertTrue(c.out().contains("stopped query-service (pid " + p.pid() + ")"), c.out());
+        assertTrue(Files.readString(home.resolve("query-service.log")).contains("started"));
     }
 }

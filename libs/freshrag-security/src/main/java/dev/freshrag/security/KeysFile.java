@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -63,14 +66,32 @@ public final class KeysFile {
         return "frk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** Appends a key's line (used by tests; operators use {@code ./freshrag keys add}). Answers the key. */
+    /**
+     * Makes a key, appends its line ({@code <sha256-hex> <tenant> <role> <created>}) and answers the key,
+     * which is stored nowhere. Used by {@code ./freshrag keys add} and by tests. A new file (and its
+     * directory) is created readable by its owner only: hashes are not secrets, but nobody else needs them.
+     */
     public static synchronized String append(Path file, String tenant, Role role) throws IOException {
         if (!TENANT.matcher(tenant).matches()) {
             throw new IllegalArgumentException("tenant must match " + Limits.TENANT_PATTERN);
         }
         String key = newKey();
-        String line = sha256(key) + " " + tenant + " " + role.label() + " " + Instant.now() + "\n";
-        Files.writeString(file, line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        String line = sha256(key) + " " + tenant + " " + role.label() + " "
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\n";
+        createOwnerOnly(file.toAbsolutePath());
+        Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return key;
+    }
+
+    private static void createOwnerOnly(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        Files.createDirectories(file.getParent());
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
     }
 }

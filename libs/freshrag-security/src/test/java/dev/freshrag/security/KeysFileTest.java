@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,17 @@ class KeysFileTest {
         Map<String, ApiKey> keys = KeysFile.read(file);
         assertThat(keys.get(KeysFile.sha256(key))).extracting(ApiKey::tenant, ApiKey::role).containsExactly("acme", Role.WRITER);
         assertThat(KeysFile.newKey()).isNotEqualTo(KeysFile.newKey());
+    }
+
+    @Test
+    void aNewFileAndItsDirectoryAreCreatedForTheOwnerOnly(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("data/keys");
+        String key = KeysFile.append(file, "acme", Role.ADMIN);
+        assertThat(Files.readString(file)).matches(KeysFile.sha256(key) + " acme admin \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\n");
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+        assertThatThrownBy(() -> KeysFile.append(file, "Not A Tenant", Role.READER)).hasMessageContaining("tenant must match");
     }
 
     @Test

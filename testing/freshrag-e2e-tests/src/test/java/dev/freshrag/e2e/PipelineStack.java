@@ -11,7 +11,8 @@ import dev.freshrag.index.lucene.LuceneVectorIndex;
 import dev.freshrag.security.KeysFile;
 import dev.freshrag.security.Role;
 import dev.freshrag.testkit.KafkaBroker;
-import dev.freshrag.testkit.ServiceProcess;
+import dev.freshrag.launcher.FreePorts;
+import dev.freshrag.launcher.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -78,13 +79,13 @@ public final class PipelineStack {
                 "OPT_OUT_TRACKING", "true");
         Path logs = Path.of("target", "service-logs").toAbsolutePath();
         embedSpec = ServiceProcess.forModule("embed-service").env(common).logDirectory(logs)
-                .port(ServiceProcess.freePort()).jvmArgs("-Xmx768m");
+                .port(FreePorts.next()).jvmArgs("-Xmx768m");
         embed = embedSpec.start();
         ingest = ServiceProcess.forModule("ingest-service").env(common)
                 .env("KAFKA_STREAMS_STATE_DIR", dataDir.resolve("streams").toString())
-                .logDirectory(logs).port(ServiceProcess.freePort()).jvmArgs("-Xmx512m").start();
+                .logDirectory(logs).port(FreePorts.next()).jvmArgs("-Xmx512m").start();
         query = ServiceProcess.forModule("query-service").env(common).logDirectory(logs)
-                .port(ServiceProcess.freePort()).jvmArgs("-Xmx512m").start();
+                .port(FreePorts.next()).jvmArgs("-Xmx512m").start();
         producer = broker.newByteProducer();
     }
 

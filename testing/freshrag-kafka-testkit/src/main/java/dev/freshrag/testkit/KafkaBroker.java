@@ -1,6 +1,7 @@
 package dev.freshrag.testkit;
 
 import dev.freshrag.events.Topics;
+import dev.freshrag.localkafka.SingleNodeBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,7 @@ public final class KafkaBroker {
                     .setNumControllerNodes(1)
                     .build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
-            brokerConfig().forEach(builder::setConfigProp);
+            SingleNodeBroker.settings().forEach(builder::setConfigProp);
             KafkaClusterTestKit cluster = builder.build();
             try {
                 cluster.format();
@@ -175,26 +176,6 @@ public final class KafkaBroker {
             logger.setLevel(level);
             QUIETED.add(logger); // JUL keeps loggers weakly: hold them so the level sticks
         }
-    }
-
-    /** Broker settings for a single node; public so that other harnesses can reuse them. */
-    public static Map<String, String> brokerConfig() {
-        Map<String, String> c = new HashMap<>();
-        c.put("offsets.topic.replication.factor", "1");
-        c.put("offsets.topic.num.partitions", "4");
-        c.put("transaction.state.log.replication.factor", "1");
-        c.put("transaction.state.log.min.isr", "1");
-        c.put("transaction.state.log.num.partitions", "4");
-        c.put("share.coordinator.state.topic.replication.factor", "1");
-        c.put("share.coordinator.state.topic.min.isr", "1");
-        c.put("min.insync.replicas", "1");
-        c.put("default.replication.factor", "1");
-        c.put("group.initial.rebalance.delay.ms", "0");
-        c.put("auto.create.topics.enable", "false");
-        // a little above the largest record so that a full-size record plus batch overhead fits
-        c.put("message.max.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES + 1024 * 1024));
-        c.put("replica.fetch.max.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES + 1024 * 1024));
-        return c;
     }
 
     private KafkaBroker(KafkaClusterTestKit cluster) {

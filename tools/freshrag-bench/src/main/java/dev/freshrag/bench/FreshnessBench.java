@@ -61,7 +61,7 @@ public final class FreshnessBench {
         long t0 = System.nanoTime();
         loader.start();
         try {
-            ServiceProcess.sleep(3000); // let the load settle
+            Pause.millis(3000); // let the load settle
             measure(table, "loaded", probe, samples, "");
         } finally {
             loader.stop();
@@ -97,9 +97,9 @@ public final class FreshnessBench {
         probe.sample(true);
         for (int i = 0; i < samples; i++) {
             plain.add(probe.sample(false));
-            ServiceProcess.sleep(100 + jitter.nextInt(200));
+            Pause.millis(100 + jitter.nextInt(200));
             token.add(probe.sample(true));
-            ServiceProcess.sleep(100 + jitter.nextInt(200));
+            Pause.millis(100 + jitter.nextInt(200));
         }
         row(table, phase, "plain search", plain, load);
         row(table, phase, "token (consistentWith)", token, load);
@@ -188,7 +188,7 @@ public final class FreshnessBench {
                 if (hasVersion(stack.search(tenant, marker, 3, List.of()))) {
                     return (System.nanoTime() - t0) / 1e6;
                 }
-                ServiceProcess.sleep(pollMs);
+                Pause.millis(pollMs);
             }
             throw new IllegalStateException("version " + version + " of " + tenant + "/probe not searchable after 60 s");
         }
@@ -259,7 +259,7 @@ public final class FreshnessBench {
                 next += intervalNs;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
-                    ServiceProcess.sleep(wait / 1_000_000);
+                    Pause.millis(wait / 1_000_000);
                 } else {
                     next = System.nanoTime();
                 }

@@ -1,8 +1,11 @@
 package dev.freshrag.bench;
 
+import dev.freshrag.launcher.ServiceProcess;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -145,9 +148,19 @@ public final class SearchBench {
                                 int segments, String build) throws Exception {
         int port = args.getInt("port", 18083);
         String kafka = args.get("kafka", "127.0.0.1:9092");
-        try (ServiceProcess qs = ServiceProcess.queryService(jar, port, indexDir, kafka, args.get("keys-file", ""),
-                Path.of(args.get("log-dir", "target")).resolve("bench-query-service-" + n + ".log"))) {
-            qs.awaitReady(180);
+        ServiceProcess.Builder spec = ServiceProcess.forJar("bench-query-service-" + n, Path.of(jar))
+                .port(port).jvmArgs("-Xmx512m")
+                .env("QUARKUS_HTTP_HOST", "127.0.0.1")
+                .env("FRESHRAG_INDEX_LUCENE_PATH", indexDir.toAbsolutePath().toString())
+                .env("KAFKA_BOOTSTRAP_SERVERS", kafka)
+                .env("OPT_OUT_TRACKING", "true")
+                .logDirectory(Path.of(args.get("log-dir", "target")))
+                .readyTimeout(Duration.ofSeconds(180));
+        String keysFile = args.get("keys-file", "");
+        if (!keysFile.isEmpty()) {
+            spec.env("FRESHRAG_SECURITY_KEYS_FILE", keysFile);
+        }
+        try (ServiceProcess qs = spec.start()) {
             Http client = Http.fromEnvironment();
             String url = "http://127.0.0.1:" + port + "/v1/tenants/" + TENANT + "/search";
             List<String> queryTexts = queryTexts(texts, warmup + queries);

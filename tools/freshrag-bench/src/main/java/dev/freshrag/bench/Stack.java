@@ -99,7 +99,7 @@ public final class Stack {
                         throw new IllegalStateException("the index did not reflect the writes of " + e.getKey()
                                 + " within " + timeoutMs + " ms");
                     }
-                    ServiceProcess.sleep(5);
+                    Pause.millis(5);
                 }
             }
         }

@@ -25,9 +25,20 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * Waits up to {@code FRESHRAG_KAFKA_WAIT_SECONDS} (default 60) for the broker to answer. Topics that
  * already exist are kept as they are (a warning is printed when they have fewer partitions than asked
  * for; partitions are never added automatically because that would move keys between partitions).
- * Exit codes: 0 done, 1 failed, 2 usage.
+ * Exit codes: 0 done, 1 failed, 2 usage. The CLI calls {@link #run} in-process.
  */
 public final class TopicBootstrap {
+
+    /** What happened to one topic; {@link #line()} is what {@code main} prints. */
+    public record Outcome(Kind kind, String topic, String detail) {
+
+        public enum Kind { CREATED, EXISTS, WARNING }
+
+        public String line() {
+            String word = kind.name().toLowerCase(java.util.Locale.ROOT);
+            return word + " ".repeat(Math.max(1, 9 - word.length())) + topic + (detail.isEmpty() ? "" : " " + detail);
+        }
+    }
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -51,7 +62,7 @@ public final class TopicBootstrap {
         }
         Duration wait = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("FRESHRAG_KAFKA_WAIT_SECONDS", "60")));
         try {
-            run(args[0], partitions, wait);
+            run(args[0], partitions, wait).forEach(o -> System.out.println(o.line()));
             System.exit(0);
         } catch (Exception e) {
             System.err.println("TopicBootstrap: " + e.getMessage());
@@ -59,8 +70,8 @@ public final class TopicBootstrap {
         }
     }
 
-    /** Creates the topics; returns the names it created (the others already existed). */
-    public static List<String> run(String bootstrap, int partitions, Duration waitForBroker) throws Exception {
+    /** Creates the topics; answers what happened to each (and warnings about existing ones). */
+    public static List<Outcome> run(String bootstrap, int partitions, Duration waitForBroker) throws Exception {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "freshrag-topic-bootstrap");
@@ -73,22 +84,21 @@ public final class TopicBootstrap {
                     .map(s -> new NewTopic(s.name(), s.partitions(), (short) 1).configs(s.config()))
                     .toList();
             var results = admin.createTopics(newTopics).values();
-            List<String> created = new ArrayList<>();
+            List<Outcome> outcomes = new ArrayList<>();
             for (Topics.Spec s : specs) {
                 try {
                     results.get(s.name()).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    created.add(s.name());
-                    System.out.println("created  " + describe(s));
+                    outcomes.add(new Outcome(Outcome.Kind.CREATED, s.name(), describe(s)));
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof TopicExistsException) {
-                        System.out.println("exists   " + s.name());
+                        outcomes.add(new Outcome(Outcome.Kind.EXISTS, s.name(), ""));
                     } else {
                         throw new IllegalStateException("could not create " + s.name() + ": " + e.getCause(), e.getCause());
                     }
                 }
             }
-            checkPartitions(admin, specs);
-            return created;
+            outcomes.addAll(checkPartitions(admin, specs));
+            return outcomes;
         }
     }
 
@@ -108,14 +118,15 @@ public final class TopicBootstrap {
                 + " s" + (last == null ? "" : " (" + (last.getCause() != null ? last.getCause() : last) + ")"));
     }
 
-    private static void checkPartitions(Admin admin, List<Topics.Spec> specs) throws Exception {
+    private static List<Outcome> checkPartitions(Admin admin, List<Topics.Spec> specs) throws Exception {
+        List<Outcome> warnings = new ArrayList<>();
         Map<String, TopicDescription> found = admin.describeTopics(specs.stream().map(Topics.Spec::name).toList())
                 .allTopicNames().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         for (Topics.Spec s : specs) {
             int actual = found.get(s.name()).partitions().size();
             if (actual < s.partitions()) {
-                System.out.println("warning  " + s.name() + " has " + actual + " partitions, fewer than the "
-                        + s.partitions() + " asked for; it was created earlier and is left as it is");
+                warnings.add(new Outcome(Outcome.Kind.WARNING, s.name(), "has " + actual + " partitions, fewer than the "
+                        + s.partitions() + " asked for; it was created earlier and is left as it is"));
             }
         }
         int docChanges = found.get(Topics.DOC_CHANGES).partitions().size();
@@ -124,10 +135,11 @@ public final class TopicBootstrap {
             throw new IllegalStateException(Topics.CHUNK_OPS + " has " + chunkOps + " partitions but "
                     + Topics.DOC_CHANGES + " has " + docChanges + "; it needs at least as many");
         }
+        return warnings;
     }
 
     private static String describe(Topics.Spec s) {
-        return s.name() + " (" + s.partitions() + " partitions, " + new java.util.TreeMap<>(s.config()) + ")";
+        return "(" + s.partitions() + " partitions, " + new java.util.TreeMap<>(s.config()) + ")";
     }
 
     private TopicBootstrap() {

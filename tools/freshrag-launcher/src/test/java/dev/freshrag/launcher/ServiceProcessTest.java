@@ -1,4 +1,4 @@
-package dev.freshrag.testkit;
+package dev.freshrag.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +20,7 @@ class ServiceProcessTest {
     private static ServiceProcess.Builder fake(String mode) throws Exception {
         Path classes = Path.of(FakeService.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         return ServiceProcess.forCommand("fake-" + mode,
-                        List.of(ServiceProcess.javaExecutable(), "-Xmx32m", "-cp", classes.toString(), FakeService.class.getName()))
+                        List.of(ProcessLauncher.javaExecutable(), "-Xmx32m", "-cp", classes.toString(), FakeService.class.getName()))
                 .env("FAKE_MODE", mode)
                 .readyTimeout(Duration.ofSeconds(30));
     }
@@ -89,11 +89,11 @@ class ServiceProcessTest {
 
     @Test
     void freePortsAreDistinct() {
-        assertNotEquals(ServiceProcess.freePort(), ServiceProcess.freePort());
+        assertNotEquals(FreePorts.next(), FreePorts.next());
     }
 
     @Test
     void findsTheRepositoryRoot() {
-        assertTrue(Files.isDirectory(ServiceProcess.repoRoot().resolve("ingest-service")));
+        assertTrue(Files.isDirectory(RepoRoot.find().resolve("ingest-service")));
     }
 }

@@ -1,16 +1,8 @@
-package dev.freshrag.testkit;
+package dev.freshrag.launcher;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * The HTTP port is passed as {@code -Dquarkus.http.port} (jar mode) and as {@code QUARKUS_HTTP_PORT} in the
  * environment. stdout and stderr go to one log file under {@code target/service-logs/}. Processes still
- * running when the test JVM exits are killed.
+ * running when this JVM exits are killed: they belong to the test or benchmark that started them (the CLI's
+ * long-lived processes are launched with {@link ProcessLauncher} directly).
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -48,9 +40,7 @@ public final class ServiceProcess implements AutoCloseable {
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
 
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
-    private static final Set<Integer> HANDED_OUT_PORTS = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger LOG_SEQ = new AtomicInteger();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,7 +67,7 @@ public final class ServiceProcess implements AutoCloseable {
      * <repoRoot>/<module>/target/quarkus-app/quarkus-run.jar}.
      */
     public static Builder forModule(String module) {
-        Path jar = repoRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = RepoRoot.serviceJar(RepoRoot.find(), module);
         return new Builder(module, jar, null);
     }
 
@@ -106,7 +96,7 @@ public final class ServiceProcess implements AutoCloseable {
         private Path logDir = Path.of("target", "service-logs").toAbsolutePath();
         private Path workingDirectory;
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
-        private String readyPath = "/q/health/ready";
+        private String readyPath = Readiness.READY_PATH;
 
         private Builder(String name, Path jar, List<String> command) {
             this.name = name;
@@ -177,7 +167,7 @@ public final class ServiceProcess implements AutoCloseable {
         /** Launches the process without waiting; see {@link ServiceProcess#awaitReady(Duration)}. */
         public ServiceProcess launch() {
             if (port == 0) {
-                port = freePort();
+                port = FreePorts.next();
             }
             List<String> cmd = new ArrayList<>();
             if (command != null) {
@@ -185,28 +175,22 @@ public final class ServiceProcess implements AutoCloseable {
             } else {
                 if (!Files.isRegularFile(jar)) {
                     throw new IllegalStateException(jar + " does not exist: build the service first, e.g. "
-                            + "./mvnw install -DskipTests -pl " + name + " -am (end-to-end tests must run after "
+                            + "./mvnw package -DskipTests -pl :" + name + " -am (end-to-end tests must run after "
                             + "the services are packaged)");
                 }
-                cmd.add(javaExecutable());
+                cmd.add(ProcessLauncher.javaExecutable());
                 cmd.addAll(jvmArgs);
                 cmd.add("-Dquarkus.http.port=" + port);
                 systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
                 cmd.add("-jar");
                 cmd.add(jar.toString());
             }
+            Path log = logDir.resolve(name + "-" + port + "-" + LOG_SEQ.incrementAndGet() + ".log");
+            Map<String, String> fullEnv = new LinkedHashMap<>();
+            fullEnv.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            fullEnv.putAll(env);
             try {
-                Files.createDirectories(logDir);
-                Path log = logDir.resolve(name + "-" + port + "-" + LOG_SEQ.incrementAndGet() + ".log");
-                ProcessBuilder pb = new ProcessBuilder(cmd)
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-                if (workingDirectory != null) {
-                    pb.directory(workingDirectory.toFile());
-                }
-                pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-                pb.environment().putAll(env);
-                Process process = pb.start();
+                Process process = ProcessLauncher.start(new LaunchSpec(name, cmd, fullEnv, log, workingDirectory, false));
                 RUNNING.add(process);
                 process.onExit().thenRun(() -> RUNNING.remove(process));
                 return new ServiceProcess(this, process, log);
@@ -228,7 +212,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + spec.port;
+        return Readiness.baseUrl("127.0.0.1", spec.port);
     }
 
     /** {@code baseUrl() + path}; path starts with '/'. */
@@ -254,7 +238,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The last {@code lines} lines of the log file (at most 64 KiB are read). */
     public String logTail(int lines) {
-        return tail(logFile, lines);
+        return LogTail.of(logFile, lines);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -265,25 +249,15 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(uri(spec.readyPath)).timeout(Duration.ofSeconds(3)).GET().build();
-        int lastStatus = -1;
+        int lastStatus;
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name() + " exited with code " + process.exitValue()
                         + " before it was ready; " + logFile + " ends with:\n" + logTail(60));
             }
-            try {
-                HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                lastStatus = r.statusCode();
-                if (lastStatus == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                kill();
-                throw new IllegalStateException("interrupted while waiting for " + name(), e);
+            lastStatus = Readiness.httpStatus("127.0.0.1", spec.port, spec.readyPath);
+            if (lastStatus == 200) {
+                return;
             }
             if (System.nanoTime() > deadline) {
                 kill();
@@ -291,7 +265,13 @@ public final class ServiceProcess implements AutoCloseable {
                         + spec.readyPath + ": " + (lastStatus < 0 ? "no answer" : lastStatus) + "); killed it; "
                         + logFile + " ends with:\n" + logTail(60));
             }
-            sleep(250);
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+                throw new IllegalStateException("interrupted while waiting for " + name(), e);
+            }
         }
     }
 
@@ -302,29 +282,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL if it still runs after {@code grace}; returns the exit code. */
     public int stop(Duration grace) {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        ProcessStopper.stop(process.toHandle(), grace);
         return exitCodeOrMinusOne();
     }
 
     /** SIGKILL (a crash: no shutdown hooks run); waits until the process is gone; returns the exit code. */
     public int kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ProcessStopper.kill(process.toHandle());
         return exitCodeOrMinusOne();
     }
 
@@ -345,78 +309,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     private int exitCodeOrMinusOne() {
         return process.isAlive() ? -1 : process.exitValue();
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    /**
-     * A TCP port on 127.0.0.1 that was free a moment ago and that this JVM has not handed out before.
-     */
-    public static int freePort() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(false);
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                int port = s.getLocalPort();
-                if (HANDED_OUT_PORTS.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not find a free port", e);
-            }
-        }
-        throw new IllegalStateException("could not find a free port not handed out before");
-    }
-
-    /**
-     * The repository root: system property {@code freshrag.repo.root}, else the nearest directory at or
-     * above the current one that holds {@code pom.xml} and {@code .mvn/}, Maven's marker of a multi-module
-     * root (not a module folder name, so that moving modules between folders does not change the answer).
-     */
-    public static Path repoRoot() {
-        String explicit = System.getProperty("freshrag.repo.root");
-        if (explicit != null) {
-            return Path.of(explicit).toAbsolutePath();
-        }
-        Path start = Path.of("").toAbsolutePath();
-        for (Path d = start; d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("pom.xml")) && Files.isDirectory(d.resolve(".mvn"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("no FreshRAG repository at or above " + start
-                + "; set -Dfreshrag.repo.root");
-    }
-
-    static String javaExecutable() {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return Files.isExecutable(java) ? java.toString() : "java";
-    }
-
-    static String tail(Path file, int lines) {
-        if (!Files.exists(file)) {
-            return "(no log file)";
-        }
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long len = f.length();
-            int n = (int) Math.min(len, 64 * 1024);
-            byte[] buf = new byte[n];
-            f.seek(len - n);
-            f.readFully(buf);
-            List<String> all = List.of(new String(buf, StandardCharsets.UTF_8).split("\r?\n"));
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(could not read " + file + ": " + e + ")";
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

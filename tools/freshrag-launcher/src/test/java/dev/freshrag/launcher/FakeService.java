@@ -1,4 +1,4 @@
-package dev.freshrag.testkit;
+package dev.freshrag.launcher;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;

@@ -4,10 +4,7 @@ import dev.freshrag.embed.metrics.EmbedMetrics;
 import dev.freshrag.embed.pipeline.BatchApplier;
 import dev.freshrag.embed.pipeline.EmbeddingCache;
 import dev.freshrag.embedding.Embedder;
-import dev.freshrag.embedding.EmbedderOptions;
-import dev.freshrag.embedding.ExecutionTarget;
-import dev.freshrag.embedding.ModelVariant;
-import dev.freshrag.embedding.OnnxEmbedder;
+import dev.freshrag.embedding.config.EmbedderStartup;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.VectorIndex;
 import dev.freshrag.index.select.IndexOpener;
@@ -15,7 +12,6 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,17 +27,7 @@ public class ComponentProducer {
     @ApplicationScoped
     @Startup
     Embedder embedder(EmbedConfig config) {
-        EmbedConfig.Embedding e = config.embedding();
-        EmbedderOptions options = EmbedderOptions.defaults()
-                .withVariant(ModelVariant.valueOf(e.variant().toUpperCase(Locale.ROOT)))
-                .withMaxBatchSize(e.maxBatchSize())
-                .withIntraOpThreads(e.intraOpThreads())
-                .withTarget(ExecutionTarget.valueOf(e.target().toUpperCase(Locale.ROOT)));
-        Embedder embedder = OnnxEmbedder.load(options);
-        // the first inference allocates and compiles; pay for it at start, not on the first change
-        embedder.embed("warm up");
-        LOG.infof("embedding model %s (%d dims) on %s", embedder.model().id(), embedder.model().dimension(), embedder.executionProvider());
-        return embedder;
+        return EmbedderStartup.start(config.embedding());
     }
 
     void closeEmbedder(@Disposes Embedder embedder) {

@@ -1,5 +1,6 @@
 package dev.freshrag.embed.config;
 
+import dev.freshrag.embedding.config.EmbeddingSettings;
 import dev.freshrag.events.Topics;
 import dev.freshrag.index.select.IndexSettings;
 import io.smallrye.config.ConfigMapping;
@@ -29,23 +30,8 @@ public interface EmbedConfig {
         String dlq();
     }
 
-    interface Embedding {
-        /** {@code fp32} (reference quality) or {@code int8} (about twice as fast on CPU, Spearman 0.819 vs 0.820). */
-        @WithDefault("fp32")
-        String variant();
-
-        /** Largest micro-batch handed to ONNX Runtime; inputs are sorted by length first. */
-        @WithDefault("32")
-        int maxBatchSize();
-
-        /** ONNX Runtime intra-op threads per session. */
-        @WithDefault("1")
-        int intraOpThreads();
-
-        /** {@code auto} (CUDA when present, else CPU), {@code cpu} or {@code cuda} (fail without a GPU). */
-        @WithDefault("auto")
-        String target();
-
+    /** {@code freshrag.embedding.*}: the model settings declared once in {@link EmbeddingSettings}, and the cache. */
+    interface Embedding extends EmbeddingSettings {
         /** Entries in the embedding cache keyed by model and content hash; 0 disables it. */
         @WithDefault("50000")
         int cacheEntries();

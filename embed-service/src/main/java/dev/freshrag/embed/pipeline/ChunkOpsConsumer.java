@@ -13,7 +13,6 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,13 +135,8 @@ public class ChunkOpsConsumer {
         metrics.deadLettered();
         LOG.warnf("dead-lettering %s-%d@%d: %s", r.getTopic(), r.getPartition(), offset(r), reason);
         RecordHeaders headers = new RecordHeaders(r.getHeaders().toArray());
-        headers.add(DlqHeaders.REASON, utf8(reason));
-        headers.add(DlqHeaders.FIELD, utf8(field));
-        headers.add(DlqHeaders.STAGE, utf8("embed"));
-        headers.add(DlqHeaders.SOURCE_TOPIC, utf8(r.getTopic()));
-        headers.add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(r.getPartition())));
-        headers.add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(offset(r))));
-        headers.add(DlqHeaders.TIMESTAMP, utf8(Instant.now().toString()));
+        DlqHeaders.of(reason, field, DlqHeaders.Stage.EMBED, r.getTopic(), r.getPartition(), offset(r), Instant.now())
+                .forEach(headers::add);
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(r.getKey()).withHeaders(headers).withTopic(config.topics().dlq()).build();
         byte[] value = r.getPayload() == null ? new byte[0] : r.getPayload();
@@ -153,10 +147,6 @@ public class ChunkOpsConsumer {
     private static long offset(KafkaRecord<String, byte[]> r) {
         return r.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
                 .map(m -> m.getOffset()).orElse(-1L);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private record Parsed(KafkaRecord<String, byte[]> record, DocumentOps ops) {

@@ -151,13 +151,8 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         String reason = violations.stream().map(Violation::toString).reduce((a, b) -> a + "; " + b).orElse("invalid");
         LOG.warnf("dead-lettering %s-%d@%d: %s", source.topic(), source.partition(), source.offset(), reason);
         Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.add(DlqHeaders.REASON, utf8(reason));
-        headers.add(DlqHeaders.FIELD, utf8(violations.isEmpty() ? "$" : violations.get(0).field()));
-        headers.add(DlqHeaders.STAGE, utf8("ingest"));
-        headers.add(DlqHeaders.SOURCE_TOPIC, utf8(source.topic()));
-        headers.add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
-        headers.add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(source.offset())));
-        headers.add(DlqHeaders.TIMESTAMP, utf8(Instant.ofEpochMilli(clock.millis()).toString()));
+        DlqHeaders.of(reason, violations.isEmpty() ? "$" : violations.get(0).field(), DlqHeaders.Stage.INGEST, source.topic(),
+                source.partition(), source.offset(), Instant.ofEpochMilli(clock.millis())).forEach(headers::add);
         context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers), TopologyProducer.DLQ_SINK);
     }
 
@@ -171,9 +166,5 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
                 }
             }
         }
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

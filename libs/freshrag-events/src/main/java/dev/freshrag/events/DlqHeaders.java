@@ -1,5 +1,11 @@
 package dev.freshrag.events;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 /**
  * Headers on every {@code kb.dlq} record. The record's key and value are the rejected record's own
  * bytes, unchanged, so nothing is lost and a fixed record can be re-published as is.
@@ -18,6 +24,39 @@ public final class DlqHeaders {
     /** ISO-8601 time of the rejection. */
     public static final String TIMESTAMP = "freshrag.dlq.timestamp";
 
+    /** The stage that rejected a record ({@link #STAGE}, lower case). */
+    public enum Stage {
+        INGEST, EMBED;
+
+        String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private DlqHeaders() {
+    }
+
+    /**
+     * The headers of a dead letter, UTF-8 encoded, in this order. Both services build them here so the header
+     * names and value formats cannot drift; each adds them to the rejected record's own headers. Kept free of
+     * Kafka types: this contract module depends on nothing but JSON.
+     *
+     * @param field the offending field (JSON path), or {@code $} for the whole record
+     */
+    public static Map<String, byte[]> of(String reason, String field, Stage stage, String sourceTopic, int sourcePartition,
+                                         long sourceOffset, Instant rejectedAt) {
+        Map<String, byte[]> h = new LinkedHashMap<>();
+        h.put(REASON, utf8(reason));
+        h.put(FIELD, utf8(field));
+        h.put(STAGE, utf8(stage.value()));
+        h.put(SOURCE_TOPIC, utf8(sourceTopic));
+        h.put(SOURCE_PARTITION, utf8(Integer.toString(sourcePartition)));
+        h.put(SOURCE_OFFSET, utf8(Long.toString(sourceOffset)));
+        h.put(TIMESTAMP, utf8(rejectedAt.toString()));
+        return h;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

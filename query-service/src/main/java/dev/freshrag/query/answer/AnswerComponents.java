@@ -7,5 +7,5 @@ package dev.freshrag.query.answer;
  * @param fallBackToExtractive {@code freshrag.answer.on-llm-failure=extractive}
  */
 public record AnswerComponents(PromptBuilder prompts, ExtractiveGenerator extractive, String defaultTemplate,
-                               boolean fallBackToExtractive, String tokenCounter) {
+                               boolean fallBackToExtractive) {
 }

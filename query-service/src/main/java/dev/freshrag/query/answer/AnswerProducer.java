@@ -26,15 +26,15 @@ public class AnswerProducer {
     @Startup
     AnswerComponents components(QueryConfig config, Embedder embedder) {
         QueryConfig.Answer a = config.answer();
-        String kind = PromptTokenCounter.parseKind(a.tokenCounter());
+        PromptTokenCounter.Kind kind = a.tokenCounter();
         PromptTokenCounter counter;
         Embedder actual = ClientProxy.unwrap(embedder);
-        if (kind.equals("embedder") && actual instanceof OnnxEmbedder onnx) {
+        if (kind == PromptTokenCounter.Kind.EMBEDDER && actual instanceof OnnxEmbedder onnx) {
             counter = PromptTokenCounter.wordPiece(onnx.tokenizer());
         } else {
-            if (kind.equals("embedder")) {
+            if (kind == PromptTokenCounter.Kind.EMBEDDER) {
                 LOG.warn("freshrag.answer.token-counter=embedder but the embedder has no tokenizer; counting characters");
-                kind = "chars";
+                kind = PromptTokenCounter.Kind.CHARS;
             }
             counter = PromptTokenCounter.chars(a.charsPerToken());
         }
@@ -43,12 +43,9 @@ public class AnswerProducer {
         if (!v.isEmpty()) {
             throw new IllegalArgumentException(new InvalidEventException(v).getMessage());
         }
-        String onFailure = a.onLlmFailure().trim().toLowerCase(Locale.ROOT);
-        if (!onFailure.equals("extractive") && !onFailure.equals("error")) {
-            throw new IllegalArgumentException("freshrag.answer.on-llm-failure must be extractive or error, was '" + a.onLlmFailure() + "'");
-        }
-        LOG.infof("prompts: budget %d tokens counted by %s", a.promptTokenBudget(), kind);
+        LOG.infof("prompts: budget %d tokens counted by %s", a.promptTokenBudget(), kind.name().toLowerCase(Locale.ROOT));
         return new AnswerComponents(new PromptBuilder(counter, a.promptTokenBudget()),
-                new ExtractiveGenerator(embedder, a.extractiveMaxSentences()), template, onFailure.equals("extractive"), kind);
+                new ExtractiveGenerator(embedder, a.extractiveMaxSentences()), template,
+                a.onLlmFailure() == LlmFailurePolicy.EXTRACTIVE);
     }
 }

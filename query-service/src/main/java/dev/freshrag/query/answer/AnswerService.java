@@ -6,7 +6,8 @@ import dev.freshrag.query.llm.ChatResult;
 import dev.freshrag.query.llm.ChatStream;
 import dev.freshrag.query.llm.LlmBackend;
 import dev.freshrag.query.llm.LlmException;
-import dev.freshrag.query.llm.LoraAdapterManager;
+import dev.freshrag.query.llm.LoraMode;
+import dev.freshrag.query.llm.LoraRouter;
 import dev.freshrag.query.search.Retriever;
 import dev.freshrag.query.tenants.AdapterRef;
 import dev.freshrag.query.tenants.TenantConfig;
@@ -104,8 +105,8 @@ public class AnswerService {
     private Generation startLlm(Context ctx, boolean stream) {
         Optional<AdapterRef> adapter = ctx.config().map(s -> s.config().adapter());
         long revision = ctx.config().map(TenantConfigStore.Stored::offset).orElse(-1L);
-        LoraAdapterManager manager = llm.adapters();
-        LoraAdapterManager.Lease lease = adapter.isPresent()
+        LoraRouter manager = llm.adapters();
+        LoraRouter.Lease lease = adapter.isPresent()
                 ? manager.acquire(ctx.tenant(), revision, adapter.get().name(), adapter.get().source())
                 : manager.none();
         String fallback = lease.fallback();
@@ -127,12 +128,12 @@ public class AnswerService {
                     // the server does not know the adapter (restarted, or unloaded elsewhere): load it again once
                     lease.notFound();
                     lease.close();
-                    if (!reloaded && manager.mode() == LoraAdapterManager.Mode.RUNTIME) {
+                    if (!reloaded && manager.mode() == LoraMode.RUNTIME) {
                         reloaded = true;
                         lease = manager.acquire(ctx.tenant(), revision, adapter.get().name(), adapter.get().source());
                         fallback = lease.fallback();
                     } else {
-                        fallback = LoraAdapterManager.UNKNOWN + ": " + e.getMessage();
+                        fallback = LoraRouter.UNKNOWN + ": " + e.getMessage();
                         lease = manager.none();
                     }
                     continue;
@@ -177,7 +178,7 @@ public class AnswerService {
         };
     }
 
-    private Generation streaming(Context ctx, LoraAdapterManager.Lease lease, String fallback, ChatStream upstream) {
+    private Generation streaming(Context ctx, LoraRouter.Lease lease, String fallback, ChatStream upstream) {
         return new Generation() {
             @Override
             public AnswerResponse run(TokenSink sink) throws IOException {

@@ -1,7 +1,6 @@
 package dev.freshrag.query.answer;
 
 import dev.freshrag.embedding.TokenCounter;
-import java.util.Locale;
 
 /** Counts prompt tokens for the budget. */
 @FunctionalInterface
@@ -25,12 +24,11 @@ public interface PromptTokenCounter {
         return text -> (int) Math.ceil(text.length() / charsPerToken);
     }
 
-    /** {@code embedder} or {@code chars}. */
-    static String parseKind(String kind) {
-        String k = kind.trim().toLowerCase(Locale.ROOT);
-        if (!k.equals("embedder") && !k.equals("chars")) {
-            throw new IllegalArgumentException("freshrag.answer.token-counter must be embedder or chars, was '" + kind + "'");
-        }
-        return k;
+    /** How prompt tokens are counted ({@code freshrag.answer.token-counter}). */
+    enum Kind {
+        /** {@link #wordPiece}: the embedding model's tokenizer. */
+        EMBEDDER,
+        /** {@link #chars}: characters divided by {@code freshrag.answer.chars-per-token}. */
+        CHARS
     }
 }

@@ -1,10 +1,7 @@
 package dev.freshrag.query.config;
 
 import dev.freshrag.embedding.Embedder;
-import dev.freshrag.embedding.EmbedderOptions;
-import dev.freshrag.embedding.ExecutionTarget;
-import dev.freshrag.embedding.ModelVariant;
-import dev.freshrag.embedding.OnnxEmbedder;
+import dev.freshrag.embedding.config.EmbedderStartup;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.VectorIndex;
 import dev.freshrag.index.select.IndexOpener;
@@ -12,7 +9,6 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /** The query-service's model (to embed queries) and its read-only view of the index. */
@@ -25,13 +21,7 @@ public class ComponentProducer {
     @ApplicationScoped
     @Startup
     Embedder embedder(QueryConfig config) {
-        EmbedderOptions options = EmbedderOptions.defaults()
-                .withVariant(ModelVariant.valueOf(config.embedding().variant().toUpperCase(Locale.ROOT)))
-                .withTarget(ExecutionTarget.valueOf(config.embedding().target().toUpperCase(Locale.ROOT)));
-        Embedder embedder = OnnxEmbedder.load(options);
-        // the first inference allocates and compiles; pay for it at start, not on the first query
-        embedder.embed("warm up");
-        return embedder;
+        return EmbedderStartup.start(config.embedding());
     }
 
     void closeEmbedder(@Disposes Embedder embedder) {

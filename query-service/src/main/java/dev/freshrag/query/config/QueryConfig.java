@@ -1,6 +1,10 @@
 package dev.freshrag.query.config;
 
+import dev.freshrag.embedding.config.EmbeddingSettings;
 import dev.freshrag.index.select.IndexSettings;
+import dev.freshrag.query.answer.LlmFailurePolicy;
+import dev.freshrag.query.answer.PromptTokenCounter;
+import dev.freshrag.query.llm.LoraMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -17,7 +21,11 @@ public interface QueryConfig {
 
     Consistency consistency();
 
-    Embedding embedding();
+    /**
+     * {@code freshrag.embedding.*}: the query embedder, declared once in {@link EmbeddingSettings}. The variant must
+     * match the embed-service's; the target defaults to {@code cpu} here (application.properties).
+     */
+    EmbeddingSettings embedding();
 
     /** Topic names ({@code freshrag.topics.*}). */
     TopicNames topics();
@@ -60,16 +68,6 @@ public interface QueryConfig {
         /** Most tokens in one consistentWith. */
         @WithDefault("64")
         int maxTokens();
-    }
-
-    interface Embedding {
-        /** Must match the embed-service's variant: {@code fp32} or {@code int8}. */
-        @WithDefault("fp32")
-        String variant();
-
-        /** {@code auto}, {@code cpu} or {@code cuda}. Queries are single short texts; CPU is usually right. */
-        @WithDefault("cpu")
-        String target();
     }
 
     interface TopicNames {
@@ -120,7 +118,7 @@ public interface QueryConfig {
          * on shared storage, several replicas); FreshRAG only routes by name.
          */
         @WithDefault("runtime")
-        String mode();
+        LoraMode mode();
 
         /** Most adapters FreshRAG keeps loaded (runtime mode); the least recently used idle one is unloaded. */
         @WithDefault("8")
@@ -145,7 +143,7 @@ public interface QueryConfig {
          * {@code chars} (characters / {@code chars-per-token}).
          */
         @WithDefault("embedder")
-        String tokenCounter();
+        PromptTokenCounter.Kind tokenCounter();
 
         /** Divisor of the {@code chars} estimate. */
         @WithDefault("4.0")
@@ -156,7 +154,7 @@ public interface QueryConfig {
 
         /** When the LLM times out, is unreachable or fails: {@code extractive} (fall back) or {@code error} (502/503). */
         @WithDefault("extractive")
-        String onLlmFailure();
+        LlmFailurePolicy onLlmFailure();
 
         /** Most sentences in an extractive answer. */
         @WithDefault("3")

@@ -16,8 +16,4 @@ public record ChatRequest(String model, String prompt, int maxTokens, Double tem
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(prompt, "prompt");
     }
-
-    public ChatRequest withModel(String other) {
-        return new ChatRequest(other, prompt, maxTokens, temperature);
-    }
 }

@@ -3,18 +3,18 @@ package dev.freshrag.query.llm;
 import java.util.Objects;
 
 /**
- * The configured LLM server, if any: its client, the base model, the adapter manager and the request
+ * The configured LLM server, if any: its client, the base model, the LoRA adapter router and the request
  * settings. {@link #enabled()} is false when {@code freshrag.llm.base-url} is not set.
  */
 public final class LlmBackend implements AutoCloseable {
 
     private final OpenAiChatClient client;
-    private final LoraAdapterManager adapters;
+    private final LoraRouter adapters;
     private final String baseModel;
     private final int maxTokens;
     private final Double temperature;
 
-    private LlmBackend(OpenAiChatClient client, LoraAdapterManager adapters, String baseModel, int maxTokens, Double temperature) {
+    private LlmBackend(OpenAiChatClient client, LoraRouter adapters, String baseModel, int maxTokens, Double temperature) {
         this.client = client;
         this.adapters = adapters;
         this.baseModel = baseModel;
@@ -26,7 +26,7 @@ public final class LlmBackend implements AutoCloseable {
         return new LlmBackend(null, null, null, 0, null);
     }
 
-    public static LlmBackend of(OpenAiChatClient client, LoraAdapterManager adapters, String baseModel, int maxTokens,
+    public static LlmBackend of(OpenAiChatClient client, LoraRouter adapters, String baseModel, int maxTokens,
                                 Double temperature) {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("freshrag.llm.max-tokens must be positive, was " + maxTokens);
@@ -43,7 +43,7 @@ public final class LlmBackend implements AutoCloseable {
         return client;
     }
 
-    public LoraAdapterManager adapters() {
+    public LoraRouter adapters() {
         return adapters;
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshrag.embedding.Embedder;
-import dev.freshrag.query.llm.LoraAdapterManager;
+import dev.freshrag.query.llm.LoraRouter;
 import dev.freshrag.query.llm.VllmServerDouble;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -96,7 +96,7 @@ class LlmAnswerResourceTest {
         configure("""
                 {"adapter": {"name": "acme-support", "source": "/adapters/acme-v1"},
                  "promptTemplate": "ACME house style.\\n{passages}\\nCustomer question: {question}"}""");
-        String served = LoraAdapterManager.servedName("acme-support", "/adapters/acme-v1");
+        String served = LoraRouter.servedName("acme-support", "/adapters/acme-v1");
         JsonNode a = answer();
         assertThat(a.get("generator").asText()).isEqualTo("llm");
         assertThat(a.get("model").asText()).isEqualTo("base-model");
@@ -138,7 +138,7 @@ class LlmAnswerResourceTest {
     @Test
     void streamsTokensAsTheLlmGeneratesThemThenTheCitations() throws Exception {
         adapter("/adapters/stream-v1");
-        String served = LoraAdapterManager.servedName("acme-support", "/adapters/stream-v1");
+        String served = LoraRouter.servedName("acme-support", "/adapters/stream-v1");
         CountDownLatch rest = server.pauseStreamsAfterFirstToken();
         AtomicBoolean firstSeenBeforeTheRestWasGenerated = new AtomicBoolean();
         String body = JSON.writeValueAsString(Map.of("question", QUESTION, "consistentWith", List.of(token), "stream", true));
@@ -169,8 +169,8 @@ class LlmAnswerResourceTest {
     @Test
     void aSwapUnderConcurrentRequestsFailsNoneAndUnloadsTheOldAdapterAfterThem() throws Exception {
         adapter("/adapters/acme-v1");
-        String v1 = LoraAdapterManager.servedName("acme-support", "/adapters/acme-v1");
-        String v2 = LoraAdapterManager.servedName("acme-support", "/adapters/acme-v2");
+        String v1 = LoraRouter.servedName("acme-support", "/adapters/acme-v1");
+        String v2 = LoraRouter.servedName("acme-support", "/adapters/acme-v2");
         assertThat(answer().get("adapter").asText()).isEqualTo(v1);
 
         server.holdChatsFor(v1);
@@ -233,7 +233,7 @@ class LlmAnswerResourceTest {
     @Test
     void anAdapterTheServerLostIsLoadedAgain() throws Exception {
         adapter("/adapters/lost-v1");
-        String served = LoraAdapterManager.servedName("acme-support", "/adapters/lost-v1");
+        String served = LoraRouter.servedName("acme-support", "/adapters/lost-v1");
         answer();
         server.forget(served); // the vLLM server restarted
         JsonNode a = answer();

@@ -113,6 +113,5 @@ class PromptBuilderTest {
     void badSettingsAreRefused() {
         assertThatThrownBy(() -> new PromptBuilder(PromptTokenCounter.chars(4), 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PromptTokenCounter.chars(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PromptTokenCounter.parseKind("bpe")).isInstanceOf(IllegalArgumentException.class);
     }
 }

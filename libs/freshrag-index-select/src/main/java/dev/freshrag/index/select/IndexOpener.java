@@ -7,7 +7,6 @@ import dev.freshrag.index.lucene.LuceneVectorIndex;
 import dev.freshrag.index.qdrant.QdrantOptions;
 import dev.freshrag.index.qdrant.QdrantVectorIndex;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** Opens the configured {@link VectorIndex}: the single writer (embed-service) or a reader (query-service). */
 public final class IndexOpener {
@@ -23,10 +22,9 @@ public final class IndexOpener {
     }
 
     public static VectorIndex open(IndexSettings settings, IndexFingerprint fingerprint, Role role) {
-        return switch (settings.kind().toLowerCase(Locale.ROOT)) {
-            case "lucene" -> openLucene(settings.lucene(), fingerprint, role);
-            case "qdrant" -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
-            default -> throw new IllegalArgumentException("freshrag.index.kind must be lucene or qdrant, was '" + settings.kind() + "'");
+        return switch (settings.kind()) {
+            case LUCENE -> openLucene(settings.lucene(), fingerprint, role);
+            case QDRANT -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
         };
     }
 
@@ -59,7 +57,7 @@ public final class IndexOpener {
 
     /** Where the index is, for logs: never the API key. */
     public static String describe(IndexSettings settings) {
-        return "lucene".equalsIgnoreCase(settings.kind())
+        return settings.kind() == IndexKind.LUCENE
                 ? "embedded Lucene index at " + Path.of(settings.lucene().path()).toAbsolutePath()
                 : "Qdrant at " + settings.qdrant().host() + ":" + settings.qdrant().port() + " (alias " + settings.qdrant().alias() + ")";
     }

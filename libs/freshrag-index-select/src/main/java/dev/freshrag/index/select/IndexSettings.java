@@ -14,7 +14,7 @@ public interface IndexSettings {
 
     /** {@code lucene}: the embedded index (local mode, tests); {@code qdrant}: a Qdrant server (production). */
     @WithDefault("lucene")
-    String kind();
+    IndexKind kind();
 
     Lucene lucene();
 

@@ -39,11 +39,20 @@ class IndexOpenerTest {
     @Test
     void defaultsAreTheEmbeddedIndex() {
         IndexSettings s = settings(Map.of());
-        assertThat(s.kind()).isEqualTo("lucene");
+        assertThat(s.kind()).isEqualTo(IndexKind.LUCENE);
         assertThat(s.lucene().path()).isEqualTo("data/index");
         assertThat(s.lucene().refreshInterval()).isEqualTo(Duration.ofMillis(20));
         assertThat(s.qdrant().port()).isEqualTo(6334);
         assertThat(s.qdrant().apiKey()).isEmpty();
+    }
+
+    @Test
+    void theKindIsReadCaseInsensitivelyAndAnUnknownOneIsRefusedAtStartNamingTheChoices() {
+        assertThat(settings(Map.of("freshrag.index.kind", "qdrant")).kind()).isEqualTo(IndexKind.QDRANT);
+        assertThat(settings(Map.of("freshrag.index.kind", "Lucene")).kind()).isEqualTo(IndexKind.LUCENE);
+        assertThatThrownBy(() -> settings(Map.of("freshrag.index.kind", "faiss")))
+                .hasMessageContaining("freshrag.index.kind").hasMessageContaining("faiss")
+                .hasMessageContaining("lucene").hasMessageContaining("qdrant");
     }
 
     @Test
@@ -78,11 +87,5 @@ class IndexOpenerTest {
         IndexSettings s = settings(Map.of("freshrag.index.kind", "qdrant", "freshrag.index.qdrant.port", "1",
                 "freshrag.index.qdrant.timeout", "PT1S"));
         assertThatThrownBy(() -> IndexOpener.open(s, FP, IndexOpener.Role.READER)).isInstanceOf(IndexUnavailableException.class);
-    }
-
-    @Test
-    void anUnknownKindIsRefused() {
-        IndexSettings s = settings(Map.of("freshrag.index.kind", "faiss"));
-        assertThatThrownBy(() -> IndexOpener.open(s, FP, IndexOpener.Role.WRITER)).hasMessageContaining("lucene or qdrant");
     }
 }

@@ -24,15 +24,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Adapter loading, routing, swaps, LRU unloading and fallbacks, against the LLM server double over HTTP. */
+/**
+ * Adapter loading, routing, swaps, LRU unloading and fallbacks, against the LLM server double over HTTP. The
+ * bookkeeping alone (reference counts, LRU) is tested without HTTP in {@link LoadedAdaptersTest}.
+ */
 @Timeout(120)
-class LoraAdapterManagerTest {
+class LoraRouterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static VllmServerDouble server;
     private static OpenAiChatClient client;
     private SimpleMeterRegistry meters;
-    private LoraAdapterManager manager;
+    private LoraRouter router;
 
     @BeforeAll
     static void start() {
@@ -55,18 +58,18 @@ class LoraAdapterManagerTest {
 
     @AfterEach
     void close() {
-        if (manager != null) {
-            manager.close();
+        if (router != null) {
+            router.close();
         }
     }
 
-    private LoraAdapterManager manager(int maxLoaded, Duration retryAfterFailure) {
-        manager = new LoraAdapterManager(client, LoraAdapterManager.Mode.RUNTIME, maxLoaded, WAIT, retryAfterFailure, meters);
-        return manager;
+    private LoraRouter router(int maxLoaded, Duration retryAfterFailure) {
+        router = new LoraRouter(client, LoraMode.RUNTIME, maxLoaded, WAIT, retryAfterFailure, meters);
+        return router;
     }
 
     /** One request through a lease, as the answer service makes it. */
-    private ChatResult chat(LoraAdapterManager.Lease lease) {
+    private ChatResult chat(LoraRouter.Lease lease) {
         return client.complete(new ChatRequest(lease.model() != null ? lease.model() : "base-model", "q", 8, null));
     }
 
@@ -83,8 +86,8 @@ class LoraAdapterManagerTest {
 
     @Test
     void loadsOnceBeforeTheFirstRequestAndRoutesByTheServedName() throws Exception {
-        LoraAdapterManager m = manager(4, WAIT);
-        String served = LoraAdapterManager.servedName("acme-support", "/adapters/acme-v3");
+        LoraRouter m = router(4, WAIT);
+        String served = LoraRouter.servedName("acme-support", "/adapters/acme-v3");
         assertThat(served).matches("acme-support-[0-9a-f]{8}");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -117,13 +120,13 @@ class LoraAdapterManagerTest {
 
     @Test
     void leastRecentlyUsedIdleAdapterIsUnloadedNeverOneInUse() throws Exception {
-        LoraAdapterManager m = manager(2, WAIT);
-        String a = LoraAdapterManager.servedName("a", "/adapters/a");
-        String b = LoraAdapterManager.servedName("b", "/adapters/b");
-        String c = LoraAdapterManager.servedName("c", "/adapters/c");
-        String d = LoraAdapterManager.servedName("d", "/adapters/d");
+        LoraRouter m = router(2, WAIT);
+        String a = LoraRouter.servedName("a", "/adapters/a");
+        String b = LoraRouter.servedName("b", "/adapters/b");
+        String c = LoraRouter.servedName("c", "/adapters/c");
+        String d = LoraRouter.servedName("d", "/adapters/d");
         // a is held by a request in flight the whole time; b is used after it
-        LoraAdapterManager.Lease aLease = m.acquire("ta", 1, "a", "/adapters/a");
+        LoraRouter.Lease aLease = m.acquire("ta", 1, "a", "/adapters/a");
         try (var lease = m.acquire("tb", 1, "b", "/adapters/b")) {
             chat(lease);
         }
@@ -159,7 +162,7 @@ class LoraAdapterManagerTest {
 
     @Test
     void aSwapUnderConcurrentRequestsFailsNoneAndUnloadsOldAdaptersOnlyWhenIdle() throws Exception {
-        LoraAdapterManager m = manager(3, WAIT);
+        LoraRouter m = router(3, WAIT);
         List<String> sources = List.of("/adapters/acme-v1", "/adapters/acme-v2", "/adapters/acme-v3", "/adapters/acme-v4");
         AtomicInteger revision = new AtomicInteger(1);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -214,9 +217,9 @@ class LoraAdapterManagerTest {
         assertThat(errors).isEmpty();
         assertThat(server.calls("CHAT_UNKNOWN_MODEL")).as("no request reached an unloaded adapter").isEmpty();
         assertThat(server.violations()).as("no unload while requests were in flight").isEmpty();
-        String last = LoraAdapterManager.servedName("acme-support", sources.get(3));
+        String last = LoraRouter.servedName("acme-support", sources.get(3));
         for (int i = 0; i < 3; i++) {
-            awaitUnload(LoraAdapterManager.servedName("acme-support", sources.get(i)));
+            awaitUnload(LoraRouter.servedName("acme-support", sources.get(i)));
         }
         assertThat(m.route("acme")).isEqualTo(last);
         assertThat(m.loaded()).containsExactly(last);
@@ -224,7 +227,7 @@ class LoraAdapterManagerTest {
         // every adapter was loaded before its first chat
         List<VllmServerDouble.Call> calls = server.calls();
         for (String s : sources) {
-            String served = LoraAdapterManager.servedName("acme-support", s);
+            String served = LoraRouter.servedName("acme-support", s);
             int load = indexOf(calls, "LOAD", served);
             int firstChat = indexOf(calls, "CHAT", served);
             assertThat(load).isGreaterThanOrEqualTo(0);
@@ -245,9 +248,9 @@ class LoraAdapterManagerTest {
 
     @Test
     void anOldAdapterStaysLoadedWhileARequestHoldsItAndGoesAfter() throws Exception {
-        LoraAdapterManager m = manager(4, WAIT);
-        String v1 = LoraAdapterManager.servedName("acme-support", "/adapters/v1");
-        String v2 = LoraAdapterManager.servedName("acme-support", "/adapters/v2");
+        LoraRouter m = router(4, WAIT);
+        String v1 = LoraRouter.servedName("acme-support", "/adapters/v1");
+        String v2 = LoraRouter.servedName("acme-support", "/adapters/v2");
         try (var warm = m.acquire("acme", 1, "acme-support", "/adapters/v1")) {
             chat(warm);
         }
@@ -284,16 +287,16 @@ class LoraAdapterManagerTest {
 
     @Test
     void aFailedLoadFallsBackToTheBaseModelAndIsNotRetriedAtOnce() {
-        LoraAdapterManager m = manager(4, Duration.ofHours(1));
+        LoraRouter m = router(4, Duration.ofHours(1));
         server.failLoadsOf("/adapters/missing", 404);
         try (var lease = m.acquire("acme", 1, "acme-support", "/adapters/missing")) {
             assertThat(lease.model()).isNull();
-            assertThat(lease.fallback()).startsWith(LoraAdapterManager.LOAD_FAILED).contains("No adapter found");
+            assertThat(lease.fallback()).startsWith(LoraRouter.LOAD_FAILED).contains("No adapter found");
             assertThat(chat(lease).model()).isEqualTo("base-model");
         }
         try (var lease = m.acquire("acme", 1, "acme-support", "/adapters/missing")) {
             assertThat(lease.model()).isNull();
-            assertThat(lease.fallback()).startsWith(LoraAdapterManager.LOAD_FAILED);
+            assertThat(lease.fallback()).startsWith(LoraRouter.LOAD_FAILED);
         }
         assertThat(server.calls("LOAD_REFUSED")).hasSize(1);
         assertThat(m.loaded()).isEmpty();
@@ -303,7 +306,7 @@ class LoraAdapterManagerTest {
 
     @Test
     void withoutARetryPauseAFailedLoadIsTriedAgain() {
-        LoraAdapterManager m = manager(4, Duration.ZERO);
+        LoraRouter m = router(4, Duration.ZERO);
         server.failLoadsOf("/adapters/flaky", 500);
         try (var lease = m.acquire("acme", 1, "acme-support", "/adapters/flaky")) {
             assertThat(lease.model()).isNull();
@@ -311,14 +314,14 @@ class LoraAdapterManagerTest {
         server.reset();
         try (var lease = m.acquire("acme", 1, "acme-support", "/adapters/flaky")) {
             assertThat(lease.fallback()).isNull();
-            assertThat(lease.model()).isEqualTo(LoraAdapterManager.servedName("acme-support", "/adapters/flaky"));
+            assertThat(lease.model()).isEqualTo(LoraRouter.servedName("acme-support", "/adapters/flaky"));
         }
     }
 
     @Test
     void anAdapterTheServerForgotIsLoadedAgain() {
-        LoraAdapterManager m = manager(4, WAIT);
-        String served = LoraAdapterManager.servedName("acme-support", "/adapters/v1");
+        LoraRouter m = router(4, WAIT);
+        String served = LoraRouter.servedName("acme-support", "/adapters/v1");
         try (var lease = m.acquire("acme", 1, "acme-support", "/adapters/v1")) {
             chat(lease);
         }
@@ -341,8 +344,8 @@ class LoraAdapterManagerTest {
 
     @Test
     void removingATenantsAdapterUnloadsIt() throws Exception {
-        LoraAdapterManager m = manager(4, WAIT);
-        String served = LoraAdapterManager.servedName("acme-support", "/adapters/v1");
+        LoraRouter m = router(4, WAIT);
+        String served = LoraRouter.servedName("acme-support", "/adapters/v1");
         try (var lease = m.acquire("acme", 1, "acme-support", "/adapters/v1")) {
             chat(lease);
         }
@@ -354,13 +357,13 @@ class LoraAdapterManagerTest {
 
     @Test
     void resolverModeRoutesByNameAndNeverLoads() {
-        manager = new LoraAdapterManager(client, LoraAdapterManager.Mode.RESOLVER, 1, WAIT, WAIT, meters);
+        router = new LoraRouter(client, LoraMode.RESOLVER, 1, WAIT, WAIT, meters);
         server.preload("acme-support"); // the resolver found it on shared storage
-        try (var lease = manager.acquire("acme", 1, "acme-support", "/ignored")) {
+        try (var lease = router.acquire("acme", 1, "acme-support", "/ignored")) {
             assertThat(lease.model()).isEqualTo("acme-support");
             assertThat(chat(lease).model()).isEqualTo("acme-support");
         }
-        manager.routeChanged("acme", 2, "other", "/x");
+        router.routeChanged("acme", 2, "other", "/x");
         assertThat(server.calls("LOAD")).isEmpty();
         assertThat(server.calls("LOAD_REFUSED")).isEmpty();
         assertThat(server.calls("UNLOAD")).isEmpty();
@@ -368,13 +371,13 @@ class LoraAdapterManagerTest {
 
     @Test
     void servedNamesDifferBySource() {
-        assertThat(LoraAdapterManager.servedName("a", "/x")).isNotEqualTo(LoraAdapterManager.servedName("a", "/y"));
-        assertThat(LoraAdapterManager.servedName("a", "/x")).isEqualTo(LoraAdapterManager.servedName("a", "/x"));
+        assertThat(LoraRouter.servedName("a", "/x")).isNotEqualTo(LoraRouter.servedName("a", "/y"));
+        assertThat(LoraRouter.servedName("a", "/x")).isEqualTo(LoraRouter.servedName("a", "/x"));
     }
 
     @Test
     void aSlowLoadIsSharedByConcurrentRequests() throws Exception {
-        LoraAdapterManager m = manager(4, WAIT);
+        LoraRouter m = router(4, WAIT);
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -389,7 +392,7 @@ class LoraAdapterManagerTest {
             }
             go.countDown();
             for (Future<String> f : fs) {
-                assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(LoraAdapterManager.servedName("shared", "/adapters/shared"));
+                assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(LoraRouter.servedName("shared", "/adapters/shared"));
             }
         } finally {
             pool.shutdownNow();

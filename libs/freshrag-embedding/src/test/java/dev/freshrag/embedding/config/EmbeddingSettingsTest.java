@@ -1,0 +1,64 @@
+package dev.freshrag.embedding.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshrag.embedding.EmbedderOptions;
+import dev.freshrag.embedding.ExecutionTarget;
+import dev.freshrag.embedding.ModelVariant;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The settings as the services' SmallRye Config reads them: the documented spellings, and a clear refusal. */
+class EmbeddingSettingsTest {
+
+    @ConfigMapping(prefix = "freshrag")
+    interface Root {
+        EmbeddingSettings embedding();
+    }
+
+    private static EmbeddingSettings settings(Map<String, String> props) {
+        return new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(props, "test", 100))
+                .withMapping(Root.class)
+                .build()
+                .getConfigMapping(Root.class).embedding();
+    }
+
+    @Test
+    void defaultsAreTheReferenceModelWhereverItRuns() {
+        EmbeddingSettings s = settings(Map.of());
+        assertEquals(ModelVariant.FP32, s.variant());
+        assertEquals(ExecutionTarget.AUTO, s.target());
+        assertEquals(EmbedderOptions.defaults(), EmbedderStartup.options(s));
+    }
+
+    @Test
+    void theDocumentedLowerCaseValuesAndUpperCaseParse() {
+        assertEquals(ModelVariant.INT8, settings(Map.of("freshrag.embedding.variant", "int8")).variant());
+        assertEquals(ModelVariant.FP32, settings(Map.of("freshrag.embedding.variant", "FP32")).variant());
+        assertEquals(ExecutionTarget.CPU, settings(Map.of("freshrag.embedding.target", "cpu")).target());
+        assertEquals(ExecutionTarget.CUDA, settings(Map.of("freshrag.embedding.target", "cuda")).target());
+        assertEquals(ExecutionTarget.AUTO, settings(Map.of("freshrag.embedding.target", "Auto")).target());
+    }
+
+    @Test
+    void everySettingReachesTheOptions() {
+        EmbedderOptions o = EmbedderStartup.options(settings(Map.of("freshrag.embedding.variant", "int8",
+                "freshrag.embedding.target", "cpu", "freshrag.embedding.max-batch-size", "8",
+                "freshrag.embedding.intra-op-threads", "2")));
+        assertEquals(new EmbedderOptions(ModelVariant.INT8, EmbedderOptions.DEFAULT_MAX_LENGTH, 8, 2, ExecutionTarget.CPU), o);
+    }
+
+    @Test
+    void aWrongValueFailsNamingTheKeyAndTheAllowedValues() {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> settings(Map.of("freshrag.embedding.variant", "fp16")));
+        String message = e.getMessage();
+        assertTrue(message.contains("freshrag.embedding.variant") && message.contains("fp16")
+                && message.contains("fp32") && message.contains("int8"), message);
+    }
+}

@@ -4,7 +4,7 @@ import dev.freshrag.events.Violation;
 import dev.freshrag.events.WriteToken;
 import dev.freshrag.events.InvalidEventException;
 import dev.freshrag.index.SourceOffsets;
-import dev.freshrag.index.VectorIndexReader;
+import dev.freshrag.index.VectorIndexHandle;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +20,9 @@ public class ConsistencyGate {
 
     private static final long POLL_MS = 5;
 
-    private final VectorIndexReader index;
+    private final VectorIndexHandle index;
 
-    public ConsistencyGate(VectorIndexReader index) {
+    public ConsistencyGate(VectorIndexHandle index) {
         this.index = index;
     }
 

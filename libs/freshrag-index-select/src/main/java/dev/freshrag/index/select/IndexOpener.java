@@ -22,33 +22,31 @@ public final class IndexOpener {
 
     /** The single writer: for Lucene it holds the index directory's write lock. */
     public static VectorIndexWriter openWriter(IndexSettings settings, IndexFingerprint fingerprint) {
-        return switch (kind(settings)) {
+        return switch (settings.kind().toLowerCase(Locale.ROOT)) {
             case "lucene" -> LuceneWriterIndex.open(lucenePath(settings.lucene()), fingerprint, luceneOptions(settings.lucene()));
-            default -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
+            case "qdrant" -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
+            default -> throw unknownKind(settings);
         };
     }
 
     /** A reader: for Lucene another process's index directory, polled for commits. */
     public static VectorIndexReader openReader(IndexSettings settings, IndexFingerprint fingerprint) {
-        return switch (kind(settings)) {
+        return switch (settings.kind().toLowerCase(Locale.ROOT)) {
             case "lucene" -> LuceneReaderIndex.open(lucenePath(settings.lucene()), fingerprint, luceneOptions(settings.lucene()));
-            default -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
+            case "qdrant" -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
+            default -> throw unknownKind(settings);
         };
     }
 
-    private static String kind(IndexSettings settings) {
-        String kind = settings.kind().toLowerCase(Locale.ROOT);
-        if (!kind.equals("lucene") && !kind.equals("qdrant")) {
-            throw new IllegalArgumentException("freshrag.index.kind must be lucene or qdrant, was '" + settings.kind() + "'");
-        }
-        return kind;
+    private static IllegalArgumentException unknownKind(IndexSettings settings) {
+        return new IllegalArgumentException("freshrag.index.kind must be lucene or qdrant, was '" + settings.kind() + "'");
     }
 
     private static Path lucenePath(IndexSettings.Lucene l) {
         return Path.of(l.path()).toAbsolutePath();
     }
 
-    static LuceneOptions luceneOptions(IndexSettings.Lucene l) {
+    private static LuceneOptions luceneOptions(IndexSettings.Lucene l) {
         return LuceneOptions.defaults()
                 .withHnsw(l.hnswMaxConn(), l.hnswBeamWidth())
                 .withRefreshInterval(l.refreshInterval());

@@ -1,37 +1,38 @@
 package dev.freshrag.query.search;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyOrNullString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
-import dev.freshrag.http.Problem;
-import dev.freshrag.index.IndexMismatchException;
-import dev.freshrag.index.IndexUnavailableException;
-import jakarta.ws.rs.core.Response;
+import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+/** Index failures reach the client as 503 problem details, through the query-service's own mappers. */
+@QuarkusTest
 class IndexProblemMappersTest {
-
-    private final IndexProblemMappers mappers = new IndexProblemMappers();
 
     @Test
     void anUnavailableIndexIs503WithRetryAfterAndNoInternals() {
-        Response r = mappers.indexUnavailable(new IndexUnavailableException("connection refused to qdrant:6334", null));
-
-        assertThat(r.getStatus()).isEqualTo(503);
-        assertThat(r.getMediaType()).hasToString(Problem.MEDIA_TYPE);
-        assertThat(r.getHeaderString("Retry-After")).isEqualTo("5");
-        Problem p = (Problem) r.getEntity();
-        assertThat(p.status()).isEqualTo(503);
-        assertThat(p.title()).isEqualTo("Service Unavailable");
-        assertThat(p.detail()).isEqualTo("the vector index is unavailable; retry shortly").doesNotContain("qdrant");
+        given().get("/test-only/index-failure/unavailable").then()
+                .statusCode(503)
+                .contentType("application/problem+json")
+                .header("Retry-After", "5")
+                .body("status", equalTo(503))
+                .body("title", equalTo("Service Unavailable"))
+                .body("detail", equalTo("the vector index is unavailable; retry shortly"))
+                .body(not(containsString("qdrant.internal")));
     }
 
     @Test
     void anIndexOfAnotherModelIs503WithoutRetryAfter() {
-        Response r = mappers.indexMismatch(new IndexMismatchException("built with bge-small (384 dims)"));
-
-        assertThat(r.getStatus()).isEqualTo(503);
-        assertThat(r.getMediaType()).hasToString(Problem.MEDIA_TYPE);
-        assertThat(r.getHeaderString("Retry-After")).isNull();
-        assertThat(((Problem) r.getEntity()).detail()).isEqualTo("the vector index was built with another embedding model");
+        given().get("/test-only/index-failure/mismatch").then()
+                .statusCode(503)
+                .contentType("application/problem+json")
+                .header("Retry-After", emptyOrNullString())
+                .body("status", equalTo(503))
+                .body("detail", equalTo("the vector index was built with another embedding model"))
+                .body(not(containsString("bge-small")));
     }
 }

@@ -140,11 +140,6 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
         return new QdrantVectorIndex(client, calls, options, fingerprint, collection);
     }
 
-    /** The physical collection of a model and generation under {@code prefix}, e.g. {@code freshrag-all-minilm-l6-v2-g1}. */
-    public static String collectionName(String prefix, IndexFingerprint fingerprint, int generation) {
-        return CollectionBootstrap.collectionName(prefix, fingerprint, generation);
-    }
-
     public QdrantOptions options() {
         return options;
     }

@@ -197,11 +197,11 @@ class QdrantProtocolContractTest {
 
         @Test
         void theCollectionIsNamedAfterPrefixModelAndGeneration() {
-            assertThat(QdrantVectorIndex.collectionName("freshrag", new IndexFingerprint("all-MiniLM-L6-v2", 384), 1))
+            assertThat(CollectionBootstrap.collectionName("freshrag", new IndexFingerprint("all-MiniLM-L6-v2", 384), 1))
                     .isEqualTo("freshrag-all-minilm-l6-v2-g1");
-            assertThat(QdrantVectorIndex.collectionName("kb", new IndexFingerprint("BAAI/bge-small-en-v1.5", 384), 2))
+            assertThat(CollectionBootstrap.collectionName("kb", new IndexFingerprint("BAAI/bge-small-en-v1.5", 384), 2))
                     .isEqualTo("kb-baai-bge-small-en-v1-5-g2");
-            assertThat(QdrantVectorIndex.collectionName("kb", new IndexFingerprint("///", 3), 1)).isEqualTo("kb-model-g1");
+            assertThat(CollectionBootstrap.collectionName("kb", new IndexFingerprint("///", 3), 1)).isEqualTo("kb-model-g1");
         }
 
         @Test

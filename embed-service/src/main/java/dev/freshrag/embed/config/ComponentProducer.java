@@ -5,8 +5,9 @@ import dev.freshrag.embed.pipeline.BatchApplier;
 import dev.freshrag.embed.pipeline.EmbeddingCache;
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.embedding.config.EmbedderStartup;
+import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexFingerprint;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.VectorIndexWriter;
 import dev.freshrag.index.select.IndexOpener;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,10 +38,10 @@ public class ComponentProducer {
     @Produces
     @ApplicationScoped
     @Startup
-    VectorIndex index(EmbedConfig config, Embedder embedder) {
+    VectorIndexWriter index(EmbedConfig config, Embedder embedder) {
         IndexFingerprint fingerprint = new IndexFingerprint(embedder.model().id(), embedder.model().dimension());
         LOG.infof("opening the %s as its %s", IndexOpener.describe(config.index()), "writer");
-        VectorIndex index = IndexOpener.open(config.index(), fingerprint, IndexOpener.Role.WRITER);
+        VectorIndexWriter index = IndexOpener.openWriter(config.index(), fingerprint);
         try {
             // load the parser and the fold once now, not on the first batch of a running pipeline
             dev.freshrag.events.DocumentOps sample = new dev.freshrag.events.DocumentOps("_warmup", "warmup", 1,
@@ -48,20 +49,21 @@ public class ComponentProducer {
                     java.util.List.of(dev.freshrag.events.ChunkOp.embed("id", 0, "h", "text")), 1, 0, 0);
             dev.freshrag.embed.pipeline.BatchPlan.of(java.util.List.of(dev.freshrag.events.EventJson.readDocumentOps(
                     dev.freshrag.events.EventJson.write(sample)))).textsToEmbed();
-            index.document("_warmup", "warmup");
+            // the read a payload update makes, on a chunk that cannot exist: it changes nothing
+            index.updatePayload("_warmup", "warmup", new DocumentPayload(1, null, java.util.Map.of()), java.util.Map.of("_warmup", 0));
         } catch (RuntimeException e) {
             LOG.debugf("warm-up skipped: %s", e.toString());
         }
         return index;
     }
 
-    void closeIndex(@Disposes VectorIndex index) {
+    void closeIndex(@Disposes VectorIndexWriter index) {
         index.close();
     }
 
     @Produces
     @ApplicationScoped
-    BatchApplier applier(Embedder embedder, VectorIndex index, EmbedConfig config, EmbedMetrics metrics) {
+    BatchApplier applier(Embedder embedder, VectorIndexWriter index, EmbedConfig config, EmbedMetrics metrics) {
         return new BatchApplier(embedder, index, new EmbeddingCache(config.embedding().cacheEntries()), metrics);
     }
 }

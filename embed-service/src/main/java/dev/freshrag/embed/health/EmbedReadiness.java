@@ -3,7 +3,7 @@ package dev.freshrag.embed.health;
 import dev.freshrag.embed.config.EmbedConfig;
 import dev.freshrag.embed.pipeline.ChunkOpsConsumer;
 import dev.freshrag.embedding.Embedder;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.VectorIndexHandle;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -15,11 +15,11 @@ import org.eclipse.microprofile.health.Readiness;
 public class EmbedReadiness implements HealthCheck {
 
     private final Embedder embedder;
-    private final VectorIndex index;
+    private final VectorIndexHandle index;
     private final ChunkOpsConsumer consumer;
     private final int failingAfter;
 
-    public EmbedReadiness(Embedder embedder, VectorIndex index, ChunkOpsConsumer consumer, EmbedConfig config) {
+    public EmbedReadiness(Embedder embedder, VectorIndexHandle index, ChunkOpsConsumer consumer, EmbedConfig config) {
         this.embedder = embedder;
         this.index = index;
         this.consumer = consumer;

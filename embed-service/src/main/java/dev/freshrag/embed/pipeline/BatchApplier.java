@@ -4,7 +4,7 @@ import dev.freshrag.embed.metrics.EmbedMetrics;
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.events.ChunkOp;
 import dev.freshrag.index.IndexPoint;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.VectorIndexWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,11 +18,11 @@ import java.util.Map;
 public final class BatchApplier {
 
     private final Embedder embedder;
-    private final VectorIndex index;
+    private final VectorIndexWriter index;
     private final EmbeddingCache cache;
     private final EmbedMetrics metrics;
 
-    public BatchApplier(Embedder embedder, VectorIndex index, EmbeddingCache cache, EmbedMetrics metrics) {
+    public BatchApplier(Embedder embedder, VectorIndexWriter index, EmbeddingCache cache, EmbedMetrics metrics) {
         this.embedder = embedder;
         this.index = index;
         this.cache = cache;

@@ -4,9 +4,9 @@ import dev.freshrag.events.ChunkOp;
 import dev.freshrag.events.DocumentKey;
 import dev.freshrag.events.DocumentOps;
 import dev.freshrag.index.DocumentPayload;
+import dev.freshrag.index.SourceOffsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import java.util.Map;
 public final class BatchPlan {
 
     private final Map<DocumentKey, DocumentPlan> documents = new LinkedHashMap<>();
-    private final Map<Integer, Long> nextSourceOffsets = new HashMap<>();
+    private SourceOffsets nextSourceOffsets = SourceOffsets.NONE;
 
     /** @param ops the batch's records in offset order (per partition; documents never span partitions) */
     public static BatchPlan of(List<DocumentOps> ops) {
@@ -31,7 +31,7 @@ public final class BatchPlan {
     }
 
     private void add(DocumentOps o) {
-        nextSourceOffsets.merge(o.sourcePartition(), o.sourceOffset() + 1, Math::max);
+        nextSourceOffsets = nextSourceOffsets.withApplied(o.sourcePartition(), o.sourceOffset());
         DocumentPlan doc = documents.computeIfAbsent(o.key(), k -> new DocumentPlan(k.tenant(), k.docId()));
         switch (o.kind()) {
             case SKIP -> { }
@@ -56,7 +56,7 @@ public final class BatchPlan {
     }
 
     /** Partition of kb.doc-changes to the next offset not yet applied, once this batch is durable. */
-    public Map<Integer, Long> nextSourceOffsets() {
+    public SourceOffsets nextSourceOffsets() {
         return nextSourceOffsets;
     }
 

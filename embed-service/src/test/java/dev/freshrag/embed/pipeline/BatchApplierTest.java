@@ -10,8 +10,9 @@ import dev.freshrag.events.ChunkOp;
 import dev.freshrag.events.DocumentOps;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexUnavailableException;
+import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.lucene.LuceneOptions;
-import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.index.lucene.LuceneWriterIndex;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class BatchApplierTest {
 
     @Test
     void anOutageIsRetriedUntilTheWriteIsDurable(@TempDir Path dir) {
-        try (LuceneVectorIndex lucene = LuceneVectorIndex.openWriter(dir, fingerprint, LuceneOptions.defaults())) {
+        try (LuceneWriterIndex lucene = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
             FaultInjectingIndex index = new FaultInjectingIndex(lucene, 3);
             BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(100), metrics);
             IndexWriteRetry retry = new IndexWriteRetry(Duration.ofMillis(1), Duration.ofMillis(4), metrics, () -> false);
@@ -65,30 +66,30 @@ class BatchApplierTest {
             assertThat(counter("freshrag.index.retries")).isEqualTo(3);
             assertThat(retry.consecutiveFailures()).isZero();
             assertThat(lucene.chunkIds("acme", "doc")).containsExactlyInAnyOrder("c1", "c2");
-            assertThat(lucene.appliedSourceOffsets()).isEqualTo(Map.of(0, 42L));
+            assertThat(lucene.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 42L)));
         }
     }
 
     @Test
     void aShutdownDuringAnOutageLeavesTheBatchUnacknowledged(@TempDir Path dir) {
-        try (LuceneVectorIndex lucene = LuceneVectorIndex.openWriter(dir, fingerprint, LuceneOptions.defaults())) {
+        try (LuceneWriterIndex lucene = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
             FaultInjectingIndex index = new FaultInjectingIndex(lucene, 100);
             BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(100), metrics);
             IndexWriteRetry retry = new IndexWriteRetry(Duration.ofMillis(1), Duration.ofMillis(4), metrics, () -> true);
             BatchPlan plan = plan(7);
             Map<String, float[]> vectors = applier.vectors(plan);
             assertThatThrownBy(() -> retry.run(() -> applier.write(plan, vectors))).isInstanceOf(IndexUnavailableException.class);
-            assertThat(lucene.appliedSourceOffsets()).isEmpty();
+            assertThat(lucene.appliedSourceOffsets()).isEqualTo(SourceOffsets.NONE);
         }
         // nothing was committed: a new writer (the next embed-service) sees an empty index and replays
-        try (LuceneVectorIndex reopened = LuceneVectorIndex.openWriter(dir, fingerprint, LuceneOptions.defaults())) {
+        try (LuceneWriterIndex reopened = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
             assertThat(reopened.chunkIds("acme", "doc")).isEmpty();
         }
     }
 
     @Test
     void textAlreadyEmbeddedComesFromTheCacheAndAReplayChangesNothing(@TempDir Path dir) {
-        try (LuceneVectorIndex lucene = LuceneVectorIndex.openWriter(dir, fingerprint, LuceneOptions.defaults())) {
+        try (LuceneWriterIndex lucene = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
             BatchApplier applier = new BatchApplier(embedder, lucene, new EmbeddingCache(100), metrics);
             BatchPlan plan = plan(1);
             applier.write(plan, applier.vectors(plan));

@@ -62,7 +62,7 @@ class BatchPlanTest {
     void skipsOnlyAdvanceTheSourceOffsets() {
         DocumentOps skip = new DocumentOps("t", "d", 4, DocumentOps.Kind.SKIP, null, null, null, 0, 2, 99);
         BatchPlan plan = BatchPlan.of(List.of(apply("e", 1, 5, ChunkOp.embed("a", 0, "ha", "A")), skip));
-        assertThat(plan.nextSourceOffsets()).isEqualTo(Map.of(0, 6L, 2, 100L));
+        assertThat(plan.nextSourceOffsets().nextByPartition()).isEqualTo(Map.of(0, 6L, 2, 100L));
         BatchPlan.DocumentPlan d = plan.documents().stream().filter(p -> p.docId().equals("d")).findFirst().orElseThrow();
         assertThat(d.payload()).isNull();
         assertThat(d.deleteFirst()).isFalse();

@@ -1,17 +1,14 @@
 package dev.freshrag.embed.pipeline;
 
 import dev.freshrag.index.DocumentPayload;
-import dev.freshrag.index.DocumentStatus;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexPoint;
 import dev.freshrag.index.IndexUnavailableException;
-import dev.freshrag.index.SearchHit;
-import dev.freshrag.index.SearchQuery;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.SourceOffsets;
+import dev.freshrag.index.VectorIndexWriter;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,24 +16,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * outage (Qdrant down, a full disk), which cannot be produced on demand here; everything else is the real
  * index it wraps.
  */
-final class FaultInjectingIndex implements VectorIndex {
+final class FaultInjectingIndex implements VectorIndexWriter {
 
-    private final VectorIndex real;
+    private final VectorIndexWriter real;
     private final AtomicInteger failures;
     final AtomicInteger commitAttempts = new AtomicInteger();
 
-    FaultInjectingIndex(VectorIndex real, int failures) {
+    FaultInjectingIndex(VectorIndexWriter real, int failures) {
         this.real = real;
         this.failures = new AtomicInteger(failures);
     }
 
     @Override
-    public void commit(Map<Integer, Long> appliedSourceOffsets) {
+    public void commit(SourceOffsets applied) {
         commitAttempts.incrementAndGet();
         if (failures.getAndDecrement() > 0) {
             throw new IndexUnavailableException("injected outage", null);
         }
-        real.commit(appliedSourceOffsets);
+        real.commit(applied);
     }
 
     @Override
@@ -65,23 +62,8 @@ final class FaultInjectingIndex implements VectorIndex {
     }
 
     @Override
-    public Map<Integer, Long> appliedSourceOffsets() {
+    public SourceOffsets appliedSourceOffsets() {
         return real.appliedSourceOffsets();
-    }
-
-    @Override
-    public List<SearchHit> search(SearchQuery query) {
-        return real.search(query);
-    }
-
-    @Override
-    public Optional<DocumentStatus> document(String tenant, String docId) {
-        return real.document(tenant, docId);
-    }
-
-    @Override
-    public List<String> chunkIds(String tenant, String docId) {
-        return real.chunkIds(tenant, docId);
     }
 
     @Override

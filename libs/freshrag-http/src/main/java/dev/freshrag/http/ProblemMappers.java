@@ -13,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every failure into {@code application/problem+json}. Unexpected errors are logged here with
- * their stack trace and answered with a generic 500 that carries none.
+ * their stack trace and answered with a generic 500 that carries none. Failures of a service's own
+ * parts (such as the vector index) are mapped by that service.
  */
 public class ProblemMappers {
 
@@ -24,21 +25,6 @@ public class ProblemMappers {
         Response.ResponseBuilder b = Response.status(e.problem().status()).type(Problem.MEDIA_TYPE).entity(e.problem());
         e.headers().forEach(b::header);
         return b.build();
-    }
-
-    /** The vector store is down or timing out: the client should retry, nothing is wrong with its request. */
-    @ServerExceptionMapper
-    public Response indexUnavailable(dev.freshrag.index.IndexUnavailableException e) {
-        LOG.warnf("vector index unavailable: %s", e.getMessage());
-        return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "5")
-                .entity(Problem.of(503, "Service Unavailable", "the vector index is unavailable; retry shortly")).build();
-    }
-
-    /** An index of another model: an operator error, reported as such. */
-    @ServerExceptionMapper
-    public Response indexMismatch(dev.freshrag.index.IndexMismatchException e) {
-        LOG.error(e.getMessage());
-        return respond(Problem.of(503, "Service Unavailable", "the vector index was built with another embedding model"));
     }
 
     @ServerExceptionMapper

@@ -27,14 +27,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What every {@link VectorIndex} must do, whatever stores the vectors. An adapter's test extends this class
+ * What every vector store must do, whatever stores the vectors: an adapter opened to write, which is also
+ * its own {@link VectorIndexReader}. An adapter's test extends this class with its index type as {@code I}
  * and supplies {@link #newIndex}; if its store can be closed and opened again in a test, it also overrides
  * {@link #reopen}.
  *
- * <p>Reads happen after {@link VectorIndex#commit(Map)}, the point where every store makes writes visible.
+ * <p>Reads happen after {@link VectorIndexWriter#commit}, the point where every store makes writes visible.
  * Vectors are small (8 dimensions), deterministic and normalised.
  */
-public abstract class VectorIndexBehaviour {
+public abstract class VectorIndexBehaviour<I extends VectorIndexReader & VectorIndexWriter> {
 
     protected static final int DIMENSION = 8;
     protected static final IndexFingerprint FINGERPRINT = new IndexFingerprint("behaviour-test-model", DIMENSION);
@@ -43,23 +44,23 @@ public abstract class VectorIndexBehaviour {
     protected static final String TENANT_B = "tenant-b";
     private static final long INDEXED_AT = 1_700_000_000_000L;
 
-    private final List<VectorIndex> opened = new ArrayList<>();
+    private final List<I> opened = new ArrayList<>();
 
     /** A new, empty store with this fingerprint, open for writing and reading. */
-    protected abstract VectorIndex newIndex(IndexFingerprint fingerprint);
+    protected abstract I newIndex(IndexFingerprint fingerprint);
 
     /**
      * Closes {@code index} and opens the same store again, as a restarted process would. Stores that cannot
      * do that in a test keep this default, which skips the tests needing it.
      */
-    protected VectorIndex reopen(VectorIndex index) {
+    protected I reopen(I index) {
         Assumptions.abort("this store cannot be reopened in a test");
         return index;
     }
 
     @AfterEach
     void closeEverything() {
-        for (VectorIndex index : opened) {
+        for (I index : opened) {
             try {
                 index.close();
             } catch (RuntimeException ignored) {
@@ -74,7 +75,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void upsertedPointIsFoundWithAllItsFieldsAndScoreOneForItsOwnVector() {
-        VectorIndex index = open();
+        I index = open();
         DocumentPayload payload = new DocumentPayload(3, "Refund policy", Map.of("lang", "en", "kind", "faq"));
         IndexPoint p = new IndexPoint(TENANT_A, "kb/refunds.md", chunk("r1"), 4, sha256("Refunds take 5 days."),
                 "Refunds take 5 days.", payload, vector(1), INDEXED_AT);
@@ -97,7 +98,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void searchReturnsTheNearestPointsBestFirstWithCosineScores() {
-        VectorIndex index = open();
+        I index = open();
         List<IndexPoint> points = IntStream.range(0, 12)
                 .mapToObj(i -> point(TENANT_A, "doc-" + (i % 3), chunk("p" + i), i, vector(100 + i)))
                 .toList();
@@ -122,7 +123,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void scoreIsCosineSimilarityOverItsWholeRange() {
-        VectorIndex index = open();
+        I index = open();
         float[] v = vector(5);
         float[] opposite = new float[DIMENSION];
         for (int i = 0; i < DIMENSION; i++) {
@@ -141,7 +142,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void kLargerThanThePointsReturnsAllOfThem() {
-        VectorIndex index = open();
+        I index = open();
         assertThat(index.search(new SearchQuery(TENANT_A, vector(1), 10, Map.of()))).isEmpty();
 
         index.upsert(List.of(point(TENANT_A, "doc", chunk("a"), 0, vector(1)),
@@ -159,7 +160,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void metadataFiltersMustAllMatchExactly() {
-        VectorIndex index = open();
+        I index = open();
         index.upsert(List.of(
                 withMetadata(point(TENANT_A, "d1", chunk("en-faq"), 0, vector(1)), Map.of("lang", "en", "kind", "faq")),
                 withMetadata(point(TENANT_A, "d1", chunk("de-faq"), 1, vector(2)), Map.of("lang", "de", "kind", "faq")),
@@ -182,7 +183,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void upsertWithTheSameChunkIdReplacesThePoint() {
-        VectorIndex index = open();
+        I index = open();
         index.upsert(List.of(point(TENANT_A, "doc", chunk("c"), 0, vector(1))));
         commit(index);
         IndexPoint replacement = new IndexPoint(TENANT_A, "doc", chunk("c"), 1, sha256("new text"), "new text",
@@ -203,7 +204,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void deleteDocumentRemovesAllItsPointsAndOnlyIts() {
-        VectorIndex index = open();
+        I index = open();
         index.upsert(List.of(point(TENANT_A, "gone", chunk("g1"), 0, vector(1)),
                 point(TENANT_A, "gone", chunk("g2"), 1, vector(2)),
                 point(TENANT_A, "gone", chunk("g3"), 2, vector(3)),
@@ -226,7 +227,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void deletePointsRemovesOnlyTheNamedChunksOfThatDocument() {
-        VectorIndex index = open();
+        I index = open();
         index.upsert(List.of(point(TENANT_A, "doc", chunk("c1"), 0, vector(1)),
                 point(TENANT_A, "doc", chunk("c2"), 1, vector(2)),
                 point(TENANT_A, "doc", chunk("c3"), 2, vector(3)),
@@ -249,7 +250,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void updatePayloadChangesVersionTitleMetadataAndSeqButNotVectorsTextOrIndexedAt() {
-        VectorIndex index = open();
+        I index = open();
         DocumentPayload v1 = new DocumentPayload(1, "old title", Map.of("lang", "en"));
         index.upsert(List.of(withPayload(point(TENANT_A, "doc", chunk("c1"), 0, vector(1)), v1),
                 withPayload(point(TENANT_A, "doc", chunk("c2"), 1, vector(2)), v1),
@@ -299,7 +300,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void documentStatusReportsVersionChunkCountAndLatestWriteTime() {
-        VectorIndex index = open();
+        I index = open();
         assertThat(index.document(TENANT_A, "doc")).isEmpty();
         DocumentPayload payload = new DocumentPayload(4, "t", Map.of());
         index.upsert(List.of(
@@ -315,7 +316,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void chunkIdsListsExactlyTheIndexedChunksOfTheDocument() {
-        VectorIndex index = open();
+        I index = open();
         assertThat(index.chunkIds(TENANT_A, "doc")).isEmpty();
         index.upsert(List.of(point(TENANT_A, "doc", chunk("c1"), 0, vector(1)),
                 point(TENANT_A, "doc", chunk("c2"), 1, vector(2)),
@@ -332,7 +333,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void invalidVectorsAreRefusedAndTheBatchChangesNothing() {
-        VectorIndex index = open();
+        I index = open();
         IndexPoint good = point(TENANT_A, "doc", chunk("good"), 0, vector(1));
         IndexPoint tooShort = point(TENANT_A, "doc", chunk("short"), 1, new float[] {1, 0, 0});
 
@@ -349,7 +350,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void tenantsAreIsolatedEvenWithTheSameDocIdChunkIdsAndVectors() {
-        VectorIndex index = open();
+        I index = open();
         // tenant A: 3 chunks; tenant B: 2 chunks with the same doc id, chunk ids and vectors
         index.upsert(List.of(tenantPoint(TENANT_A, "c1", 1), tenantPoint(TENANT_A, "c2", 2),
                 tenantPoint(TENANT_A, "c3", 3)));
@@ -388,7 +389,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void aTenantFilterInMetadataCannotReachAnotherTenant() {
-        VectorIndex index = open();
+        I index = open();
         // tenant A's own metadata claims to be tenant B
         index.upsert(List.of(withMetadata(tenantPoint(TENANT_A, "c1", 1), Map.of("tenant", TENANT_B, "_tenant", TENANT_B)),
                 tenantPoint(TENANT_B, "c2", 1)));
@@ -401,7 +402,7 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void idsWithSlashesAndUnicodeAreExactKeys() {
-        VectorIndex index = open();
+        I index = open();
         List<String> docIds = List.of("kb", "kb/a", "kb/a/b", "Über/Straße/東京.md", "emoji 🚀/doc", "a b\tc");
         List<IndexPoint> points = new ArrayList<>();
         for (int i = 0; i < docIds.size(); i++) {
@@ -437,7 +438,7 @@ public abstract class VectorIndexBehaviour {
     @ValueSource(ints = {3, 384, 1536})
     void acceptsTheDimensionOfItsFingerprint(int dimension) {
         IndexFingerprint fingerprint = new IndexFingerprint("model-" + dimension, dimension);
-        VectorIndex index = track(newIndex(fingerprint));
+        I index = track(newIndex(fingerprint));
         assertThat(index.fingerprint()).isEqualTo(fingerprint);
         assertThat(index.isHealthy()).isTrue();
 
@@ -458,8 +459,8 @@ public abstract class VectorIndexBehaviour {
 
     @Test
     void replayingTheSameWritesGivesTheSameState() {
-        VectorIndex index = open();
-        List<Consumer<VectorIndex>> writes = List.of(
+        I index = open();
+        List<Consumer<VectorIndexWriter>> writes = List.of(
                 i -> i.upsert(List.of(point(TENANT_A, "doc-1", chunk("c1"), 0, vector(1)),
                         point(TENANT_A, "doc-1", chunk("c2"), 1, vector(2)),
                         point(TENANT_A, "doc-1", chunk("c3"), 2, vector(3)))),
@@ -470,7 +471,7 @@ public abstract class VectorIndexBehaviour {
                 i -> i.upsert(List.of(point(TENANT_A, "doc-2", chunk("c4"), 0, vector(4)))),
                 i -> i.deleteDocument(TENANT_B, "doc-1"),
                 i -> i.upsert(List.of(point(TENANT_B, "doc-3", chunk("c5"), 0, vector(5)))),
-                i -> i.commit(Map.of(0, 17L, 1, 4L)));
+                i -> i.commit(new SourceOffsets(Map.of(0, 17L, 1, 4L))));
 
         writes.forEach(w -> w.accept(index));
         Snapshot once = snapshot(index);
@@ -484,59 +485,59 @@ public abstract class VectorIndexBehaviour {
         assertThat(once.documents()).containsEntry(TENANT_B + "|doc-1", Optional.empty());
         assertThat(once.documents()).containsEntry(TENANT_B + "|doc-3", Optional.of(new DocumentStatus("doc-3", 1, 1, INDEXED_AT)));
         assertThat(once.hits().get(TENANT_A)).hasSize(3);
-        assertThat(once.offsets()).isEqualTo(Map.of(0, 17L, 1, 4L));
+        assertThat(once.offsets()).isEqualTo(new SourceOffsets(Map.of(0, 17L, 1, 4L)));
     }
 
     @Test
     void commitRecordsSourceOffsetsThatNeverGoBackwards() {
-        VectorIndex index = open();
-        assertThat(index.appliedSourceOffsets()).isEmpty();
+        I index = open();
+        assertThat(index.appliedSourceOffsets()).isEqualTo(SourceOffsets.NONE);
 
-        index.commit(Map.of(0, 10L, 1, 5L));
-        assertThat(index.appliedSourceOffsets()).isEqualTo(Map.of(0, 10L, 1, 5L));
+        index.commit(new SourceOffsets(Map.of(0, 10L, 1, 5L)));
+        assertThat(index.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 10L, 1, 5L)));
 
-        index.commit(Map.of(1, 7L, 2, 1L)); // partitions given are advanced, others kept
-        assertThat(index.appliedSourceOffsets()).isEqualTo(Map.of(0, 10L, 1, 7L, 2, 1L));
+        index.commit(new SourceOffsets(Map.of(1, 7L, 2, 1L))); // partitions given are advanced, others kept
+        assertThat(index.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 10L, 1, 7L, 2, 1L)));
 
-        index.commit(Map.of(0, 3L)); // an older position never moves a partition back
-        assertThat(index.appliedSourceOffsets()).isEqualTo(Map.of(0, 10L, 1, 7L, 2, 1L));
+        index.commit(new SourceOffsets(Map.of(0, 3L))); // an older position never moves a partition back
+        assertThat(index.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 10L, 1, 7L, 2, 1L)));
 
-        index.commit(Map.of());
-        assertThat(index.appliedSourceOffsets()).isEqualTo(Map.of(0, 10L, 1, 7L, 2, 1L));
+        index.commit(new SourceOffsets(Map.of()));
+        assertThat(index.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 10L, 1, 7L, 2, 1L)));
     }
 
     @Test
     void committedPointsAndOffsetsSurviveAReopen() {
-        VectorIndex index = open();
+        I index = open();
         index.upsert(List.of(point(TENANT_A, "doc", chunk("c1"), 0, vector(1)),
                 point(TENANT_A, "doc", chunk("c2"), 1, vector(2))));
-        index.commit(Map.of(0, 42L, 3, 7L));
+        index.commit(new SourceOffsets(Map.of(0, 42L, 3, 7L)));
 
-        VectorIndex again = track(reopen(index));
+        I again = track(reopen(index));
 
         assertThat(again.fingerprint()).isEqualTo(FINGERPRINT);
-        assertThat(again.appliedSourceOffsets()).isEqualTo(Map.of(0, 42L, 3, 7L));
+        assertThat(again.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 42L, 3, 7L)));
         assertThat(again.chunkIds(TENANT_A, "doc")).containsExactlyInAnyOrder(chunk("c1"), chunk("c2"));
         assertThat(top(again, TENANT_A, vector(2)).chunkId()).isEqualTo(chunk("c2"));
-        again.commit(Map.of(0, 40L, 3, 9L));
-        assertThat(again.appliedSourceOffsets()).isEqualTo(Map.of(0, 42L, 3, 9L));
+        again.commit(new SourceOffsets(Map.of(0, 40L, 3, 9L)));
+        assertThat(again.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 42L, 3, 9L)));
     }
 
     // =====================================================================================================
     // helpers
 
     /** Opens a new index with {@link #FINGERPRINT}, closed after the test. */
-    protected VectorIndex open() {
+    protected I open() {
         return track(newIndex(FINGERPRINT));
     }
 
-    protected VectorIndex track(VectorIndex index) {
+    protected I track(I index) {
         opened.add(index);
         return index;
     }
 
-    protected static void commit(VectorIndex index) {
-        index.commit(Map.of());
+    protected static void commit(VectorIndexWriter index) {
+        index.commit(SourceOffsets.NONE);
     }
 
     /** A deterministic, normalised vector of {@link #DIMENSION} dimensions. */
@@ -606,17 +607,17 @@ public abstract class VectorIndexBehaviour {
     }
 
     /** Chunk ids of everything a tenant's search with this filter finds. */
-    private static List<String> found(VectorIndex index, String tenant, Map<String, String> filter) {
+    private static List<String> found(VectorIndexReader index, String tenant, Map<String, String> filter) {
         return index.search(new SearchQuery(tenant, vector(999), 1000, filter)).stream()
                 .map(SearchHit::chunkId).toList();
     }
 
-    private static List<String> titles(VectorIndex index, String tenant, Map<String, String> filter) {
+    private static List<String> titles(VectorIndexReader index, String tenant, Map<String, String> filter) {
         return index.search(new SearchQuery(tenant, vector(1), 1000, filter)).stream()
                 .map(SearchHit::title).toList();
     }
 
-    private static SearchHit top(VectorIndex index, String tenant, float[] vector) {
+    private static SearchHit top(VectorIndexReader index, String tenant, float[] vector) {
         List<SearchHit> hits = index.search(new SearchQuery(tenant, vector, 1, Map.of()));
         assertThat(hits).as("hits of tenant %s", tenant).hasSize(1);
         return hits.get(0);
@@ -624,10 +625,10 @@ public abstract class VectorIndexBehaviour {
 
     /** What a reader can observe of an index, with scores rounded so equal states compare equal. */
     private record Snapshot(Map<String, Optional<DocumentStatus>> documents, Map<String, Set<String>> chunkIds,
-            Map<String, List<String>> hits, Map<Integer, Long> offsets) {
+            Map<String, List<String>> hits, SourceOffsets offsets) {
     }
 
-    private static Snapshot snapshot(VectorIndex index) {
+    private static Snapshot snapshot(VectorIndexReader index) {
         Map<String, Optional<DocumentStatus>> documents = new LinkedHashMap<>();
         Map<String, Set<String>> chunkIds = new LinkedHashMap<>();
         Map<String, List<String>> hits = new LinkedHashMap<>();
@@ -642,6 +643,6 @@ public abstract class VectorIndexBehaviour {
                             + new java.util.TreeMap<>(h.metadata()))
                     .toList());
         }
-        return new Snapshot(documents, chunkIds, hits, Map.copyOf(index.appliedSourceOffsets()));
+        return new Snapshot(documents, chunkIds, hits, index.appliedSourceOffsets());
     }
 }

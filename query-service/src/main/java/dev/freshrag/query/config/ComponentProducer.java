@@ -3,7 +3,7 @@ package dev.freshrag.query.config;
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.embedding.config.EmbedderStartup;
 import dev.freshrag.index.IndexFingerprint;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.VectorIndexReader;
 import dev.freshrag.index.select.IndexOpener;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,10 +31,10 @@ public class ComponentProducer {
     @Produces
     @ApplicationScoped
     @Startup
-    VectorIndex index(QueryConfig config, Embedder embedder) {
+    VectorIndexReader index(QueryConfig config, Embedder embedder) {
         IndexFingerprint fingerprint = new IndexFingerprint(embedder.model().id(), embedder.model().dimension());
         LOG.infof("opening the %s as its %s", IndexOpener.describe(config.index()), "reader");
-        VectorIndex index = IndexOpener.open(config.index(), fingerprint, IndexOpener.Role.READER);
+        VectorIndexReader index = IndexOpener.openReader(config.index(), fingerprint);
         try {
             // the first kNN search loads and compiles the search path; do it now, on a tenant that cannot exist
             index.search(new dev.freshrag.index.SearchQuery("_warmup", embedder.embed("warm up"), 10, java.util.Map.of()));
@@ -44,7 +44,7 @@ public class ComponentProducer {
         return index;
     }
 
-    void closeIndex(@Disposes VectorIndex index) {
+    void closeIndex(@Disposes VectorIndexReader index) {
         index.close();
     }
 }

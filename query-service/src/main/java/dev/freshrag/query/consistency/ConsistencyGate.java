@@ -3,12 +3,12 @@ package dev.freshrag.query.consistency;
 import dev.freshrag.events.Violation;
 import dev.freshrag.events.WriteToken;
 import dev.freshrag.events.InvalidEventException;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.SourceOffsets;
+import dev.freshrag.index.VectorIndexHandle;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Read-your-writes: waits until the index has applied the kb.doc-changes offsets that write tokens
@@ -20,9 +20,9 @@ public class ConsistencyGate {
 
     private static final long POLL_MS = 5;
 
-    private final VectorIndex index;
+    private final VectorIndexHandle index;
 
-    public ConsistencyGate(VectorIndex index) {
+    public ConsistencyGate(VectorIndexHandle index) {
         this.index = index;
     }
 
@@ -51,14 +51,8 @@ public class ConsistencyGate {
     }
 
     public boolean isReflected(List<WriteToken> tokens) {
-        Map<Integer, Long> applied = index.appliedSourceOffsets();
-        for (WriteToken t : tokens) {
-            Long next = applied.get(t.partition());
-            if (next == null || next <= t.offset()) {
-                return false;
-            }
-        }
-        return true;
+        SourceOffsets applied = index.appliedSourceOffsets();
+        return tokens.stream().allMatch(t -> applied.hasApplied(t.partition(), t.offset()));
     }
 
     /** Blocks until every token is reflected or the wait runs out; answers whether they are. */

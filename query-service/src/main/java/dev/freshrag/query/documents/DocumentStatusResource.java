@@ -6,7 +6,7 @@ import dev.freshrag.events.Violation;
 import dev.freshrag.http.Problem;
 import dev.freshrag.http.ProblemException;
 import dev.freshrag.index.DocumentStatus;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.VectorIndexReader;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,9 +27,9 @@ public class DocumentStatusResource {
     public record DocumentView(String docId, long version, int chunks, String indexedAt) {
     }
 
-    private final VectorIndex index;
+    private final VectorIndexReader index;
 
-    public DocumentStatusResource(VectorIndex index) {
+    public DocumentStatusResource(VectorIndexReader index) {
         this.index = index;
     }
 

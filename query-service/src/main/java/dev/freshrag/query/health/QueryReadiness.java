@@ -1,7 +1,7 @@
 package dev.freshrag.query.health;
 
 import dev.freshrag.embedding.Embedder;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.VectorIndexHandle;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -13,9 +13,9 @@ import org.eclipse.microprofile.health.Readiness;
 public class QueryReadiness implements HealthCheck {
 
     private final Embedder embedder;
-    private final VectorIndex index;
+    private final VectorIndexHandle index;
 
-    public QueryReadiness(Embedder embedder, VectorIndex index) {
+    public QueryReadiness(Embedder embedder, VectorIndexHandle index) {
         this.embedder = embedder;
         this.index = index;
     }

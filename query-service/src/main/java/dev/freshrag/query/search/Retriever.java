@@ -9,7 +9,7 @@ import dev.freshrag.http.Problem;
 import dev.freshrag.http.ProblemException;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.VectorIndexReader;
 import dev.freshrag.query.config.QueryConfig;
 import dev.freshrag.query.consistency.ConsistencyGate;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,11 +25,11 @@ import java.util.Map;
 public class Retriever {
 
     private final Embedder embedder;
-    private final VectorIndex index;
+    private final VectorIndexReader index;
     private final ConsistencyGate gate;
     private final QueryConfig config;
 
-    public Retriever(Embedder embedder, VectorIndex index, ConsistencyGate gate, QueryConfig config) {
+    public Retriever(Embedder embedder, VectorIndexReader index, ConsistencyGate gate, QueryConfig config) {
         this.embedder = embedder;
         this.index = index;
         this.gate = gate;
@@ -72,7 +72,7 @@ public class Retriever {
             throw new ProblemException(Problem.of(503, "Service Unavailable",
                     "the index does not reflect every write in consistentWith yet; retry shortly"), Map.of("Retry-After", "1"));
         }
-        // IndexUnavailableException becomes a 503 problem with Retry-After (ProblemMappers)
+        // IndexUnavailableException becomes a 503 problem with Retry-After (IndexProblemMappers)
         float[] vector = embedder.embed(query);
         return new Retrieval(index.search(new SearchQuery(tenant, vector, k, safeFilter)), consistent);
     }

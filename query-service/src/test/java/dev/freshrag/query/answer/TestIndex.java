@@ -5,8 +5,9 @@ import dev.freshrag.events.WriteToken;
 import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexPoint;
+import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.lucene.LuceneOptions;
-import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.index.lucene.LuceneWriterIndex;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class TestIndex {
                 Path base = Path.of("target").toAbsolutePath();
                 Files.createDirectories(base);
                 Path dir = Files.createTempDirectory(base, "test-index-").resolve("index");
-                LuceneVectorIndex.openWriter(dir, FINGERPRINT, LuceneOptions.defaults()).close();
+                LuceneWriterIndex.open(dir, FINGERPRINT, LuceneOptions.defaults()).close();
                 return Map.of("freshrag.index.lucene.path", dir.toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -61,8 +62,8 @@ public final class TestIndex {
     public static synchronized String put(Path dir, Embedder embedder, String tenant, String docId, long version, String title,
                                           List<String> chunks) {
         float[][] vectors = embedder.embed(chunks);
-        try (LuceneVectorIndex w = LuceneVectorIndex.openWriter(dir, FINGERPRINT, LuceneOptions.defaults())) {
-            long offset = w.appliedSourceOffsets().getOrDefault(0, 0L);
+        try (LuceneWriterIndex w = LuceneWriterIndex.open(dir, FINGERPRINT, LuceneOptions.defaults())) {
+            long offset = w.appliedSourceOffsets().next(0);
             w.deleteDocument(tenant, docId);
             List<IndexPoint> points = new ArrayList<>();
             for (int i = 0; i < chunks.size(); i++) {
@@ -70,7 +71,7 @@ public final class TestIndex {
                         new DocumentPayload(version, title, Map.of("team", "hr")), vectors[i], System.currentTimeMillis()));
             }
             w.upsert(points);
-            w.commit(Map.of(0, offset + 1));
+            w.commit(SourceOffsets.applied(0, offset));
             return new WriteToken(tenant, 0, offset).toString();
         }
     }

@@ -4,12 +4,12 @@ import dev.freshrag.events.WriteToken;
 import dev.freshrag.index.DocumentStatus;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
-import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.index.SourceOffsets;
+import dev.freshrag.index.lucene.LuceneReaderIndex;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +28,7 @@ final class IndexInspector implements AutoCloseable {
         Arrays.fill(ANY_VECTOR, (float) (1 / Math.sqrt(384)));
     }
 
-    private final LuceneVectorIndex reader;
+    private final LuceneReaderIndex reader;
 
     IndexInspector(PipelineStack stack) {
         this.reader = stack.openIndexReader();
@@ -48,16 +48,15 @@ final class IndexInspector implements AutoCloseable {
 
     /** Waits until the embed-service has committed every given write to the index. */
     void awaitApplied(Collection<WriteToken> tokens, Duration timeout) {
-        Map<Integer, Long> needed = new HashMap<>();
+        SourceOffsets needed = SourceOffsets.NONE;
         for (WriteToken t : tokens) {
-            needed.merge(t.partition(), t.offset() + 1, Math::max);
+            needed = needed.withApplied(t.partition(), t.offset());
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             reader.refreshNow();
-            Map<Integer, Long> applied = reader.appliedSourceOffsets();
-            boolean done = needed.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
-            if (done) {
+            SourceOffsets applied = reader.appliedSourceOffsets();
+            if (applied.covers(needed)) {
                 return;
             }
             if (System.nanoTime() > deadline) {

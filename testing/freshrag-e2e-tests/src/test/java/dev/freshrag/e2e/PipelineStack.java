@@ -7,7 +7,7 @@ import dev.freshrag.events.Topics;
 import dev.freshrag.events.WriteToken;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.lucene.LuceneOptions;
-import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.index.lucene.LuceneReaderIndex;
 import dev.freshrag.security.KeysFile;
 import dev.freshrag.security.Role;
 import dev.freshrag.testkit.KafkaBroker;
@@ -187,8 +187,8 @@ public final class PipelineStack {
     }
 
     /** Opens the index read-only, as a second reader process would, to inspect exactly what it holds. */
-    public LuceneVectorIndex openIndexReader() {
-        return LuceneVectorIndex.openReader(indexDir, new IndexFingerprint("all-minilm-l6-v2", 384), LuceneOptions.defaults());
+    public LuceneReaderIndex openIndexReader() {
+        return LuceneReaderIndex.open(indexDir, new IndexFingerprint("all-minilm-l6-v2", 384), LuceneOptions.defaults());
     }
 
     /** A Prometheus counter's value from a service's /q/metrics (sum over tags). */

@@ -26,8 +26,11 @@ import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexPoint;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
+import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.lucene.LuceneOptions;
+import dev.freshrag.index.lucene.LuceneReaderIndex;
 import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.index.lucene.LuceneWriterIndex;
 
 /**
  * Search latency and recall at 10k and 100k chunks, on synthetic vectors (clustered random unit vectors, see
@@ -95,7 +98,7 @@ public final class SearchBench {
             for (int q = warmup; q < queryVectors.length; q++) {
                 exact[q] = Recall.exactTopK(vectors, queryVectors[q], k);
             }
-            try (LuceneVectorIndex reader = LuceneVectorIndex.openReader(indexDir, FINGERPRINT, LuceneOptions.defaults())) {
+            try (LuceneReaderIndex reader = LuceneReaderIndex.open(indexDir, FINGERPRINT, LuceneOptions.defaults())) {
                 reader.refreshNow();
                 List<Integer> fetches = new ArrayList<>(List.of(k));
                 for (String f : args.get("overfetch", "50,100").split(",")) {
@@ -304,7 +307,7 @@ public final class SearchBench {
         long t0 = System.nanoTime();
         DocumentPayload payload = new DocumentPayload(1, "synthetic", Map.of("source", "bench"));
         long now = System.currentTimeMillis();
-        try (LuceneVectorIndex writer = LuceneVectorIndex.openWriter(dir, FINGERPRINT, LuceneOptions.defaults())) {
+        try (LuceneWriterIndex writer = LuceneWriterIndex.open(dir, FINGERPRINT, LuceneOptions.defaults())) {
             List<IndexPoint> batch = new ArrayList<>();
             for (int i = 0; i < vectors.length; i++) {
                 String text = texts.get(i % texts.size());
@@ -318,7 +321,7 @@ public final class SearchBench {
             if (!batch.isEmpty()) {
                 writer.upsert(batch);
             }
-            writer.commit(Map.of());
+            writer.commit(SourceOffsets.NONE);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Files.writeString(done, "built in " + seconds + " s\n");

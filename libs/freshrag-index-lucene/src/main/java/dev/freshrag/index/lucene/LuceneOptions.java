@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Tuning of a {@link LuceneVectorIndex}.
+ * Tuning of a {@link LuceneVectorIndex}, as the services configure it ({@code freshrag.index.lucene.*}).
  *
  * @param hnswMaxConn     HNSW graph degree ("M"), 2..512; Lucene's default is 16. Used by the writer only.
  * @param hnswBeamWidth   HNSW construction beam width, 1..3200; Lucene's default is 100. Used by the writer only.
@@ -46,9 +46,5 @@ public record LuceneOptions(int hnswMaxConn, int hnswBeamWidth, Duration refresh
 
     public LuceneOptions withRefreshInterval(Duration interval) {
         return new LuceneOptions(hnswMaxConn, hnswBeamWidth, interval, ramBufferSizeMb);
-    }
-
-    public LuceneOptions withRamBufferSizeMb(double megabytes) {
-        return new LuceneOptions(hnswMaxConn, hnswBeamWidth, refreshInterval, megabytes);
     }
 }

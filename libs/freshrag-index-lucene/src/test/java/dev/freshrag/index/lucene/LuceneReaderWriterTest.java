@@ -15,6 +15,8 @@ import dev.freshrag.index.IndexPoint;
 import dev.freshrag.index.IndexUnavailableException;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
+import dev.freshrag.index.SourceOffsets;
+import dev.freshrag.index.VectorIndexWriter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -70,31 +72,31 @@ class LuceneReaderWriterTest {
     @Test
     void readerSeesAWriterCommitWithinABoundedWait() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex writer = writer(dir, FP);
-        LuceneVectorIndex reader = reader(dir, FP, LuceneOptions.defaults());
+        LuceneWriterIndex writer = writer(dir, FP);
+        LuceneReaderIndex reader = reader(dir, FP, LuceneOptions.defaults());
         assertThat(reader.isHealthy()).isTrue();
         assertThat(reader.commitGeneration()).isZero();
 
         writer.upsert(List.of(point(T, "doc", chunk("c1"), 0, vector(1))));
-        writer.commit(Map.of(0, 5L, 2, 9L));
+        writer.commit(new SourceOffsets(Map.of(0, 5L, 2, 9L)));
 
         awaitTrue("reader sees the commit", () -> !reader.search(query(vector(1))).isEmpty());
         assertThat(reader.search(query(vector(1)))).extracting(SearchHit::chunkId).containsExactly(chunk("c1"));
-        assertThat(reader.appliedSourceOffsets()).isEqualTo(Map.of(0, 5L, 2, 9L));
+        assertThat(reader.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 5L, 2, 9L)));
         assertThat(reader.commitGeneration()).isEqualTo(writer.commitGeneration()).isEqualTo(1);
         assertThat(reader.document(T, "doc")).map(DocumentStatus::chunks).contains(1);
 
         writer.deleteDocument(T, "doc");
-        writer.commit(Map.of(0, 6L));
+        writer.commit(new SourceOffsets(Map.of(0, 6L)));
         awaitTrue("reader sees the delete", () -> reader.document(T, "doc").isEmpty());
-        assertThat(reader.appliedSourceOffsets()).isEqualTo(Map.of(0, 6L, 2, 9L));
+        assertThat(reader.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 6L, 2, 9L)));
     }
 
     @Test
     void readerSeesOnlyCommitsWhileTheWriterReadsItsOwnWrites() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex writer = writer(dir, FP);
-        LuceneVectorIndex reader = reader(dir, FP, LuceneOptions.defaults());
+        LuceneWriterIndex writer = writer(dir, FP);
+        LuceneReaderIndex reader = reader(dir, FP, LuceneOptions.defaults());
 
         writer.upsert(List.of(point(T, "doc", chunk("c1"), 0, vector(1))));
 
@@ -104,7 +106,7 @@ class LuceneReaderWriterTest {
         assertThat(reader.chunkIds(T, "doc")).isEmpty();
         assertThat(reader.search(query(vector(1)))).isEmpty();
 
-        writer.commit(Map.of());
+        writer.commit(SourceOffsets.NONE);
         reader.refreshNow();
         assertThat(reader.chunkIds(T, "doc")).containsExactly(chunk("c1"));
     }
@@ -112,11 +114,11 @@ class LuceneReaderWriterTest {
     @Test
     void refreshNowMakesACommitVisibleWithoutWaitingForThePoll() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex writer = writer(dir, FP);
-        LuceneVectorIndex reader = reader(dir, FP, LuceneOptions.defaults().withRefreshInterval(Duration.ofHours(1)));
+        LuceneWriterIndex writer = writer(dir, FP);
+        LuceneReaderIndex reader = reader(dir, FP, LuceneOptions.defaults().withRefreshInterval(Duration.ofHours(1)));
 
         writer.upsert(List.of(point(T, "doc", chunk("c1"), 0, vector(1))));
-        writer.commit(Map.of(1, 3L));
+        writer.commit(new SourceOffsets(Map.of(1, 3L)));
         assertThat(reader.search(query(vector(1)))).as("no poll within an hour").isEmpty();
         assertThat(reader.commitGeneration()).isZero();
 
@@ -124,27 +126,27 @@ class LuceneReaderWriterTest {
 
         assertThat(reader.search(query(vector(1)))).hasSize(1);
         assertThat(reader.commitGeneration()).isEqualTo(1);
-        assertThat(reader.appliedSourceOffsets()).isEqualTo(Map.of(1, 3L));
+        assertThat(reader.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(1, 3L)));
     }
 
     @Test
     void readerOpenedBeforeTheIndexExistsAnswersEmptyAndOpensItLater() {
         Path dir = tmp.resolve("not-yet");
-        LuceneVectorIndex reader = reader(dir, FP, LuceneOptions.defaults());
+        LuceneReaderIndex reader = reader(dir, FP, LuceneOptions.defaults());
 
         assertThat(reader.isHealthy()).isFalse();
         assertThat(reader.search(query(vector(1)))).isEmpty();
         assertThat(reader.document(T, "doc")).isEmpty();
         assertThat(reader.chunkIds(T, "doc")).isEmpty();
-        assertThat(reader.appliedSourceOffsets()).isEmpty();
+        assertThat(reader.appliedSourceOffsets()).isEqualTo(SourceOffsets.NONE);
         assertThat(reader.commitGeneration()).isEqualTo(-1);
 
-        LuceneVectorIndex writer = writer(dir, FP);
+        LuceneWriterIndex writer = writer(dir, FP);
         awaitTrue("reader opens the new index", reader::isHealthy);
         assertThat(reader.commitGeneration()).isZero();
 
         writer.upsert(List.of(point(T, "doc", chunk("c1"), 0, vector(1))));
-        writer.commit(Map.of(0, 1L));
+        writer.commit(new SourceOffsets(Map.of(0, 1L)));
         awaitTrue("reader sees the first data commit", () -> reader.document(T, "doc").isPresent());
     }
 
@@ -165,7 +167,7 @@ class LuceneReaderWriterTest {
     @Test
     void readerWaitingForTheIndexRefusesItWhenItAppearsWithAnotherFingerprint() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex reader = reader(dir, new IndexFingerprint("bge-small", 8),
+        LuceneReaderIndex reader = reader(dir, new IndexFingerprint("bge-small", 8),
                 LuceneOptions.defaults().withRefreshInterval(Duration.ofHours(1)));
         writer(dir, FP);
 
@@ -179,44 +181,44 @@ class LuceneReaderWriterTest {
     @Test
     void writerReopenKeepsDataFingerprintOffsetsAndCommitCounter() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex first = LuceneVectorIndex.openWriter(dir, FP, LuceneOptions.defaults());
+        LuceneWriterIndex first = LuceneWriterIndex.open(dir, FP, LuceneOptions.defaults());
         first.upsert(List.of(point(T, "doc", chunk("c1"), 0, vector(1)), point(T, "doc", chunk("c2"), 1, vector(2))));
-        first.commit(Map.of(0, 10L));
-        first.commit(Map.of(1, 20L));
+        first.commit(new SourceOffsets(Map.of(0, 10L)));
+        first.commit(new SourceOffsets(Map.of(1, 20L)));
         first.close();
 
-        LuceneVectorIndex again = writer(dir, FP);
+        LuceneWriterIndex again = writer(dir, FP);
 
         assertThat(again.fingerprint()).isEqualTo(FP);
         assertThat(again.commitGeneration()).isEqualTo(2);
-        assertThat(again.appliedSourceOffsets()).isEqualTo(Map.of(0, 10L, 1, 20L));
+        assertThat(again.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 10L, 1, 20L)));
         assertThat(again.chunkIds(T, "doc")).containsExactly(chunk("c1"), chunk("c2"));
-        again.commit(Map.of(0, 11L));
+        again.commit(new SourceOffsets(Map.of(0, 11L)));
         assertThat(again.commitGeneration()).isEqualTo(3);
-        assertThat(again.appliedSourceOffsets()).isEqualTo(Map.of(0, 11L, 1, 20L));
+        assertThat(again.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 11L, 1, 20L)));
     }
 
     @Test
     void uncommittedWritesAreDiscardedWhenTheWriterCloses() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex first = LuceneVectorIndex.openWriter(dir, FP, LuceneOptions.defaults());
+        LuceneWriterIndex first = LuceneWriterIndex.open(dir, FP, LuceneOptions.defaults());
         first.upsert(List.of(point(T, "doc", chunk("kept"), 0, vector(1))));
-        first.commit(Map.of(0, 1L));
+        first.commit(new SourceOffsets(Map.of(0, 1L)));
         first.upsert(List.of(point(T, "doc", chunk("lost"), 1, vector(2))));
         first.deleteDocument(T, "doc");
         assertThat(first.chunkIds(T, "doc")).isEmpty();
         first.close();
 
-        LuceneVectorIndex again = writer(dir, FP);
+        LuceneWriterIndex again = writer(dir, FP);
 
         assertThat(again.chunkIds(T, "doc")).containsExactly(chunk("kept"));
-        assertThat(again.appliedSourceOffsets()).isEqualTo(Map.of(0, 1L));
+        assertThat(again.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 1L)));
     }
 
     @Test
     void aSecondWriterOnTheSameDirectoryFailsClearly() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex first = writer(dir, FP);
+        LuceneWriterIndex first = writer(dir, FP);
 
         assertThatThrownBy(() -> writer(dir, FP))
                 .isInstanceOf(IndexUnavailableException.class)
@@ -224,7 +226,7 @@ class LuceneReaderWriterTest {
                 .hasCauseInstanceOf(LockObtainFailedException.class);
 
         first.upsert(List.of(point(T, "doc", chunk("c1"), 0, vector(1))));
-        first.commit(Map.of());
+        first.commit(SourceOffsets.NONE);
         assertThat(first.chunkIds(T, "doc")).hasSize(1);
         first.close();
         assertThat(writer(dir, FP).chunkIds(T, "doc")).hasSize(1);
@@ -233,9 +235,9 @@ class LuceneReaderWriterTest {
     @Test
     void writerRefusesAnIndexWithAnotherFingerprintAndLeavesItIntact() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex first = LuceneVectorIndex.openWriter(dir, FP, LuceneOptions.defaults());
+        LuceneWriterIndex first = LuceneWriterIndex.open(dir, FP, LuceneOptions.defaults());
         first.upsert(List.of(point(T, "doc", chunk("c1"), 0, vector(1))));
-        first.commit(Map.of(0, 7L));
+        first.commit(new SourceOffsets(Map.of(0, 7L)));
         first.close();
 
         assertThatThrownBy(() -> writer(dir, new IndexFingerprint("bge-small", 8)))
@@ -244,9 +246,9 @@ class LuceneReaderWriterTest {
         assertThatThrownBy(() -> writer(dir, new IndexFingerprint("minilm-test", 16)))
                 .isInstanceOf(IndexMismatchException.class).hasMessageContaining("16");
 
-        LuceneVectorIndex again = writer(dir, FP);
+        LuceneWriterIndex again = writer(dir, FP);
         assertThat(again.chunkIds(T, "doc")).containsExactly(chunk("c1"));
-        assertThat(again.appliedSourceOffsets()).isEqualTo(Map.of(0, 7L));
+        assertThat(again.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 7L)));
     }
 
     @Test
@@ -269,27 +271,21 @@ class LuceneReaderWriterTest {
     // ---- modes and lifecycle
 
     @Test
-    void aReaderRefusesWrites() {
+    void aReaderCannotWrite() {
         Path dir = tmp.resolve("idx");
         writer(dir, FP);
-        LuceneVectorIndex reader = reader(dir, FP, LuceneOptions.defaults());
+        LuceneReaderIndex reader = reader(dir, FP, LuceneOptions.defaults());
 
-        assertThat(reader.isWriter()).isFalse();
-        assertThatThrownBy(() -> reader.upsert(List.of(point(T, "doc", chunk("c1"), 0, vector(1)))))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("read-only");
-        assertThatThrownBy(() -> reader.deleteDocument(T, "doc")).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> reader.deletePoints(T, "doc", List.of("x")))
-                .isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> reader.updatePayload(T, "doc", null, Map.of()))
-                .isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> reader.commit(Map.of())).isInstanceOf(UnsupportedOperationException.class);
+        // only the writer's type has write methods, so a query-service cannot even call one
+        assertThat(reader).isNotInstanceOf(VectorIndexWriter.class);
+        assertThat(reader.toString()).contains("reader");
     }
 
     @Test
     void closeStopsTheRefresherAndReleasesTheLock() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex writer = LuceneVectorIndex.openWriter(dir, FP, LuceneOptions.defaults());
-        LuceneVectorIndex reader = LuceneVectorIndex.openReader(dir, FP, LuceneOptions.defaults());
+        LuceneWriterIndex writer = LuceneWriterIndex.open(dir, FP, LuceneOptions.defaults());
+        LuceneReaderIndex reader = LuceneReaderIndex.open(dir, FP, LuceneOptions.defaults());
         String threadName = "freshrag-lucene-refresh[idx]";
         assertThat(threadNamed(threadName)).isTrue();
 
@@ -309,11 +305,11 @@ class LuceneReaderWriterTest {
     void vectorsBeyondLucenesDefaultLimitOf1024DimensionsAreWrittenAndRead() {
         IndexFingerprint wide = new IndexFingerprint("wide-model", 3072);
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex writer = writer(dir, wide);
-        LuceneVectorIndex reader = reader(dir, wide, LuceneOptions.defaults());
+        LuceneWriterIndex writer = writer(dir, wide);
+        LuceneReaderIndex reader = reader(dir, wide, LuceneOptions.defaults());
         writer.upsert(IntStream.range(0, 20)
                 .mapToObj(i -> point(T, "doc", chunk("c" + i), i, vector(i, 3072))).toList());
-        writer.commit(Map.of());
+        writer.commit(SourceOffsets.NONE);
 
         reader.refreshNow();
         List<SearchHit> hits = reader.search(new SearchQuery(T, vector(7, 3072), 3, Map.of()));
@@ -327,13 +323,13 @@ class LuceneReaderWriterTest {
     void filteredSearchOverManyPointsFindsEachPointByItsOwnVectorInItsTenant() {
         // enough points that the tenant filter leaves more than k candidates, so HNSW (not brute force) runs
         Path dir = tmp.resolve("idx");
-        LuceneVectorIndex writer = writer(dir, new IndexFingerprint("m", 16),
+        LuceneWriterIndex writer = writer(dir, new IndexFingerprint("m", 16),
                 LuceneOptions.defaults().withHnsw(8, 50));
         List<IndexPoint> points = IntStream.range(0, 1000)
                 .mapToObj(i -> point("t" + i % 5, "t" + i % 5 + "/doc-" + i / 50, chunk("p" + i), i, vector(i, 16)))
                 .toList();
         writer.upsert(points);
-        writer.commit(Map.of());
+        writer.commit(SourceOffsets.NONE);
 
         int misses = 0;
         for (int i = 0; i < points.size(); i += 19) {
@@ -355,7 +351,7 @@ class LuceneReaderWriterTest {
         assertThatThrownBy(() -> LuceneOptions.defaults().withRefreshInterval(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(LuceneOptions.defaults().refreshInterval()).isEqualTo(Duration.ofMillis(20));
-        assertThatThrownBy(() -> LuceneVectorIndex.openWriter(tmp.resolve("x"), new IndexFingerprint("m", 0),
+        assertThatThrownBy(() -> LuceneWriterIndex.open(tmp.resolve("x"), new IndexFingerprint("m", 0),
                 LuceneOptions.defaults())).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -364,7 +360,7 @@ class LuceneReaderWriterTest {
     @Test
     void aWriterInAnotherProcessIsSeenByAReaderAndKill9LosesOnlyUncommittedWrites() throws Exception {
         Path dir = tmp.resolve("shared");
-        LuceneVectorIndex reader = reader(dir, FP, LuceneOptions.defaults()); // before the index exists
+        LuceneReaderIndex reader = reader(dir, FP, LuceneOptions.defaults()); // before the index exists
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), WriterProcess.class.getName(),
@@ -389,7 +385,7 @@ class LuceneReaderWriterTest {
             awaitTrue("reader in this process sees the other process's commit",
                     () -> reader.chunkIds(WriterProcess.TENANT, "doc").contains(WriterProcess.COMMITTED));
             assertThat(reader.chunkIds(WriterProcess.TENANT, "doc")).containsExactly(WriterProcess.COMMITTED);
-            assertThat(reader.appliedSourceOffsets()).isEqualTo(Map.of(0, 42L));
+            assertThat(reader.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 42L)));
             assertThatThrownBy(() -> writer(dir, FP)).isInstanceOf(IndexUnavailableException.class);
 
             child.destroyForcibly(); // SIGKILL
@@ -400,30 +396,30 @@ class LuceneReaderWriterTest {
 
         assertThat(reader.isHealthy()).isTrue();
         assertThat(reader.chunkIds(WriterProcess.TENANT, "doc")).containsExactly(WriterProcess.COMMITTED);
-        LuceneVectorIndex writer = writer(dir, FP);
+        LuceneWriterIndex writer = writer(dir, FP);
         assertThat(writer.chunkIds(WriterProcess.TENANT, "doc")).containsExactly(WriterProcess.COMMITTED);
-        assertThat(writer.appliedSourceOffsets()).isEqualTo(Map.of(0, 42L));
+        assertThat(writer.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 42L)));
         assertThat(writer.commitGeneration()).isEqualTo(1);
         writer.upsert(List.of(point(WriterProcess.TENANT, "doc", chunk("after"), 2, vector(3))));
-        writer.commit(Map.of(0, 43L));
+        writer.commit(new SourceOffsets(Map.of(0, 43L)));
         awaitTrue("reader sees the new writer's commit",
                 () -> reader.chunkIds(WriterProcess.TENANT, "doc").size() == 2);
     }
 
     // ---- helpers
 
-    private LuceneVectorIndex writer(Path dir, IndexFingerprint fp) {
+    private LuceneWriterIndex writer(Path dir, IndexFingerprint fp) {
         return writer(dir, fp, LuceneOptions.defaults());
     }
 
-    private LuceneVectorIndex writer(Path dir, IndexFingerprint fp, LuceneOptions options) {
-        LuceneVectorIndex index = LuceneVectorIndex.openWriter(dir, fp, options);
+    private LuceneWriterIndex writer(Path dir, IndexFingerprint fp, LuceneOptions options) {
+        LuceneWriterIndex index = LuceneWriterIndex.open(dir, fp, options);
         toClose.add(index);
         return index;
     }
 
-    private LuceneVectorIndex reader(Path dir, IndexFingerprint fp, LuceneOptions options) {
-        LuceneVectorIndex index = LuceneVectorIndex.openReader(dir, fp, options);
+    private LuceneReaderIndex reader(Path dir, IndexFingerprint fp, LuceneOptions options) {
+        LuceneReaderIndex index = LuceneReaderIndex.open(dir, fp, options);
         toClose.add(index);
         return index;
     }

@@ -1,14 +1,13 @@
 package dev.freshrag.index.lucene;
 
 import dev.freshrag.index.IndexFingerprint;
-import dev.freshrag.index.VectorIndex;
 import dev.freshrag.index.VectorIndexBehaviour;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shared behaviour suite against the Lucene index in writer mode, one fresh directory per index. */
-class LuceneVectorIndexBehaviourTest extends VectorIndexBehaviour {
+/** The shared behaviour suite against the Lucene index opened by its writer, one fresh directory per index. */
+class LuceneVectorIndexBehaviourTest extends VectorIndexBehaviour<LuceneWriterIndex> {
 
     @TempDir
     Path tmp;
@@ -16,15 +15,14 @@ class LuceneVectorIndexBehaviourTest extends VectorIndexBehaviour {
     private final AtomicInteger counter = new AtomicInteger();
 
     @Override
-    protected VectorIndex newIndex(IndexFingerprint fingerprint) {
-        return LuceneVectorIndex.openWriter(tmp.resolve("index-" + counter.incrementAndGet()), fingerprint,
+    protected LuceneWriterIndex newIndex(IndexFingerprint fingerprint) {
+        return LuceneWriterIndex.open(tmp.resolve("index-" + counter.incrementAndGet()), fingerprint,
                 LuceneOptions.defaults());
     }
 
     @Override
-    protected VectorIndex reopen(VectorIndex index) {
-        LuceneVectorIndex lucene = (LuceneVectorIndex) index;
-        lucene.close();
-        return LuceneVectorIndex.openWriter(lucene.path(), lucene.fingerprint(), lucene.options());
+    protected LuceneWriterIndex reopen(LuceneWriterIndex index) {
+        index.close();
+        return LuceneWriterIndex.open(index.path(), index.fingerprint(), index.options());
     }
 }

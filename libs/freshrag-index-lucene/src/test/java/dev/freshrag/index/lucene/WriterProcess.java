@@ -5,6 +5,7 @@ import static dev.freshrag.index.VectorIndexBehaviour.point;
 import static dev.freshrag.index.VectorIndexBehaviour.vector;
 
 import dev.freshrag.index.IndexFingerprint;
+import dev.freshrag.index.SourceOffsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,9 @@ public final class WriterProcess {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         IndexFingerprint fingerprint = new IndexFingerprint(args[1], Integer.parseInt(args[2]));
-        LuceneVectorIndex writer = LuceneVectorIndex.openWriter(dir, fingerprint, LuceneOptions.defaults());
+        LuceneWriterIndex writer = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults());
         writer.upsert(List.of(point(TENANT, "doc", COMMITTED, 0, vector(1, fingerprint.dimension()))));
-        writer.commit(Map.of(0, 42L));
+        writer.commit(new SourceOffsets(Map.of(0, 42L)));
         writer.upsert(List.of(point(TENANT, "doc", UNCOMMITTED, 1, vector(2, fingerprint.dimension()))));
         writer.refreshNow(); // the uncommitted write is in the writer's memory, maybe flushed, but not committed
         System.out.println("COMMITTED " + writer.commitGeneration());

@@ -1,15 +1,13 @@
 package dev.freshrag.index.qdrant;
 
+import dev.freshrag.index.SourceOffsets;
 import io.qdrant.client.VectorFactory;
 import io.qdrant.client.grpc.JsonWithInt.Struct;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.Vectors;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -35,9 +33,9 @@ final class SourceOffsetsPoint {
     private SourceOffsetsPoint() {
     }
 
-    static PointStruct point(Map<Integer, Long> offsets, int dimension) {
+    static PointStruct point(SourceOffsets offsets, int dimension) {
         Struct.Builder struct = Struct.newBuilder();
-        new TreeMap<>(offsets).forEach((partition, offset) ->
+        offsets.nextByPartition().forEach((partition, offset) ->
                 struct.putFields(Integer.toString(partition), ChunkPayloads.integer(offset)));
         float[] unit = new float[dimension];
         unit[0] = 1f;
@@ -51,7 +49,7 @@ final class SourceOffsetsPoint {
     }
 
     /** The offsets recorded in the retrieved bookkeeping point, or none if it does not exist yet. */
-    static SortedMap<Integer, Long> read(List<RetrievedPoint> retrieved) {
+    static SourceOffsets read(List<RetrievedPoint> retrieved) {
         TreeMap<Integer, Long> offsets = new TreeMap<>();
         for (RetrievedPoint p : retrieved) {
             Value v = p.getPayloadMap().get(OFFSETS);
@@ -63,6 +61,6 @@ final class SourceOffsetsPoint {
                 offsets.put(Integer.parseInt(partition), value);
             });
         }
-        return Collections.unmodifiableSortedMap(offsets);
+        return new SourceOffsets(offsets);
     }
 }

@@ -1,7 +1,6 @@
 package dev.freshrag.index.qdrant;
 
 import dev.freshrag.index.IndexFingerprint;
-import dev.freshrag.index.VectorIndex;
 import dev.freshrag.index.VectorIndexBehaviour;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
  * like the double. {@code QdrantVectorIndexBehaviourTest} runs the same suite against a real Qdrant where Docker
  * exists.
  */
-class InProcessQdrantBehaviourTest extends VectorIndexBehaviour {
+class InProcessQdrantBehaviourTest extends VectorIndexBehaviour<QdrantVectorIndex> {
 
     private final InProcessQdrantProtocolDouble qdrant = InProcessQdrantProtocolDouble.start();
     private final AtomicInteger counter = new AtomicInteger();
@@ -28,7 +27,7 @@ class InProcessQdrantBehaviourTest extends VectorIndexBehaviour {
 
     /** Each index gets its own alias and collection prefix, as separate deployments sharing one Qdrant would. */
     @Override
-    protected VectorIndex newIndex(IndexFingerprint fingerprint) {
+    protected QdrantVectorIndex newIndex(IndexFingerprint fingerprint) {
         int n = counter.incrementAndGet();
         QdrantOptions options = QdrantOptions.defaults()
                 .withAlias("behaviour-" + n)
@@ -39,8 +38,7 @@ class InProcessQdrantBehaviourTest extends VectorIndexBehaviour {
 
     /** The double keeps its state, so a reopen is a new client on the same alias, as a restarted process would do. */
     @Override
-    protected VectorIndex reopen(VectorIndex index) {
-        QdrantVectorIndex q = (QdrantVectorIndex) index;
+    protected QdrantVectorIndex reopen(QdrantVectorIndex q) {
         q.close();
         return QdrantVectorIndex.open(qdrant.newClient(), q.options(), q.fingerprint());
     }

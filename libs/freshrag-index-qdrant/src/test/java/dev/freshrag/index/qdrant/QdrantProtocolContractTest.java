@@ -15,6 +15,7 @@ import dev.freshrag.index.IndexMismatchException;
 import dev.freshrag.index.IndexPoint;
 import dev.freshrag.index.IndexUnavailableException;
 import dev.freshrag.index.SearchQuery;
+import dev.freshrag.index.SourceOffsets;
 import io.grpc.Status;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Collections.AliasOperations;
@@ -196,11 +197,11 @@ class QdrantProtocolContractTest {
 
         @Test
         void theCollectionIsNamedAfterPrefixModelAndGeneration() {
-            assertThat(QdrantVectorIndex.collectionName("freshrag", new IndexFingerprint("all-MiniLM-L6-v2", 384), 1))
+            assertThat(CollectionBootstrap.collectionName("freshrag", new IndexFingerprint("all-MiniLM-L6-v2", 384), 1))
                     .isEqualTo("freshrag-all-minilm-l6-v2-g1");
-            assertThat(QdrantVectorIndex.collectionName("kb", new IndexFingerprint("BAAI/bge-small-en-v1.5", 384), 2))
+            assertThat(CollectionBootstrap.collectionName("kb", new IndexFingerprint("BAAI/bge-small-en-v1.5", 384), 2))
                     .isEqualTo("kb-baai-bge-small-en-v1-5-g2");
-            assertThat(QdrantVectorIndex.collectionName("kb", new IndexFingerprint("///", 3), 1)).isEqualTo("kb-model-g1");
+            assertThat(CollectionBootstrap.collectionName("kb", new IndexFingerprint("///", 3), 1)).isEqualTo("kb-model-g1");
         }
 
         @Test
@@ -318,7 +319,7 @@ class QdrantProtocolContractTest {
                     Map.of(chunk("c1"), 1, chunk("c2"), 0));
             index.deletePoints(A, "doc", List.of(chunk("c2")));
             index.deleteDocument(B, "doc");
-            index.commit(Map.of(0, 12L));
+            index.commit(new SourceOffsets(Map.of(0, 12L)));
             return index;
         }
 
@@ -446,9 +447,9 @@ class QdrantProtocolContractTest {
             QdrantVectorIndex index = open();
             qdrant.clearRequests();
 
-            index.commit(Map.of(0, 12L, 3, 4L));
-            index.commit(Map.of(0, 7L)); // behind: nothing to write
-            index.commit(Map.of());
+            index.commit(new SourceOffsets(Map.of(0, 12L, 3, 4L)));
+            index.commit(new SourceOffsets(Map.of(0, 7L))); // behind: nothing to write
+            index.commit(SourceOffsets.NONE);
 
             List<UpsertPoints> upserts = qdrant.requests(UpsertPoints.class);
             assertThat(upserts).hasSize(1);
@@ -460,7 +461,7 @@ class QdrantProtocolContractTest {
                     .containsExactly(Map.entry("0", ChunkPayloads.integer(12)), Map.entry("3", ChunkPayloads.integer(4)));
             assertThat(qdrant.requests(GetPoints.class)).hasSize(3).allSatisfy(g ->
                     assertThat(g.getIdsList()).containsExactly(pointId(PointIds.BOOKKEEPING)));
-            assertThat(index.appliedSourceOffsets()).isEqualTo(Map.of(0, 12L, 3, 4L));
+            assertThat(index.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 12L, 3, 4L)));
         }
 
         @Test
@@ -564,7 +565,7 @@ class QdrantProtocolContractTest {
             assertThat(scrolls).allSatisfy(s -> {
                 assertThat(s.getFilter()).isEqualTo(document);
                 assertThat(s.getWithVectors().getEnable()).isFalse();
-                assertThat(s.getLimit()).isEqualTo(QdrantVectorIndex.SCROLL_PAGE);
+                assertThat(s.getLimit()).isEqualTo(QdrantChunkReader.SCROLL_PAGE);
             });
             assertThat(scrolls.get(0).getWithPayload().getInclude().getFieldsList())
                     .containsExactly("version", "indexedAt");
@@ -575,7 +576,7 @@ class QdrantProtocolContractTest {
         void largeDocumentsAreReadPageByPage() {
             QdrantVectorIndex index = open();
             List<IndexPoint> points = new ArrayList<>();
-            for (int i = 0; i < QdrantVectorIndex.SCROLL_PAGE * 2 + 5; i++) {
+            for (int i = 0; i < QdrantChunkReader.SCROLL_PAGE * 2 + 5; i++) {
                 points.add(point(A, "big", chunk("b" + i), i, vector(i)));
             }
             index.upsert(points);
@@ -606,7 +607,7 @@ class QdrantProtocolContractTest {
                     .isInstanceOf(IndexUnavailableException.class);
             assertThatThrownBy(() -> index.document(A, "d")).isInstanceOf(IndexUnavailableException.class);
             assertThatThrownBy(() -> index.deleteDocument(A, "d")).isInstanceOf(IndexUnavailableException.class);
-            assertThatThrownBy(() -> index.commit(Map.of(0, 1L))).isInstanceOf(IndexUnavailableException.class);
+            assertThatThrownBy(() -> index.commit(new SourceOffsets(Map.of(0, 1L)))).isInstanceOf(IndexUnavailableException.class);
             assertThatThrownBy(index::appliedSourceOffsets).isInstanceOf(IndexUnavailableException.class);
             assertThat(index.isHealthy()).isFalse();
 
@@ -683,7 +684,7 @@ class QdrantProtocolContractTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zero vector");
             assertThatThrownBy(() -> index.search(new SearchQuery(A, new float[] {1, 0}, 1, Map.of())))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dimensions");
-            assertThatThrownBy(() -> index.commit(Map.of(0, -1L))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> index.commit(new SourceOffsets(Map.of(0, -1L)))).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> index.deleteDocument(A, "")).isInstanceOf(IllegalArgumentException.class);
             assertThat(qdrant.requests()).isEmpty();
         }

@@ -1,7 +1,6 @@
 package dev.freshrag.index.qdrant;
 
 import dev.freshrag.index.IndexFingerprint;
-import dev.freshrag.index.VectorIndex;
 import dev.freshrag.index.VectorIndexBehaviour;
 import java.time.Duration;
 import java.util.UUID;
@@ -18,7 +17,7 @@ import org.testcontainers.qdrant.QdrantContainer;
  * {@code -Dfreshrag.qdrant.image=qdrant/qdrant:v1.16.3}.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class QdrantVectorIndexBehaviourTest extends VectorIndexBehaviour {
+class QdrantVectorIndexBehaviourTest extends VectorIndexBehaviour<QdrantVectorIndex> {
 
     /** The server matching the client (io.qdrant:client 1.17.0); the client accepts servers one minor version apart. */
     static final String IMAGE = System.getProperty("freshrag.qdrant.image", "qdrant/qdrant:v1.17.0");
@@ -31,7 +30,7 @@ class QdrantVectorIndexBehaviourTest extends VectorIndexBehaviour {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     @Override
-    protected VectorIndex newIndex(IndexFingerprint fingerprint) {
+    protected QdrantVectorIndex newIndex(IndexFingerprint fingerprint) {
         String name = "it-" + RUN + "-" + COUNTER.incrementAndGet();
         QdrantOptions options = QdrantOptions.defaults()
                 .withEndpoint(QDRANT.getHost(), QDRANT.getGrpcPort())
@@ -43,8 +42,7 @@ class QdrantVectorIndexBehaviourTest extends VectorIndexBehaviour {
 
     /** Closes the connection and connects again to the same alias, as a restarted service would. */
     @Override
-    protected VectorIndex reopen(VectorIndex index) {
-        QdrantVectorIndex q = (QdrantVectorIndex) index;
+    protected QdrantVectorIndex reopen(QdrantVectorIndex q) {
         q.close();
         return QdrantVectorIndex.connect(q.options(), q.fingerprint());
     }

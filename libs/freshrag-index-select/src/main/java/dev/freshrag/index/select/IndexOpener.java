@@ -1,41 +1,48 @@
 package dev.freshrag.index.select;
 
 import dev.freshrag.index.IndexFingerprint;
-import dev.freshrag.index.VectorIndex;
+import dev.freshrag.index.VectorIndexReader;
+import dev.freshrag.index.VectorIndexWriter;
 import dev.freshrag.index.lucene.LuceneOptions;
-import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.index.lucene.LuceneReaderIndex;
+import dev.freshrag.index.lucene.LuceneWriterIndex;
 import dev.freshrag.index.qdrant.QdrantOptions;
 import dev.freshrag.index.qdrant.QdrantVectorIndex;
 import java.nio.file.Path;
 
-/** Opens the configured {@link VectorIndex}: the single writer (embed-service) or a reader (query-service). */
+/**
+ * Opens the configured vector store from one side: {@link #openWriter} for the single writer (embed-service),
+ * {@link #openReader} for a reader (query-service). Each answers only the side it opened.
+ */
 public final class IndexOpener {
-
-    public enum Role {
-        /** The embed-service: the only process that writes. */
-        WRITER,
-        /** The query-service: reads only; for Lucene another process's index directory. */
-        READER
-    }
 
     private IndexOpener() {
     }
 
-    public static VectorIndex open(IndexSettings settings, IndexFingerprint fingerprint, Role role) {
+    /** The single writer: for Lucene it holds the index directory's write lock. */
+    public static VectorIndexWriter openWriter(IndexSettings settings, IndexFingerprint fingerprint) {
         return switch (settings.kind()) {
-            case LUCENE -> openLucene(settings.lucene(), fingerprint, role);
+            case LUCENE -> LuceneWriterIndex.open(lucenePath(settings.lucene()), fingerprint, luceneOptions(settings.lucene()));
             case QDRANT -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
         };
     }
 
-    static VectorIndex openLucene(IndexSettings.Lucene l, IndexFingerprint fingerprint, Role role) {
-        Path path = Path.of(l.path()).toAbsolutePath();
-        LuceneOptions options = LuceneOptions.defaults()
+    /** A reader: for Lucene another process's index directory, polled for commits. */
+    public static VectorIndexReader openReader(IndexSettings settings, IndexFingerprint fingerprint) {
+        return switch (settings.kind()) {
+            case LUCENE -> LuceneReaderIndex.open(lucenePath(settings.lucene()), fingerprint, luceneOptions(settings.lucene()));
+            case QDRANT -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
+        };
+    }
+
+    private static Path lucenePath(IndexSettings.Lucene l) {
+        return Path.of(l.path()).toAbsolutePath();
+    }
+
+    private static LuceneOptions luceneOptions(IndexSettings.Lucene l) {
+        return LuceneOptions.defaults()
                 .withHnsw(l.hnswMaxConn(), l.hnswBeamWidth())
                 .withRefreshInterval(l.refreshInterval());
-        return role == Role.WRITER
-                ? LuceneVectorIndex.openWriter(path, fingerprint, options)
-                : LuceneVectorIndex.openReader(path, fingerprint, options);
     }
 
     static QdrantOptions qdrantOptions(IndexSettings.Qdrant q) {

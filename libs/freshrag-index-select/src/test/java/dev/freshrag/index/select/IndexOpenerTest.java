@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexUnavailableException;
-import dev.freshrag.index.VectorIndex;
-import dev.freshrag.index.lucene.LuceneVectorIndex;
+import dev.freshrag.index.VectorIndexReader;
+import dev.freshrag.index.VectorIndexWriter;
+import dev.freshrag.index.lucene.LuceneReaderIndex;
+import dev.freshrag.index.lucene.LuceneWriterIndex;
 import dev.freshrag.index.qdrant.QdrantOptions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.PropertiesConfigSource;
@@ -58,10 +60,10 @@ class IndexOpenerTest {
     @Test
     void luceneWriterAndReaderOpenTheSameDirectory(@TempDir Path dir) {
         IndexSettings s = settings(Map.of("freshrag.index.lucene.path", dir.toString()));
-        try (VectorIndex writer = IndexOpener.open(s, FP, IndexOpener.Role.WRITER);
-             VectorIndex reader = IndexOpener.open(s, FP, IndexOpener.Role.READER)) {
-            assertThat(((LuceneVectorIndex) writer).isWriter()).isTrue();
-            assertThat(((LuceneVectorIndex) reader).isWriter()).isFalse();
+        try (VectorIndexWriter writer = IndexOpener.openWriter(s, FP);
+             VectorIndexReader reader = IndexOpener.openReader(s, FP)) {
+            assertThat(writer).isInstanceOf(LuceneWriterIndex.class);
+            assertThat(reader).isInstanceOf(LuceneReaderIndex.class).isNotInstanceOf(VectorIndexWriter.class);
             assertThat(reader.fingerprint()).isEqualTo(FP);
         }
         assertThat(IndexOpener.describe(s)).contains(dir.toString()).contains("Lucene");
@@ -86,6 +88,6 @@ class IndexOpenerTest {
     void anUnreachableQdrantIsReportedAsUnavailable() {
         IndexSettings s = settings(Map.of("freshrag.index.kind", "qdrant", "freshrag.index.qdrant.port", "1",
                 "freshrag.index.qdrant.timeout", "PT1S"));
-        assertThatThrownBy(() -> IndexOpener.open(s, FP, IndexOpener.Role.READER)).isInstanceOf(IndexUnavailableException.class);
+        assertThatThrownBy(() -> IndexOpener.openReader(s, FP)).isInstanceOf(IndexUnavailableException.class);
     }
 }

@@ -1,0 +1,123 @@
+package dev.freshrag.index.lucene;
+
+import static dev.freshrag.index.lucene.LuceneSchema.CHUNK_FIELDS;
+import static dev.freshrag.index.lucene.LuceneSchema.F_CHUNK_ID;
+import static dev.freshrag.index.lucene.LuceneSchema.F_INDEXED_AT;
+import static dev.freshrag.index.lucene.LuceneSchema.F_SEQ;
+import static dev.freshrag.index.lucene.LuceneSchema.F_VECTOR;
+import static dev.freshrag.index.lucene.LuceneSchema.F_VERSION;
+import static dev.freshrag.index.lucene.LuceneSchema.STATUS_FIELDS;
+
+import dev.freshrag.index.DocumentStatus;
+import dev.freshrag.index.SearchHit;
+import dev.freshrag.index.SearchQuery;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.util.Bits;
+
+/**
+ * The reads of the index over one searcher (one point in time), the same for the writer's near-real-time view
+ * and a reader's commit: tenant-filtered kNN, a document's status and its chunks. Arguments are already checked.
+ */
+final class ChunkQueries {
+
+    private ChunkQueries() {
+    }
+
+    static List<SearchHit> search(IndexSearcher s, SearchQuery query) throws IOException {
+        int maxDoc = s.getIndexReader().maxDoc();
+        if (maxDoc == 0) {
+            return List.of();
+        }
+        int k = Math.min(query.k(), maxDoc);
+        // The tenant condition is always added here; caller filters can only narrow it, because they
+        // address "meta.<key>" fields and the tenant lives in its own field.
+        BooleanQuery.Builder filter = new BooleanQuery.Builder()
+                .add(new TermQuery(LuceneSchema.tenantTerm(query.tenant())), BooleanClause.Occur.FILTER);
+        query.filter().forEach((key, value) -> filter.add(
+                new TermQuery(LuceneSchema.metaFilterTerm(key, value)), BooleanClause.Occur.FILTER));
+        // HNSW explores as many candidates as it is asked for: asking for at least SEARCH_CANDIDATES and
+        // keeping the best k raised recall@10 from 0.887 to 0.997 at 100k chunks (BENCHMARKS.md)
+        int candidates = Math.min(Math.max(k, LuceneVectorIndex.SEARCH_CANDIDATES), maxDoc);
+        TopDocs top = s.search(new KnnFloatVectorQuery(F_VECTOR, query.vector(), candidates, filter.build()), k);
+        StoredFields sf = s.storedFields();
+        List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+        for (ScoreDoc sd : top.scoreDocs) {
+            hits.add(LuceneSchema.toHit(sf.document(sd.doc), sd.score));
+        }
+        return hits;
+    }
+
+    /** Exact even while a document's chunks differ in version: the highest version and write time count. */
+    static Optional<DocumentStatus> document(IndexSearcher s, String tenant, String docId) throws IOException {
+        long[] acc = {Long.MIN_VALUE, Long.MIN_VALUE, 0}; // version, indexedAt, chunks
+        forEachDoc(s, LuceneSchema.docKey(tenant, docId), (sf, doc) -> {
+            Document d = sf.document(doc, STATUS_FIELDS);
+            acc[0] = Math.max(acc[0], d.getField(F_VERSION).numericValue().longValue());
+            acc[1] = Math.max(acc[1], d.getField(F_INDEXED_AT).numericValue().longValue());
+            acc[2]++;
+        });
+        return acc[2] == 0 ? Optional.empty() : Optional.of(new DocumentStatus(docId, acc[0], (int) acc[2], acc[1]));
+    }
+
+    /** Chunk ids of the document, ordered by their position ({@code seq}), then id. */
+    static List<String> chunkIds(IndexSearcher s, String tenant, String docId) throws IOException {
+        List<Map.Entry<Integer, String>> chunks = new ArrayList<>();
+        forEachDoc(s, LuceneSchema.docKey(tenant, docId), (sf, doc) -> {
+            Document d = sf.document(doc, CHUNK_FIELDS);
+            chunks.add(Map.entry(d.getField(F_SEQ).numericValue().intValue(), d.get(F_CHUNK_ID)));
+        });
+        chunks.sort(Map.Entry.<Integer, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
+        return chunks.stream().map(Map.Entry::getValue).toList();
+    }
+
+    /** Every stored field of the document's chunks, by chunk id: what a payload update rewrites. */
+    static Map<String, Document> storedChunks(IndexSearcher s, String tenant, String docId) throws IOException {
+        Map<String, Document> chunks = new HashMap<>();
+        forEachDoc(s, LuceneSchema.docKey(tenant, docId), (sf, doc) -> {
+            Document d = sf.document(doc);
+            chunks.put(d.get(F_CHUNK_ID), d);
+        });
+        return chunks;
+    }
+
+    private interface DocConsumer {
+        void accept(StoredFields storedFields, int doc) throws IOException;
+    }
+
+    /** Visits the live documents holding {@code term}. */
+    private static void forEachDoc(IndexSearcher s, Term term, DocConsumer consumer) throws IOException {
+        for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+            LeafReader reader = ctx.reader();
+            PostingsEnum postings = reader.postings(term, PostingsEnum.NONE);
+            if (postings == null) {
+                continue;
+            }
+            Bits live = reader.getLiveDocs();
+            StoredFields sf = reader.storedFields();
+            for (int d = postings.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = postings.nextDoc()) {
+                if (live == null || live.get(d)) {
+                    consumer.accept(sf, d);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.freshrag.index.lucene;
+
+import static dev.freshrag.index.lucene.LuceneSchema.checkId;
+
+import dev.freshrag.index.DocumentPayload;
+import dev.freshrag.index.IndexFingerprint;
+import dev.freshrag.index.IndexMismatchException;
+import dev.freshrag.index.IndexPoint;
+import dev.freshrag.index.IndexUnavailableException;
+import dev.freshrag.index.SourceOffsets;
+import dev.freshrag.index.VectorIndexWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lucene index opened by its single writer (embed-service), holding Lucene's {@code write.lock}. Its reads
+ * see its own writes before they are committed (a near-real-time reader), so it can read-modify-write safely.
+ * Writes become durable, and visible to other processes, only at {@link #commit}; uncommitted writes are
+ * discarded by {@link #close()} and lost on a crash, which is fine because the caller acknowledges its input
+ * only after {@code commit} returns.
+ */
+public final class LuceneWriterIndex extends LuceneVectorIndex implements VectorIndexWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LuceneWriterIndex.class);
+
+    private final IndexWriter writer;
+    /** Serialises writes and commits: a payload update reads and rewrites, a commit records what came before. */
+    private final Object writeLock = new Object();
+    /** Counts writes, so a read refreshes the near-real-time view only when something changed since the last. */
+    private final AtomicLong writes = new AtomicLong();
+    private volatile long viewAt;
+    private volatile CommitMetadata lastCommit;
+
+    private LuceneWriterIndex(Path path, IndexFingerprint fingerprint, LuceneOptions options, Directory directory,
+            IndexWriter writer, CommitMetadata lastCommit) {
+        super(path, fingerprint, options, directory);
+        this.writer = writer;
+        this.lastCommit = lastCommit;
+    }
+
+    /**
+     * Opens the index as its single writer, creating it if the directory holds none (then it commits once at
+     * once, so readers can open it and see its fingerprint).
+     *
+     * @throws IndexMismatchException    the existing index has another fingerprint (nothing is changed)
+     * @throws IndexUnavailableException another writer holds the write lock, or I/O failed
+     */
+    public static LuceneWriterIndex open(Path dir, IndexFingerprint fp, LuceneOptions opts) {
+        checkArguments(dir, fp, opts);
+        Directory directory = openDirectory(dir);
+        IndexWriter writer = null;
+        try {
+            // Refuse a foreign index before taking the lock, so a mismatch never touches it.
+            if (DirectoryReader.indexExists(directory)) {
+                CommitMetadata.parse(SegmentInfos.readLatestCommit(directory).getUserData(), dir)
+                        .requireFingerprint(fp, dir);
+            }
+            writer = new IndexWriter(directory, writerConfig(opts));
+            CommitMetadata commit;
+            if (DirectoryReader.indexExists(directory)) {
+                Map<String, String> live = new HashMap<>();
+                writer.getLiveCommitData().forEach(e -> live.put(e.getKey(), e.getValue()));
+                commit = CommitMetadata.parse(live, dir);
+                commit.requireFingerprint(fp, dir); // again, now under the lock
+                LOG.info("opened Lucene index {} as writer: {} docs, commit {}, offsets {}", dir,
+                        writer.getDocStats().numDocs, commit.counter(), commit.offsets());
+            } else {
+                commit = CommitMetadata.creating(fp);
+                writer.setLiveCommitData(commit.toUserData().entrySet());
+                writer.commit();
+                LOG.info("created Lucene index {} for {}", dir, fp);
+            }
+            LuceneWriterIndex index = new LuceneWriterIndex(dir, fp, opts, directory, writer, commit);
+            index.searchers = new SearcherManager(writer, true, false, null);
+            return index;
+        } catch (LockObtainFailedException e) {
+            closeQuietly(writer, directory);
+            throw new IndexUnavailableException("another writer holds the write lock of the Lucene index at " + dir
+                    + "; only one process (embed-service) may write it", e);
+        } catch (IOException e) {
+            closeQuietly(writer, directory);
+            throw new IndexUnavailableException("cannot open the Lucene index at " + dir + " for writing: " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(writer, directory);
+            throw e;
+        }
+    }
+
+    private static IndexWriterConfig writerConfig(LuceneOptions opts) {
+        IndexWriterConfig cfg = new IndexWriterConfig();
+        cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+        cfg.setCodec(HnswCodec.of(opts));
+        // Do not wait for merges inside commit(): the default 500 ms makes the commit latency tail.
+        cfg.setMaxFullFlushMergeWaitMillis(0);
+        cfg.setRAMBufferSizeMB(opts.ramBufferSizeMb());
+        // close() discards uncommitted writes: the index only ever holds what commit(offsets) recorded.
+        cfg.setCommitOnClose(false);
+        return cfg;
+    }
+
+    // =====================================================================================================
+    // writes
+
+    @Override
+    public void upsert(List<IndexPoint> points) {
+        ensureOpen();
+        Objects.requireNonNull(points, "points");
+        List<Document> docs = new ArrayList<>(points.size());
+        List<Term> keys = new ArrayList<>(points.size());
+        for (IndexPoint p : points) { // validate everything before changing anything
+            Objects.requireNonNull(p, "point");
+            checkId(p.tenant(), "tenant");
+            checkId(p.docId(), "docId");
+            checkId(p.chunkId(), "chunkId");
+            Objects.requireNonNull(p.payload(), "payload");
+            fingerprint.requireUsable(p.vector(), "vector of chunk " + p.chunkId());
+            docs.add(LuceneSchema.toDocument(p));
+            keys.add(LuceneSchema.chunkKey(p.tenant(), p.chunkId()));
+        }
+        synchronized (writeLock) {
+            try {
+                for (int i = 0; i < docs.size(); i++) {
+                    writer.updateDocument(keys.get(i), docs.get(i));
+                }
+            } catch (IOException e) {
+                throw unavailable("upsert", e);
+            } finally {
+                writes.incrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public List<String> updatePayload(String tenant, String docId, DocumentPayload payload,
+            Map<String, Integer> seqByChunkId) {
+        ensureOpen();
+        checkId(tenant, "tenant");
+        checkId(docId, "docId");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(seqByChunkId, "seqByChunkId");
+        synchronized (writeLock) {
+            SearcherManager m = searchers;
+            List<String> missing = new ArrayList<>();
+            try {
+                refreshView(m);
+                IndexSearcher s = m.acquire();
+                Map<String, Document> existing;
+                try {
+                    existing = ChunkQueries.storedChunks(s, tenant, docId);
+                } finally {
+                    m.release(s);
+                }
+                for (Map.Entry<String, Integer> e : seqByChunkId.entrySet()) {
+                    Document old = existing.get(e.getKey());
+                    if (old == null) {
+                        missing.add(e.getKey());
+                        continue;
+                    }
+                    Objects.requireNonNull(e.getValue(), "seq of chunk " + e.getKey());
+                    writer.updateDocument(LuceneSchema.chunkKey(tenant, e.getKey()),
+                            LuceneSchema.relabelled(old, tenant, docId, e.getKey(), e.getValue(), payload));
+                }
+            } catch (IOException e) {
+                throw unavailable("updatePayload", e);
+            } finally {
+                writes.incrementAndGet();
+            }
+            return missing;
+        }
+    }
+
+    @Override
+    public void deleteDocument(String tenant, String docId) {
+        ensureOpen();
+        checkId(tenant, "tenant");
+        checkId(docId, "docId");
+        synchronized (writeLock) {
+            try {
+                writer.deleteDocuments(LuceneSchema.docKey(tenant, docId));
+            } catch (IOException e) {
+                throw unavailable("deleteDocument", e);
+            } finally {
+                writes.incrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public void deletePoints(String tenant, String docId, Collection<String> chunkIds) {
+        ensureOpen();
+        checkId(tenant, "tenant");
+        checkId(docId, "docId");
+        Objects.requireNonNull(chunkIds, "chunkIds");
+        List<Query> queries = new ArrayList<>(chunkIds.size());
+        for (String chunkId : chunkIds) {
+            checkId(chunkId, "chunkId");
+            queries.add(new BooleanQuery.Builder()
+                    .add(new TermQuery(LuceneSchema.docKey(tenant, docId)), BooleanClause.Occur.FILTER)
+                    .add(new TermQuery(LuceneSchema.chunkKey(tenant, chunkId)), BooleanClause.Occur.FILTER)
+                    .build());
+        }
+        if (queries.isEmpty()) {
+            return;
+        }
+        synchronized (writeLock) {
+            try {
+                writer.deleteDocuments(queries.toArray(Query[]::new));
+            } catch (IOException e) {
+                throw unavailable("deletePoints", e);
+            } finally {
+                writes.incrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Commits every write so far with the given source offsets merged into the recorded ones. Every call makes a
+     * new commit and advances {@link #commitGeneration()}, even when no offset moves.
+     */
+    @Override
+    public void commit(SourceOffsets applied) {
+        ensureOpen();
+        Objects.requireNonNull(applied, "applied");
+        synchronized (writeLock) {
+            CommitMetadata next = lastCommit.next(applied);
+            try {
+                writer.setLiveCommitData(next.toUserData().entrySet());
+                writer.commit();
+            } catch (IOException e) {
+                throw unavailable("commit", e);
+            }
+            lastCommit = next;
+        }
+    }
+
+    // =====================================================================================================
+    // reads of its own writes
+
+    @Override
+    CommitMetadata currentCommit() {
+        checkReadable();
+        return lastCommit;
+    }
+
+    @Override
+    void beforeRead(SearcherManager m) throws IOException {
+        refreshView(m);
+    }
+
+    /** Read your own writes, refreshing the near-real-time reader only if something changed. */
+    private void refreshView(SearcherManager m) throws IOException {
+        long w = writes.get();
+        if (w != viewAt) {
+            m.maybeRefreshBlocking();
+            viewAt = w;
+        }
+    }
+
+    @Override
+    public void refreshNow() {
+        ensureOpen();
+        try {
+            writes.incrementAndGet();
+            refreshView(searchers);
+        } catch (IOException e) {
+            throw new IndexUnavailableException("cannot refresh the Lucene index at " + path + ": " + e, e);
+        }
+    }
+
+    /** Open and not failed. */
+    @Override
+    public boolean isHealthy() {
+        return !closed && writer.isOpen() && writer.getTragicException() == null;
+    }
+
+    @Override
+    void closeOwnResources() {
+        closeQuietly(searchers, writer, directory);
+    }
+
+    @Override
+    String role() {
+        return "writer";
+    }
+}

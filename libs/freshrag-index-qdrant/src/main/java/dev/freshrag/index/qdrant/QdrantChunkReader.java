@@ -1,0 +1,142 @@
+package dev.freshrag.index.qdrant;
+
+import static dev.freshrag.index.qdrant.QdrantVectorIndex.checkId;
+import static dev.freshrag.index.qdrant.QdrantVectorIndex.checkTenant;
+
+import dev.freshrag.index.DocumentStatus;
+import dev.freshrag.index.IndexFingerprint;
+import dev.freshrag.index.SearchHit;
+import dev.freshrag.index.SearchQuery;
+import dev.freshrag.index.SourceOffsets;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.VectorInputFactory;
+import io.qdrant.client.grpc.Common.Filter;
+import io.qdrant.client.grpc.Common.PointId;
+import io.qdrant.client.grpc.Points.GetPoints;
+import io.qdrant.client.grpc.Points.PayloadIncludeSelector;
+import io.qdrant.client.grpc.Points.Query;
+import io.qdrant.client.grpc.Points.QueryPoints;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
+import io.qdrant.client.grpc.Points.ScoredPoint;
+import io.qdrant.client.grpc.Points.ScrollPoints;
+import io.qdrant.client.grpc.Points.ScrollResponse;
+import io.qdrant.client.grpc.Points.WithPayloadSelector;
+import io.qdrant.client.grpc.Points.WithVectorsSelector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The reads of the Qdrant adapter through its alias: tenant-filtered search, a document's status and chunks (by
+ * scrolling), and the recorded source offsets. Every read of chunks carries the tenant condition
+ * ({@link TenantFilters}), which also keeps the bookkeeping point out of sight.
+ */
+final class QdrantChunkReader {
+
+    /** Points per scroll page: a document's chunks usually fit in one page. */
+    static final int SCROLL_PAGE = 256;
+
+    private static final List<String> STATUS_FIELDS = List.of(ChunkPayloads.VERSION, ChunkPayloads.INDEXED_AT);
+    private static final List<String> CHUNK_FIELDS = List.of(ChunkPayloads.CHUNK_ID, ChunkPayloads.SEQ);
+
+    private final QdrantClient client;
+    private final QdrantCalls calls;
+    private final String alias;
+    private final IndexFingerprint fingerprint;
+
+    QdrantChunkReader(QdrantClient client, QdrantCalls calls, String alias, IndexFingerprint fingerprint) {
+        this.client = client;
+        this.calls = calls;
+        this.alias = alias;
+        this.fingerprint = fingerprint;
+    }
+
+    List<SearchHit> search(SearchQuery query) {
+        Objects.requireNonNull(query, "query");
+        checkTenant(query.tenant());
+        fingerprint.requireUsable(query.vector(), "query vector");
+        List<ScoredPoint> points = calls.await("search", client.queryAsync(QueryPoints.newBuilder()
+                        .setCollectionName(alias)
+                        .setQuery(Query.newBuilder().setNearest(VectorInputFactory.vectorInput(query.vector())))
+                        .setFilter(TenantFilters.search(query.tenant(), query.filter()))
+                        .setLimit(query.k())
+                        .setWithPayload(include(ChunkPayloads.HIT_FIELDS))
+                        .setWithVectors(noVectors())
+                        .build(),
+                calls.timeout()));
+        List<SearchHit> hits = new ArrayList<>(points.size());
+        for (ScoredPoint p : points) {
+            // Cosine in Qdrant is the dot product of normalised vectors; float rounding can step just outside [-1, 1]
+            hits.add(ChunkPayloads.hit(p.getPayloadMap(), Math.max(-1f, Math.min(1f, p.getScore()))));
+        }
+        return hits;
+    }
+
+    /** Scrolls the document's points, reading only version and write time: exact even while chunks differ in version. */
+    Optional<DocumentStatus> document(String tenant, String docId) {
+        checkTenant(tenant);
+        checkId(docId, "docId");
+        long[] acc = {Long.MIN_VALUE, Long.MIN_VALUE, 0}; // version, indexedAt, chunks
+        scroll("document status", TenantFilters.document(tenant, docId), STATUS_FIELDS, p -> {
+            acc[0] = Math.max(acc[0], ChunkPayloads.number(p.getPayloadMap(), ChunkPayloads.VERSION));
+            acc[1] = Math.max(acc[1], ChunkPayloads.number(p.getPayloadMap(), ChunkPayloads.INDEXED_AT));
+            acc[2]++;
+        });
+        return acc[2] == 0 ? Optional.empty() : Optional.of(new DocumentStatus(docId, acc[0], (int) acc[2], acc[1]));
+    }
+
+    /** Chunk ids of the document, ordered by their position ({@code seq}), then id. */
+    List<String> chunkIds(String tenant, String docId) {
+        checkTenant(tenant);
+        checkId(docId, "docId");
+        List<Map.Entry<Long, String>> chunks = new ArrayList<>();
+        scroll("list chunks", TenantFilters.document(tenant, docId), CHUNK_FIELDS, p -> chunks.add(Map.entry(
+                ChunkPayloads.number(p.getPayloadMap(), ChunkPayloads.SEQ),
+                ChunkPayloads.text(p.getPayloadMap(), ChunkPayloads.CHUNK_ID))));
+        chunks.sort(Map.Entry.<Long, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
+        return chunks.stream().map(Map.Entry::getValue).toList();
+    }
+
+    /** The offsets recorded in the bookkeeping point ({@link SourceOffsetsPoint}). */
+    SourceOffsets offsets() {
+        List<RetrievedPoint> retrieved = calls.await("read source offsets", client.retrieveAsync(GetPoints.newBuilder()
+                        .setCollectionName(alias)
+                        .addIds(PointIds.id(PointIds.BOOKKEEPING))
+                        .setWithPayload(include(List.of(SourceOffsetsPoint.OFFSETS)))
+                        .setWithVectors(noVectors())
+                        .build(),
+                calls.timeout()));
+        return SourceOffsetsPoint.read(retrieved);
+    }
+
+    private void scroll(String operation, Filter filter, List<String> fields, Consumer<RetrievedPoint> each) {
+        PointId offset = null;
+        do {
+            ScrollPoints.Builder request = ScrollPoints.newBuilder()
+                    .setCollectionName(alias)
+                    .setFilter(filter)
+                    .setLimit(SCROLL_PAGE)
+                    .setWithPayload(include(fields))
+                    .setWithVectors(noVectors());
+            if (offset != null) {
+                request.setOffset(offset);
+            }
+            ScrollResponse page = calls.await(operation, client.scrollAsync(request.build(), calls.timeout()));
+            page.getResultList().forEach(each);
+            offset = page.hasNextPageOffset() ? page.getNextPageOffset() : null;
+        } while (offset != null);
+    }
+
+    /** Reads return only the payload fields they use, and never vectors. */
+    static WithPayloadSelector include(List<String> fields) {
+        return WithPayloadSelector.newBuilder().setInclude(PayloadIncludeSelector.newBuilder().addAllFields(fields))
+                .build();
+    }
+
+    static WithVectorsSelector noVectors() {
+        return WithVectorsSelector.newBuilder().setEnable(false).build();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.freshrag.index;
+
+/**
+ * What an open index tells about itself, whichever side opened it: {@link VectorIndexReader} (the
+ * query-service) or {@link VectorIndexWriter} (the embed-service). It knows no Kafka and no HTTP.
+ */
+public interface VectorIndexHandle extends AutoCloseable {
+
+    /** Model id and vector dimension the index was built with; fixed for its lifetime. */
+    IndexFingerprint fingerprint();
+
+    /** Source positions applied so far, as recorded by {@link VectorIndexWriter#commit}. */
+    SourceOffsets appliedSourceOffsets();
+
+    /** Whether the store answers; used by health checks. */
+    boolean isHealthy();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,21 @@
+package dev.freshrag.index;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The reading side of a vector store (the embedded Lucene index or Qdrant): what the query-service
+ * needs. Every read is scoped to one tenant, and the adapter adds the tenant condition itself, so no
+ * caller-supplied filter can widen it. Reads see what the writer has committed.
+ */
+public interface VectorIndexReader extends VectorIndexHandle {
+
+    /** Nearest chunks of one tenant's documents, best first. */
+    List<SearchHit> search(SearchQuery query);
+
+    /** The indexed version and chunk count of a document, or empty if it holds no points. */
+    Optional<DocumentStatus> document(String tenant, String docId);
+
+    /** Chunk ids of a document's indexed points, for verification and repair. */
+    List<String> chunkIds(String tenant, String docId);
+}

@@ -51,6 +51,12 @@ final class FreshragArchRules {
             .should().dependOnClassesThat().resideInAnyPackage(concat(KAFKA, HTTP))
             .as("the index port and its adapters know neither Kafka nor HTTP");
 
+    /** Problem details are the HTTP edge of every service; what went wrong in the index is the service's to map. */
+    static final ArchRule HTTP_PROBLEMS_KNOW_NO_INDEX = noClasses()
+            .that().resideInAPackage("dev.freshrag.http..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.freshrag.index..")
+            .as("the HTTP problem library (dev.freshrag.http) knows no index");
+
     /** Services talk through topics and the index, never through each other's classes. */
     static final ArchRule INGEST_IMPORTS_NO_OTHER_SERVICE = serviceRule("dev.freshrag.ingest..");
     static final ArchRule EMBED_IMPORTS_NO_OTHER_SERVICE = serviceRule("dev.freshrag.embed..");

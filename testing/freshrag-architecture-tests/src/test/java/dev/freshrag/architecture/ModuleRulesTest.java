@@ -50,6 +50,11 @@ class ModuleRulesTest {
     }
 
     @Test
+    void theHttpProblemLibraryKnowsNoIndex() {
+        FreshragArchRules.HTTP_PROBLEMS_KNOW_NO_INDEX.check(main);
+    }
+
+    @Test
     void librariesImportNoServiceAndNoTool() {
         FreshragArchRules.LIBRARIES_IMPORT_NO_SERVICE_AND_NO_TOOL.check(main);
     }

@@ -1,6 +1,6 @@
 package dev.freshrag.ingest.chunking;
 
-import dev.freshrag.embedding.TokenCounter;
+import dev.freshrag.tokenizer.TokenCounter;
 import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,25 +1,30 @@
 package dev.freshrag.ingest.config;
 
-import dev.freshrag.embedding.EmbedderOptions;
-import dev.freshrag.embedding.ModelTokenizer;
-import dev.freshrag.embedding.TokenCounter;
+import dev.freshrag.tokenizer.ModelTokenizer;
+import dev.freshrag.tokenizer.TokenCounter;
+import dev.freshrag.tokenizer.TokenizerFiles;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
 /**
  * The ingest-service needs the model's tokenizer (to cut chunks that the embedder never truncates)
- * but not the model itself.
+ * but not the model itself: it depends on freshrag-tokenizer only, so neither ONNX Runtime nor the
+ * model jars are in its packaged app.
  */
 @ApplicationScoped
 public class TokenizerProducer {
 
-    /** Loaded and exercised at start, not inside the first event's processing (it takes seconds). */
+    /**
+     * The fp32 all-MiniLM-L6-v2 tokenizer, the embedder's default: counting never truncates, so the
+     * max length only matters to encoding, which ingest does not do. Loaded and exercised at start,
+     * not inside the first event's processing (it takes seconds).
+     */
     @Produces
     @ApplicationScoped
     @Startup
     public TokenCounter tokenCounter() {
-        ModelTokenizer tokenizer = ModelTokenizer.load(EmbedderOptions.defaults());
+        ModelTokenizer tokenizer = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, TokenizerFiles.DEFAULT_MAX_LENGTH);
         tokenizer.countTokens("warm up the native tokenizer");
         return tokenizer;
     }

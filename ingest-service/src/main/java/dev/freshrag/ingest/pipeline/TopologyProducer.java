@@ -1,6 +1,5 @@
 package dev.freshrag.ingest.pipeline;
 
-import dev.freshrag.embedding.TokenCounter;
 import dev.freshrag.events.DocumentChangeValidator;
 import dev.freshrag.events.DocumentChange;
 import dev.freshrag.events.DocumentOps;
@@ -8,6 +7,7 @@ import dev.freshrag.events.EventJson;
 import dev.freshrag.ingest.chunking.Chunker;
 import dev.freshrag.ingest.config.IngestConfig;
 import dev.freshrag.ingest.metrics.IngestMetrics;
+import dev.freshrag.tokenizer.TokenCounter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;

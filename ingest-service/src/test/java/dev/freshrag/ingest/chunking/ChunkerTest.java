@@ -3,8 +3,8 @@ package dev.freshrag.ingest.chunking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.freshrag.embedding.EmbedderOptions;
-import dev.freshrag.embedding.ModelTokenizer;
+import dev.freshrag.tokenizer.ModelTokenizer;
+import dev.freshrag.tokenizer.TokenizerFiles;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +21,7 @@ class ChunkerTest {
 
     @BeforeAll
     static void load() {
-        tokenizer = ModelTokenizer.load(EmbedderOptions.defaults());
+        tokenizer = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, TokenizerFiles.DEFAULT_MAX_LENGTH);
         chunker = new Chunker(tokenizer, 256, 64);
     }
 

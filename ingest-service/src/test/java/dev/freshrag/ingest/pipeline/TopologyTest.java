@@ -2,8 +2,6 @@ package dev.freshrag.ingest.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.freshrag.embedding.EmbedderOptions;
-import dev.freshrag.embedding.ModelTokenizer;
 import dev.freshrag.events.ChunkOp;
 import dev.freshrag.events.DlqHeaders;
 import dev.freshrag.events.DocumentChange;
@@ -12,6 +10,8 @@ import dev.freshrag.events.EventJson;
 import dev.freshrag.events.Op;
 import dev.freshrag.events.Topics;
 import dev.freshrag.ingest.metrics.IngestMetrics;
+import dev.freshrag.tokenizer.ModelTokenizer;
+import dev.freshrag.tokenizer.TokenizerFiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +45,7 @@ class TopologyTest {
 
     @BeforeAll
     static void loadTokenizer() {
-        tokenizer = ModelTokenizer.load(EmbedderOptions.defaults());
+        tokenizer = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, TokenizerFiles.DEFAULT_MAX_LENGTH);
     }
 
     @BeforeEach

@@ -23,6 +23,8 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.freshrag.tokenizer.ModelTokenizer;
+import dev.freshrag.tokenizer.TokenizedText;
 
 /**
  * all-MiniLM-L6-v2 on ONNX Runtime: tokenize, run, masked mean pooling, L2 normalisation.
@@ -112,7 +114,7 @@ public final class OnnxEmbedder implements Embedder {
     /** Loads model and tokenizer from the classpath; nothing is downloaded. */
     public static OnnxEmbedder load(EmbedderOptions options) {
         Objects.requireNonNull(options, "options");
-        ModelTokenizer tokenizer = ModelTokenizer.load(options);
+        ModelTokenizer tokenizer = ModelTokenizer.load(options.variant().tokenizerResource(), options.maxLength());
         OrtSessionLoader.LoadedSession loaded = null;
         try {
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
@@ -140,7 +142,7 @@ public final class OnnxEmbedder implements Embedder {
         return executionProvider;
     }
 
-    /** The tokenizer this embedder truncates with; also a {@link TokenCounter} for chunking. */
+    /** The tokenizer this embedder truncates with; also a {@link dev.freshrag.tokenizer.TokenCounter} for chunking. */
     public ModelTokenizer tokenizer() {
         return tokenizer;
     }

@@ -1,6 +1,6 @@
 package dev.freshrag.query.answer;
 
-import dev.freshrag.embedding.TokenCounter;
+import dev.freshrag.tokenizer.TokenCounter;
 
 /** Counts prompt tokens for the budget. */
 @FunctionalInterface

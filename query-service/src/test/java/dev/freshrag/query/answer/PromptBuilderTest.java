@@ -3,9 +3,9 @@ package dev.freshrag.query.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.freshrag.embedding.EmbedderOptions;
-import dev.freshrag.embedding.ModelTokenizer;
 import dev.freshrag.index.SearchHit;
+import dev.freshrag.tokenizer.ModelTokenizer;
+import dev.freshrag.tokenizer.TokenizerFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +65,7 @@ class PromptBuilderTest {
 
     @Test
     void theBudgetHoldsWithTheEmbeddingModelsTokenizerAndIsUsedWell() {
-        try (ModelTokenizer tokenizer = ModelTokenizer.load(EmbedderOptions.defaults())) {
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, TokenizerFiles.DEFAULT_MAX_LENGTH)) {
             PromptTokenCounter counter = PromptTokenCounter.wordPiece(tokenizer);
             List<SearchHit> hits = new ArrayList<>();
             for (int i = 0; i < 20; i++) {

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.ExecutionTarget;
-import dev.freshrag.embedding.ModelTokenizer;
 import dev.freshrag.embedding.ModelVariant;
 import dev.freshrag.embedding.OnnxEmbedder;
+import dev.freshrag.tokenizer.ModelTokenizer;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel;
@@ -57,7 +57,7 @@ public final class EmbedderBench {
         List<PepStream.Event> events = PepStream.load();
         List<String> chunks;
         int[] lengths;
-        try (ModelTokenizer tokenizer = ModelTokenizer.load(EmbedderOptions.defaults().withMaxLength(maxLength))) {
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelVariant.FP32.tokenizerResource(), maxLength)) {
             chunks = PepStream.mixedChunks(events, tokenizer, count, 16, 300, 42);
             lengths = new int[chunks.size()];
             for (int i = 0; i < chunks.size(); i++) {

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.freshrag.embedding.TokenCounter;
+import dev.freshrag.tokenizer.TokenCounter;
 
 /** The shared PEP change stream (600 revisions of 150 documents, three tenants), and chunks cut from it. */
 public final class PepStream {

@@ -1,4 +1,4 @@
-package dev.freshrag.embedding;
+package dev.freshrag.tokenizer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +11,9 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 
 /**
- * The model's WordPiece tokenizer, loaded from the tokenizer.json in the model jar. Thread-safe.
+ * The model's WordPiece tokenizer, loaded from a tokenizer.json on the classpath (see {@link TokenizerFiles}: this
+ * module carries the files itself, so a service that only counts tokens needs neither the model nor ONNX Runtime).
+ * Thread-safe.
  *
  * <p>Holds two native tokenizers built from the same file, because counting and encoding need different
  * truncation: {@link #countTokens} must report the true length of a text (so a chunker can tell how much would
@@ -30,22 +32,28 @@ public final class ModelTokenizer implements TokenCounter, AutoCloseable {
         this.maxLength = maxLength;
     }
 
-    /** Loads the tokenizer of {@code options.variant()}, truncating at {@code options.maxLength()}. */
-    public static ModelTokenizer load(EmbedderOptions options) {
-        Objects.requireNonNull(options, "options");
+    /**
+     * Loads the tokenizer.json at the absolute classpath name {@code resource} (one of {@link TokenizerFiles}),
+     * truncating {@link #encode} at {@code maxLength} tokens. Nothing is downloaded.
+     */
+    public static ModelTokenizer load(String resource, int maxLength) {
+        Objects.requireNonNull(resource, "resource");
+        // 2 = room for [CLS] and [SEP]; below that every encoding would lose one of them
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("maxLength must be >= 2, was " + maxLength);
+        }
         DjlOfflineSetup.apply();
-        String resource = options.variant().tokenizerResource();
         HuggingFaceTokenizer truncating = open(resource, Map.of(
                 "addSpecialTokens", "true",
                 "truncation", "true",
-                "maxLength", Integer.toString(options.maxLength()),
+                "maxLength", Integer.toString(maxLength),
                 "padding", "false"));
         try {
             HuggingFaceTokenizer counting = open(resource, Map.of(
                     "addSpecialTokens", "true",
                     "truncation", "false",
                     "padding", "false"));
-            return new ModelTokenizer(truncating, counting, options.maxLength());
+            return new ModelTokenizer(truncating, counting, maxLength);
         } catch (RuntimeException e) {
             truncating.close();
             throw e;
@@ -56,7 +64,7 @@ public final class ModelTokenizer implements TokenCounter, AutoCloseable {
         try (InputStream in = ModelTokenizer.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("Tokenizer resource " + resource
-                        + " not on the classpath (is the langchain4j model jar a dependency?)");
+                        + " not on the classpath (is freshrag-tokenizer built, with its tokenizer files unpacked?)");
             }
             return HuggingFaceTokenizer.newInstance(in, settings);
         } catch (IOException e) {

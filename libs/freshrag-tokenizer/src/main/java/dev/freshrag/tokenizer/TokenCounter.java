@@ -1,4 +1,4 @@
-package dev.freshrag.embedding;
+package dev.freshrag.tokenizer;
 
 /** Counts the model tokens of a text, special tokens included, without truncation. Thread-safe. */
 @FunctionalInterface

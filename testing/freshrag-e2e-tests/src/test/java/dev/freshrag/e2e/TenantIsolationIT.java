@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Cross-tenant attempts on every endpoint with every role: none succeeds, none leaks a hit, and no
  * rejected request puts an event on Kafka.
  */
-class TenantIsolationTest {
+class TenantIsolationIT {
 
     private static PipelineStack stack;
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);

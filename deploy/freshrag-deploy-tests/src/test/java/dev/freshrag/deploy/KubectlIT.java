@@ -9,7 +9,7 @@ import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
 /** Without kubectl the deploy tests fail with a clear message, unless told to skip. */
-class KubectlTest {
+class KubectlIT {
 
     @AfterEach
     void restore() {

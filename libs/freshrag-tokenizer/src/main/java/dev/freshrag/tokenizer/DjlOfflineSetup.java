@@ -1,4 +1,4 @@
-package dev.freshrag.embedding;
+package dev.freshrag.tokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * a new one takes over from the last committed offsets. Replayed operations are idempotent: the final
  * index holds exactly the newest versions, with no duplicate point.
  */
-class CrashRecoveryTest {
+class CrashRecoveryIT {
 
     private static String content(int doc, int version) {
         return IntStream.range(0, 6)

@@ -1,4 +1,4 @@
-package dev.freshrag.embedding;
+package dev.freshrag.tokenizer;
 
 /**
  * One text as the model sees it: already truncated to the model's max length, never padded

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * other two services on a real broker, then answered by the query-service process. No LLM runs here, so the
  * answers are extractive (quoted sentences with citation markers), which the answers say.
  */
-class AnswerEndToEndTest {
+class AnswerEndToEndIT {
 
     private static final String QUESTION = "How many vacation days do employees get?";
     private static PipelineStack stack;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * exactly its paragraphs. Histories are random (seed printed, replay with -Dfreshrag.property.seed);
  * a failing history is shrunk by removing steps while it still fails, and reported.
  */
-class IndexConvergenceTest {
+class IndexConvergenceIT {
 
     private static final int TRIES = Integer.getInteger("freshrag.property.tries", 6);
     private static final int STEPS = Integer.getInteger("freshrag.property.steps", 24);
@@ -61,7 +61,7 @@ class IndexConvergenceTest {
     @Test
     void randomHistoriesConvergeToTheNewestLiveVersions() {
         long seed = Long.getLong("freshrag.property.seed", new Random().nextLong());
-        System.out.println("IndexConvergenceTest seed " + seed + " (" + TRIES + " tries of " + STEPS + " steps)");
+        System.out.println("IndexConvergenceIT seed " + seed + " (" + TRIES + " tries of " + STEPS + " steps)");
         Random rnd = new Random(seed);
         for (int t = 0; t < TRIES; t++) {
             List<Step> history = randomHistory(rnd);

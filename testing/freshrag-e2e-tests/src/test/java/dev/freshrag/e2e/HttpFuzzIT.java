@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * never a 5xx, every service keeps serving, and no rejected request puts an event on Kafka. Seeded
  * (printed; replay with -Dfreshrag.fuzz.seed=...).
  */
-class HttpFuzzTest {
+class HttpFuzzIT {
 
     private static final int REQUESTS = Integer.getInteger("freshrag.fuzz.requests", 400);
     private static final String[] ODD = {"\u0000", "\uD800", "\uDFFF", "\u202E", "\u200B", "\uFEFF", "😀", "𝔘𝔫𝔦", "ｆｕｌｌ", "\n", "\t", "\\", "\"", "%", "../", "null", "{", "]"};
@@ -34,7 +34,7 @@ class HttpFuzzTest {
     void noInputCrashesAServiceOrLeaksAnEvent() throws Exception {
         PipelineStack stack = PipelineStack.shared();
         long seed = Long.getLong("freshrag.fuzz.seed", new Random().nextLong());
-        System.out.println("HttpFuzzTest seed " + seed + " (" + REQUESTS + " requests)");
+        System.out.println("HttpFuzzIT seed " + seed + " (" + REQUESTS + " requests)");
         Random rnd = new Random(seed);
         String tenant = "fuzz-" + UUID.randomUUID().toString().substring(0, 8);
         String writer = stack.key(tenant, Role.WRITER);
@@ -81,7 +81,7 @@ class HttpFuzzTest {
         long events = stack.broker.consumeAllBytes(Topics.DOC_CHANGES, Duration.ofSeconds(10)).stream()
                 .filter(r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(tenant + "/"))
                 .count();
-        System.out.println("HttpFuzzTest: " + accepted + " writes accepted, " + events + " events on " + Topics.DOC_CHANGES);
+        System.out.println("HttpFuzzIT: " + accepted + " writes accepted, " + events + " events on " + Topics.DOC_CHANGES);
         assertThat(events).as("only accepted writes reach Kafka").isEqualTo(accepted);
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The walking skeleton, end to end: put, find, update, delete, dead-letter; real broker, model and index. */
-class PipelineEndToEndTest {
+class PipelineEndToEndIT {
 
     private static PipelineStack stack;
     private final String tenant = "e2e-" + UUID.randomUUID().toString().substring(0, 8);

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Renders each overlay with `kubectl kustomize` and checks the objects against the code. A failure lists every
  * inconsistency found, each naming the object and the code it disagrees with.
  */
-class OverlayConsistencyTest {
+class OverlayConsistencyIT {
 
     static void assertNoProblems(String what, List<String> problems) {
         assertTrue(problems.isEmpty(), () -> what + ":\n  - " + String.join("\n  - ", problems));

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each check must be able to fail: a copy of a rendered overlay, broken in one way, must make the check report a
- * problem that names what broke. (The real overlays passing is OverlayConsistencyTest.)
+ * problem that names what broke. (The real overlays passing is OverlayConsistencyIT.)
  */
-class ChecksCanFailTest {
+class ChecksCanFailIT {
 
     private static final Code CODE = Code.get();
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * once more, as a single event, under a reference tenant). Prints chunks embedded against what
  * re-embedding whole documents on every revision would have cost.
  */
-class PepReplayTest {
+class PepReplayIT {
 
     @Test
     void replayEndsWithExactlyTheVersion4Chunks() {

@@ -1,7 +1,9 @@
-package dev.freshrag.embedding;
+package dev.freshrag.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** This module's test classpath holds no model jar: every load here reads the tokenizer files this module ships. */
 class ModelTokenizerTest {
 
     // BERT uncased vocab ids
@@ -19,7 +22,7 @@ class ModelTokenizerTest {
 
     @BeforeAll
     static void load() {
-        tokenizer = ModelTokenizer.load(EmbedderOptions.defaults());
+        tokenizer = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, TokenizerFiles.DEFAULT_MAX_LENGTH);
     }
 
     @AfterAll
@@ -79,9 +82,30 @@ class ModelTokenizerTest {
 
     @Test
     void honoursOtherMaxLength() {
-        try (ModelTokenizer short64 = ModelTokenizer.load(EmbedderOptions.defaults().withMaxLength(64))) {
+        try (ModelTokenizer short64 = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, 64)) {
             assertEquals(64, short64.encode("word ".repeat(100)).length());
             assertEquals(102, short64.countTokens("word ".repeat(100)));
         }
+    }
+
+    @Test
+    void theInt8FileTokenizesLikeTheFp32One() {
+        String text = "Employees get 25 days of paid leave per year; unused days carry over.";
+        try (ModelTokenizer int8 = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2_Q, TokenizerFiles.DEFAULT_MAX_LENGTH)) {
+            assertArrayEquals(tokenizer.encode(text).inputIds(), int8.encode(text).inputIds());
+            assertEquals(tokenizer.countTokens(text), int8.countTokens(text));
+        }
+    }
+
+    @Test
+    void refusesAMaxLengthWithoutRoomForTheSpecialTokens() {
+        assertThrows(IllegalArgumentException.class, () -> ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, 1));
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ModelTokenizer.load("/no-such-tokenizer.json", TokenizerFiles.DEFAULT_MAX_LENGTH));
+        assertTrue(e.getMessage().contains("/no-such-tokenizer.json"), e.getMessage());
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The real CLI on a real broker: {@code up --kafka-only} on free ports in a temporary FRESHRAG_HOME, then
  * {@code status} and {@code down}, then the day after: {@code up} again on the same data.
  */
-class KafkaOnlyStackTest {
+class KafkaOnlyStackIT {
 
     @TempDir
     Path home;

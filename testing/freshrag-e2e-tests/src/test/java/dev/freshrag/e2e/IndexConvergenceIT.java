@@ -113,6 +113,7 @@ class IndexConvergenceIT {
         Random rnd = new Random(seed);
         for (int t = 0; t < TRIES; t++) {
             List<Step> history = randomHistory(rnd);
+            System.out.println("try " + t + ": " + describe(history));
             Optional<String> failure = check(history);
             if (failure.isPresent()) {
                 List<Step> shrunk = shrink(history);
@@ -250,6 +251,33 @@ class IndexConvergenceIT {
             }
         }
         return Optional.empty();
+    }
+
+    /** What a history exercises, so a run shows it covered the interesting cases. */
+    private static String describe(List<Step> history) {
+        Map<String, Expected> model = new HashMap<>();
+        int dropped = 0;
+        int cleanups = 0;
+        for (Step s : history) {
+            Expected x = model.computeIfAbsent(s.tenantSlot() + "/" + s.docId(), k -> new Expected());
+            if (s.op() == Op.DELETE && s.version() == null && !x.known) {
+                cleanups++;
+            }
+            boolean known = x.known;
+            long version = x.version;
+            boolean versionDeleted = x.versionDeleted;
+            Step live = x.live;
+            x.apply(s);
+            if (x.known == known && x.version == version && x.versionDeleted == versionDeleted && x.live == live && s.version() != null) {
+                dropped++;
+            }
+        }
+        long versionless = history.stream().filter(s -> s.version() == null).count();
+        long versionlessDeletes = history.stream().filter(s -> s.version() == null && s.op() == Op.DELETE).count();
+        return history.size() + " steps, " + versionless + " versionless (" + versionlessDeletes + " deletes, " + cleanups
+                + " of a document not yet written), " + history.stream().filter(s -> s.version() != null && s.op() == Op.DELETE).count()
+                + " versioned deletes, " + dropped + " versioned events the guard drops, "
+                + history.stream().filter(Step::gapBefore).count() + " gaps";
     }
 
     private static void sleep(long millis) {

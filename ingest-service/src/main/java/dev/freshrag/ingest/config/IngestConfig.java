@@ -5,6 +5,7 @@ import dev.freshrag.events.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Everything the ingest-service can be told, under {@code freshrag.*}. */
 @ConfigMapping(prefix = "freshrag")
@@ -16,9 +17,12 @@ public interface IngestConfig {
 
     Chunking chunking();
 
-    /** How long a deleted document's version is remembered, so a late older UPSERT cannot revive it. */
-    @WithDefault("P7D")
-    Duration tombstoneRetention();
+    /**
+     * Opt-in: forget a deleted document's tombstone this long after its delete. Unset (the default), tombstones
+     * are kept forever: each holds only a version, and it is what stops a late or replayed older UPSERT from
+     * bringing the document back. Once a tombstone is forgotten, any version of the document is accepted again.
+     */
+    Optional<Duration> tombstoneRetention();
 
     interface TopicNames {
         /** Input topic of document-change events. */

@@ -8,15 +8,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class IngestMetrics {
 
+    /** Stale reason: below the stored version (late, out of order, replayed). */
+    public static final String STALE_OLDER = "older";
+    /** Stale reason: at the stored version, which already holds it (a redelivery). */
+    public static final String STALE_SAME_VERSION = "same-version";
+
     private final Counter applied;
-    private final Counter stale;
+    /** By reason tag; both registered at start so the series exist (at 0) before the first drop. */
+    private final java.util.Map<String, Counter> stale = new java.util.HashMap<>();
     private final Counter reused;
     private final Counter planned;
     private final Counter dlq;
 
     public IngestMetrics(MeterRegistry registry) {
+        for (String reason : java.util.List.of(STALE_OLDER, STALE_SAME_VERSION)) {
+            stale.put(reason, Counter.builder("freshrag.events.stale")
+                    .description("Events dropped by the version guard (their version is not newer than the stored one)")
+                    .tag("reason", reason).register(registry));
+        }
         applied = Counter.builder("freshrag.events.applied").description("Document-change events turned into index changes").register(registry);
-        stale = Counter.builder("freshrag.events.stale").description("Events dropped because their version is not newer than the stored one").register(registry);
         reused = Counter.builder("freshrag.chunks.reused").description("Unchanged chunks kept without embedding (payload-only update)")
                 .tag("stage", "ingest").register(registry);
         planned = Counter.builder("freshrag.chunks.planned").description("New or changed chunks sent to the embed-service").register(registry);
@@ -32,8 +42,9 @@ public class IngestMetrics {
         applied.increment();
     }
 
-    public void stale() {
-        stale.increment();
+    /** An event the version guard dropped; {@code reason} is {@link #STALE_OLDER} or {@link #STALE_SAME_VERSION}. */
+    public void stale(String reason) {
+        stale.get(reason).increment();
     }
 
     public void chunks(int embed, int reused) {

@@ -21,13 +21,11 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
@@ -44,14 +42,14 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     private final Chunker chunker;
     private final DocumentChangeValidator validator;
     private final IngestMetrics metrics;
-    private final Duration tombstoneRetention;
+    private final Optional<Duration> tombstoneRetention;
     private final Clock clock;
 
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<String, DocumentState> store;
 
     public DocumentChangeProcessor(Chunker chunker, DocumentChangeValidator validator, IngestMetrics metrics,
-                                   Duration tombstoneRetention, Clock clock) {
+                                   Optional<Duration> tombstoneRetention, Clock clock) {
         this.chunker = chunker;
         this.validator = validator;
         this.metrics = metrics;
@@ -63,14 +61,11 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         this.store = context.getStateStore(TopologyProducer.DOCUMENT_STATE_STORE);
-        Duration every = tombstoneRetention.dividedBy(10);
-        if (every.compareTo(Duration.ofHours(1)) > 0) {
-            every = Duration.ofHours(1);
-        }
-        if (every.compareTo(Duration.ofSeconds(1)) < 0) {
-            every = Duration.ofSeconds(1);
-        }
-        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> expireTombstones());
+        // tombstones are kept forever unless a retention is configured: nothing to sweep by default
+        tombstoneRetention.ifPresent(retention -> {
+            TombstoneSweeper sweeper = new TombstoneSweeper(store, retention, clock, TombstoneSweeper.DEFAULT_MAX_STATES_PER_SWEEP);
+            context.schedule(sweeper.interval(), PunctuationType.WALL_CLOCK_TIME, now -> sweeper.sweep());
+        });
     }
 
     @Override
@@ -88,43 +83,92 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         DocumentState state = store.get(storeKey);
         long now = clock.millis();
 
-        if (isStale(event, state)) {
-            metrics.stale();
-            LOG.debugf("stale %s v%s (stored v%d)", storeKey, event.version(), state.version());
+        Optional<StaleReason> stale = staleness(event, state);
+        if (stale.isPresent()) {
+            metrics.stale(stale.get().tag);
+            if (stale.get() == StaleReason.OLDER) {
+                // out of order or replayed: worth seeing, unlike the routine redelivery of the current version
+                LOG.infof("dropped %s %s v%d: older than the stored v%d", storeKey, event.op(), event.version(), state.version());
+            } else {
+                LOG.debugf("dropped %s %s v%d: the stored version is v%d", storeKey, event.op(), event.version(), state.version());
+            }
             forward(record, new DocumentOps(key.tenant(), key.docId(), state.version(), DocumentOps.Kind.SKIP,
                     null, null, null, 0, source.partition(), source.offset()));
             return;
         }
-        long version = event.version() != null ? event.version() : (state == null ? 1 : state.version() + 1);
-
         if (event.op() == Op.DELETE) {
-            store.put(storeKey, new DocumentState(version, true, now, List.of()));
+            long version = delete(storeKey, event, state, now);
             metrics.applied();
             forward(record, new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.DELETE_DOCUMENT,
                     null, null, null, 0, source.partition(), source.offset()));
             return;
         }
 
+        // a versionless UPSERT is applied at the current version and keeps the guard where it is
+        long version = event.version() != null ? event.version() : (state == null ? 0 : state.version());
+        boolean versionDeleted = event.version() == null && state != null && state.versionDeleted();
         List<Chunk> chunks = chunker.chunk(extractor.extract(event.content(), event.parsedContentType()));
         List<DocumentState.ChunkRef> previous = state == null || state.deleted() ? List.of() : state.chunks();
         ChunkDiff.Result diff = ChunkDiff.diff(key.tenant(), key.docId(), previous, chunks);
-        store.put(storeKey, new DocumentState(version, false, now, diff.chunks()));
+        store.put(storeKey, DocumentState.live(version, versionDeleted, now, diff.chunks()));
         metrics.applied();
         metrics.chunks(diff.embed(), diff.reused());
         forward(record, new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.APPLY,
                 event.title(), event.metadata(), diff.ops(), chunks.size(), source.partition(), source.offset()));
     }
 
-    /** UPSERT needs a newer version; DELETE wins at an equal version unless the document is already deleted. */
-    static boolean isStale(DocumentChange event, DocumentState state) {
+    /**
+     * Records a DELETE that passed the guard; answers the version its operations carry. A versioned DELETE
+     * leaves a tombstone at its version. A versionless one deletes what is there now and leaves the guard
+     * where it is, so the source's next version still applies; of a document never seen it records nothing,
+     * so a later first version (v1) applies too.
+     */
+    private long delete(String storeKey, DocumentChange event, DocumentState state, long now) {
+        if (event.version() != null) {
+            store.put(storeKey, DocumentState.tombstone(event.version(), true, now));
+            return event.version();
+        }
+        if (state == null) {
+            return 0;
+        }
+        if (!state.deleted()) {
+            store.put(storeKey, DocumentState.tombstone(state.version(), state.versionDeleted(), now));
+        }
+        return state.version();
+    }
+
+    /** Why the version guard drops an event; the tag of {@code freshrag_events_stale_total}. */
+    enum StaleReason {
+        /** Below the stored version: late, out of order, or replayed. */
+        OLDER(IngestMetrics.STALE_OLDER),
+        /** At the stored version, which already holds it: a redelivery, or a DELETE of what is already deleted. */
+        SAME_VERSION(IngestMetrics.STALE_SAME_VERSION);
+
+        final String tag;
+
+        StaleReason(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    /**
+     * The version guard. Versionless events are never stale (they mean "now", in log order). A versioned
+     * UPSERT needs a version above the stored one. A versioned DELETE also applies at the stored version,
+     * once: it supersedes the UPSERT of that version, but a second DELETE at it is a duplicate, even when a
+     * versionless UPSERT re-created the document in between.
+     */
+    static Optional<StaleReason> staleness(DocumentChange event, DocumentState state) {
         if (state == null || event.version() == null) {
-            return false;
+            return Optional.empty();
         }
         long v = event.version();
-        if (event.op() == Op.UPSERT) {
-            return v <= state.version();
+        if (v < state.version()) {
+            return Optional.of(StaleReason.OLDER);
         }
-        return v < state.version() || (v == state.version() && state.deleted());
+        if (v > state.version()) {
+            return Optional.empty();
+        }
+        return event.op() == Op.UPSERT || state.versionDeleted() ? Optional.of(StaleReason.SAME_VERSION) : Optional.empty();
     }
 
     private DocumentChange parse(Record<byte[], byte[]> record) {
@@ -156,15 +200,4 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers), TopologyProducer.DLQ_SINK);
     }
 
-    private void expireTombstones() {
-        long cutoff = clock.millis() - tombstoneRetention.toMillis();
-        try (KeyValueIterator<String, DocumentState> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, DocumentState> kv = it.next();
-                if (kv.value.deleted() && kv.value.updatedAt() < cutoff) {
-                    store.delete(kv.key);
-                }
-            }
-        }
-    }
 }

@@ -4,10 +4,11 @@ import dev.freshrag.events.Limits;
 import dev.freshrag.events.Topics;
 import dev.freshrag.ingest.config.IngestConfig;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The values the topology is built from; a plain record so tests build topologies without CDI. */
 public record TopologySettings(String docChangesTopic, String chunkOpsTopic, String dlqTopic, Limits limits,
-                               int maxTokens, int minTokens, Duration tombstoneRetention) {
+                               int maxTokens, int minTokens, Optional<Duration> tombstoneRetention) {
 
     public static TopologySettings from(IngestConfig c) {
         return new TopologySettings(c.topics().docChanges(), c.topics().chunkOps(), c.topics().dlq(), c.limits().toLimits(),
@@ -15,10 +16,11 @@ public record TopologySettings(String docChangesTopic, String chunkOpsTopic, Str
     }
 
     public static TopologySettings defaults() {
-        return new TopologySettings(Topics.DOC_CHANGES, Topics.CHUNK_OPS, Topics.DLQ, Limits.DEFAULTS, 256, 64, Duration.ofDays(7));
+        return new TopologySettings(Topics.DOC_CHANGES, Topics.CHUNK_OPS, Topics.DLQ, Limits.DEFAULTS, 256, 64, Optional.empty());
     }
 
+    /** With the opt-in tombstone retention ({@code freshrag.tombstone-retention}). */
     public TopologySettings withTombstoneRetention(Duration retention) {
-        return new TopologySettings(docChangesTopic, chunkOpsTopic, dlqTopic, limits, maxTokens, minTokens, retention);
+        return new TopologySettings(docChangesTopic, chunkOpsTopic, dlqTopic, limits, maxTokens, minTokens, Optional.of(retention));
     }
 }

@@ -12,6 +12,7 @@ import dev.freshrag.events.Topics;
 import dev.freshrag.ingest.metrics.IngestMetrics;
 import dev.freshrag.tokenizer.ModelTokenizer;
 import dev.freshrag.tokenizer.TokenizerFiles;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +43,7 @@ class TopologyTest {
     private TestInputTopic<byte[], byte[]> input;
     private TestOutputTopic<byte[], byte[]> ops;
     private TestOutputTopic<byte[], byte[]> dlq;
+    private SimpleMeterRegistry registry;
 
     @BeforeAll
     static void loadTokenizer() {
@@ -58,7 +60,8 @@ class TopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(TopologyProducer.build(settings, tokenizer, IngestMetrics.noop(), clock), props, clock.instant());
+        registry = new SimpleMeterRegistry();
+        driver = new TopologyTestDriver(TopologyProducer.build(settings, tokenizer, new IngestMetrics(registry), clock), props, clock.instant());
         input = driver.createInputTopic(Topics.DOC_CHANGES, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         ops = driver.createOutputTopic(Topics.CHUNK_OPS, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
         dlq = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
@@ -139,10 +142,13 @@ class TopologyTest {
         assertThat(dup.kind()).isEqualTo(DocumentOps.Kind.SKIP);
         assertThat(old.kind()).isEqualTo(DocumentOps.Kind.SKIP);
         assertThat(old.sourceOffset()).isEqualTo(2);
-        send("acme", "d", null, Op.UPSERT, "no version means newer");
+        send("acme", "d", null, Op.UPSERT, "no version means now");
         DocumentOps unversioned = next();
         assertThat(unversioned.kind()).isEqualTo(DocumentOps.Kind.APPLY);
-        assertThat(unversioned.version()).isEqualTo(6);
+        // applied at the current version: it claims no version of its own
+        assertThat(unversioned.version()).isEqualTo(5);
+        assertThat(stale("same-version")).isEqualTo(1);
+        assertThat(stale("older")).isEqualTo(1);
     }
 
     @Test
@@ -181,7 +187,7 @@ class TopologyTest {
     }
 
     @Test
-    void tombstonesExpireAfterTheirRetention() {
+    void tombstonesExpireOnlyWithTheOptInRetention() {
         driver.close();
         start(TopologySettings.defaults().withTombstoneRetention(Duration.ofSeconds(10)));
         send("acme", "d", 5L, Op.DELETE, null);
@@ -189,12 +195,147 @@ class TopologyTest {
         send("acme", "d", 4L, Op.UPSERT, "old");
         assertThat(next().kind()).isEqualTo(DocumentOps.Kind.SKIP);
         assertThat(driver.getKeyValueStore(TopologyProducer.DOCUMENT_STATE_STORE).get("acme/d")).isNotNull();
-        clock.advance(Duration.ofSeconds(11));
-        driver.advanceWallClockTime(Duration.ofSeconds(11));
+        passTime(Duration.ofSeconds(11));
         assertThat(driver.getKeyValueStore(TopologyProducer.DOCUMENT_STATE_STORE).get("acme/d")).isNull();
-        // documented trade-off: past the retention an older version is accepted again
+        // the documented trade-off of the opt-in: past the retention an older version is accepted again
         send("acme", "d", 4L, Op.UPSERT, "old");
         assertThat(next().kind()).isEqualTo(DocumentOps.Kind.APPLY);
+    }
+
+    @Test
+    void byDefaultADeletedDocumentStaysDeletedForever() {
+        send("acme", "d", 2L, Op.UPSERT, "two");
+        next();
+        send("acme", "d", 3L, Op.DELETE, null);
+        next();
+        send("acme", "v", 5L, Op.UPSERT, "five");
+        next();
+        send("acme", "v", null, Op.DELETE, null);
+        next();
+        passTime(Duration.ofDays(400));
+        assertThat(driver.getKeyValueStore(TopologyProducer.DOCUMENT_STATE_STORE).get("acme/d")).isNotNull();
+        send("acme", "d", 2L, Op.UPSERT, "two, replayed a year later");
+        send("acme", "d", 3L, Op.UPSERT, "three, at the deleted version");
+        send("acme", "v", 5L, Op.UPSERT, "five, replayed a year later");
+        send("acme", "v", 4L, Op.UPSERT, "four, late");
+        assertThat(ops.readValuesToList()).extracting(b -> EventJson.readDocumentOps(b).kind()).containsOnly(DocumentOps.Kind.SKIP).hasSize(4);
+    }
+
+    @Test
+    void aVersionlessDeleteDoesNotConsumeTheNextVersion() {
+        send("acme", "d", 5L, Op.UPSERT, doc(8, ""));
+        next();
+        send("acme", "d", null, Op.DELETE, null);
+        DocumentOps deleted = next();
+        assertThat(deleted.kind()).isEqualTo(DocumentOps.Kind.DELETE_DOCUMENT);
+        assertThat(deleted.version()).isEqualTo(5);
+        send("acme", "d", 5L, Op.UPSERT, doc(8, "")); // v5 again: it was deleted, it stays deleted
+        assertThat(next().kind()).isEqualTo(DocumentOps.Kind.SKIP);
+        send("acme", "d", 6L, Op.UPSERT, doc(8, " edited"));
+        DocumentOps v6 = next();
+        assertThat(v6.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(v6.version()).isEqualTo(6);
+        // nothing is reused after a delete: the index no longer holds v5's chunks
+        assertThat(count(v6, ChunkOp.Type.EMBED)).isEqualTo(v6.chunkCount());
+    }
+
+    @Test
+    void aCleanupDeleteOfAnUnknownDocumentRecordsNothing() {
+        send("acme", "new", null, Op.DELETE, null);
+        DocumentOps cleanup = next();
+        assertThat(cleanup.kind()).isEqualTo(DocumentOps.Kind.DELETE_DOCUMENT);
+        assertThat(driver.getKeyValueStore(TopologyProducer.DOCUMENT_STATE_STORE).get("acme/new")).isNull();
+        send("acme", "new", 1L, Op.UPSERT, "the first version");
+        DocumentOps v1 = next();
+        assertThat(v1.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(v1.version()).isEqualTo(1);
+    }
+
+    @Test
+    void aVersionlessUpsertDoesNotConsumeTheNextVersion() {
+        send("acme", "d", 5L, Op.UPSERT, "five");
+        next();
+        send("acme", "d", null, Op.UPSERT, "a fix made by hand");
+        send("acme", "d", null, Op.UPSERT, "another fix");
+        assertThat(next().version()).isEqualTo(5);
+        assertThat(next().version()).isEqualTo(5);
+        send("acme", "d", 5L, Op.UPSERT, "five, redelivered");
+        assertThat(next().kind()).isEqualTo(DocumentOps.Kind.SKIP);
+        send("acme", "d", 6L, Op.UPSERT, "six");
+        DocumentOps v6 = next();
+        assertThat(v6.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(v6.version()).isEqualTo(6);
+        // the diff ran against the versionless content, which the index holds
+        assertThat(v6.ops()).extracting(ChunkOp::type).containsExactlyInAnyOrder(ChunkOp.Type.EMBED, ChunkOp.Type.DELETE);
+    }
+
+    @Test
+    void aDocumentWrittenWithoutVersionsIsAtVersionZeroAndTheFirstVersionedEventWins() {
+        send("acme", "d", null, Op.UPSERT, "one");
+        assertThat(next().version()).isZero();
+        send("acme", "d", null, Op.DELETE, null);
+        assertThat(next().kind()).isEqualTo(DocumentOps.Kind.DELETE_DOCUMENT);
+        send("acme", "d", null, Op.UPSERT, "one again");
+        DocumentOps recreated = next();
+        assertThat(recreated.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(count(recreated, ChunkOp.Type.EMBED)).isEqualTo(1);
+        send("acme", "d", 1L, Op.UPSERT, "one, from the source");
+        DocumentOps v1 = next();
+        assertThat(v1.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(v1.version()).isEqualTo(1);
+    }
+
+    @Test
+    void aVersionlessRecreateAfterAVersionedDeleteSurvivesItsDuplicatesAndLateOlderVersions() {
+        send("acme", "d", 2L, Op.UPSERT, "two");
+        next();
+        send("acme", "d", 3L, Op.DELETE, null);
+        next();
+        send("acme", "d", null, Op.UPSERT, "re-created by hand");
+        DocumentOps recreated = next();
+        assertThat(recreated.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(recreated.version()).isEqualTo(3);
+        send("acme", "d", 3L, Op.DELETE, null); // the DELETE redelivered: already applied at v3
+        send("acme", "d", 2L, Op.UPSERT, "two, late");
+        assertThat(next().kind()).isEqualTo(DocumentOps.Kind.SKIP);
+        assertThat(next().kind()).isEqualTo(DocumentOps.Kind.SKIP);
+        send("acme", "d", 4L, Op.DELETE, null);
+        assertThat(next().kind()).isEqualTo(DocumentOps.Kind.DELETE_DOCUMENT);
+    }
+
+    @Test
+    void aVersionedDeleteAtTheVersionOfAVersionlessDeleteStillApplies() {
+        send("acme", "d", 5L, Op.UPSERT, "five");
+        next();
+        send("acme", "d", null, Op.DELETE, null);
+        next();
+        send("acme", "d", null, Op.UPSERT, "re-created by hand");
+        next();
+        // the source deletes v5: no DELETE was applied at v5 yet, so it wins over what is there now
+        send("acme", "d", 5L, Op.DELETE, null);
+        assertThat(next().kind()).isEqualTo(DocumentOps.Kind.DELETE_DOCUMENT);
+        send("acme", "d", 5L, Op.DELETE, null);
+        assertThat(next().kind()).isEqualTo(DocumentOps.Kind.SKIP);
+    }
+
+    @Test
+    void statesWrittenBeforeTheDeleteFlagReadAsBefore() {
+        var serde = JsonSerde.of(DocumentState.class);
+        DocumentState tombstone = serde.deserializer().deserialize("t",
+                "{\"version\":3,\"deleted\":true,\"updatedAt\":1,\"chunks\":[]}".getBytes(StandardCharsets.UTF_8));
+        DocumentState live = serde.deserializer().deserialize("t",
+                "{\"version\":3,\"deleted\":false,\"updatedAt\":1,\"chunks\":[]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(tombstone.versionDeleted()).isTrue();
+        assertThat(live.versionDeleted()).isFalse();
+    }
+
+    private void passTime(Duration d) {
+        clock.advance(d);
+        driver.advanceWallClockTime(d);
+    }
+
+    private double stale(String reason) {
+        return registry.get("freshrag.events.stale").tag("reason", reason).counter().count();
     }
 
     /** A clock the test moves by hand, in step with the driver's wall clock. */

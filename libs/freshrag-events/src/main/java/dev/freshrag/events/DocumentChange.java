@@ -8,7 +8,9 @@ import java.util.Map;
  *
  * @param tenant          owner of the document, {@code [a-z0-9][a-z0-9_-]{0,62}}
  * @param docId           the source system's id, 1-512 printable characters (may hold {@code /})
- * @param version         positive and increasing per document; {@code null} means "newer than anything seen"
+ * @param version         positive and increasing per document, across deletes and re-creates; {@code null}
+ *                        (versionless) means "apply now, in log order": the event is applied at the
+ *                        document's current version and never raises it (see the README's event contract)
  * @param op              {@link Op#UPSERT} or {@link Op#DELETE}
  * @param title           optional human title, returned with hits and citations
  * @param contentType     {@code text/plain} (default), {@code text/markdown} or {@code text/html}

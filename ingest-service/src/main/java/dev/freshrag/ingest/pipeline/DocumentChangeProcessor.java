@@ -7,10 +7,12 @@ import dev.freshrag.events.DocumentKey;
 import dev.freshrag.events.DocumentOps;
 import dev.freshrag.events.EventJson;
 import dev.freshrag.events.InvalidEventException;
+import dev.freshrag.events.Limits;
 import dev.freshrag.events.Op;
 import dev.freshrag.events.Violation;
 import dev.freshrag.ingest.chunking.Chunk;
 import dev.freshrag.ingest.chunking.Chunker;
+import dev.freshrag.ingest.chunking.DocumentChunker;
 import dev.freshrag.ingest.chunking.TextExtractor;
 import dev.freshrag.ingest.metrics.IngestMetrics;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +40,7 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
 
     private static final Logger LOG = Logger.getLogger(DocumentChangeProcessor.class);
 
-    private final TextExtractor extractor = new TextExtractor();
-    private final Chunker chunker;
+    private final DocumentChunker documents;
     private final DocumentChangeValidator validator;
     private final IngestMetrics metrics;
     private final Optional<Duration> tombstoneRetention;
@@ -50,7 +51,7 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
 
     public DocumentChangeProcessor(Chunker chunker, DocumentChangeValidator validator, IngestMetrics metrics,
                                    Optional<Duration> tombstoneRetention, Clock clock) {
-        this.chunker = chunker;
+        this.documents = new DocumentChunker(new TextExtractor(), chunker, Limits.MAX_CHUNKS_PER_DOCUMENT);
         this.validator = validator;
         this.metrics = metrics;
         this.tombstoneRetention = tombstoneRetention;
@@ -107,14 +108,29 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         // a versionless UPSERT is applied at the current version and keeps the guard where it is
         long version = event.version() != null ? event.version() : (state == null ? 0 : state.version());
         boolean versionDeleted = event.version() == null && state != null && state.versionDeleted();
-        List<Chunk> chunks = chunker.chunk(extractor.extract(event.content(), event.parsedContentType()));
+        List<Chunk> chunks;
+        try {
+            chunks = documents.chunk(event.content(), event.parsedContentType());
+        } catch (InvalidEventException e) {
+            // the content's own fault (too many chunks, unreadable): the same on every retry, so it must not
+            // stop the partition; a tokenizer failure is not caught here and stops the task instead
+            deadLetter(record, source, e.violations());
+            return;
+        }
         List<DocumentState.ChunkRef> previous = state == null || state.deleted() ? List.of() : state.chunks();
         ChunkDiff.Result diff = ChunkDiff.diff(key.tenant(), key.docId(), previous, chunks);
+        DocumentOps ops = new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.APPLY,
+                event.title(), event.metadata(), diff.ops(), chunks.size(), source.partition(), source.offset());
+        // measured before anything is stored: a record over the producer's limit would kill the stream thread
+        Optional<Violation> tooLarge = ChunkOpsRecord.checkSize(EventJson.write(ops).length);
+        if (tooLarge.isPresent()) {
+            deadLetter(record, source, List.of(tooLarge.get()));
+            return;
+        }
         store.put(storeKey, DocumentState.live(version, versionDeleted, now, diff.chunks()));
         metrics.applied();
         metrics.chunks(diff.embed(), diff.reused());
-        forward(record, new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.APPLY,
-                event.title(), event.metadata(), diff.ops(), chunks.size(), source.partition(), source.offset()));
+        forward(record, ops);
     }
 
     /**
@@ -194,10 +210,19 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         metrics.deadLettered();
         String reason = violations.stream().map(Violation::toString).reduce((a, b) -> a + "; " + b).orElse("invalid");
         LOG.warnf("dead-lettering %s-%d@%d: %s", source.topic(), source.partition(), source.offset(), reason);
+        byte[] value = record.value();
+        long size = (value == null ? 0 : value.length) + (record.key() == null ? 0 : record.key().length);
+        if (size > Limits.MAX_RECORD_BYTES) {
+            // the broker took it compressed, but the producer limit counts it uncompressed: copied to kb.dlq it
+            // would stop the stream thread. The headers say where it stays on the source topic.
+            value = null;
+            reason = reason + " (the record itself, " + size + " bytes, is too large for the dead-letter topic"
+                    + " and stays at its source offset)";
+        }
         Headers headers = new RecordHeaders(record.headers().toArray());
         DlqHeaders.of(reason, violations.isEmpty() ? "$" : violations.get(0).field(), DlqHeaders.Stage.INGEST, source.topic(),
                 source.partition(), source.offset(), Instant.ofEpochMilli(clock.millis())).forEach(headers::add);
-        context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers), TopologyProducer.DLQ_SINK);
+        context.forward(new Record<byte[], Object>(record.key(), value, record.timestamp(), headers), TopologyProducer.DLQ_SINK);
     }
 
 }

@@ -10,8 +10,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** With the real model tokenizer: the bound is in model tokens, exactly what the embedder will see. */
 class ChunkerTest {
@@ -83,6 +85,18 @@ class ChunkerTest {
     void headingsStartChunks() {
         List<Chunk> chunks = chunker.chunk(List.of(new Block("Intro text.", false), new Block("Section", true), new Block("Body.", false)));
         assertThat(chunks).extracting(Chunk::text).containsExactly("Intro text.", "Section\n\nBody.");
+    }
+
+    @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void aMultiMebibyteHostileLineIsCutIntoChunksThatFit() {
+        String line = "*y ".repeat(5 * 1024 * 1024 / 3);
+        List<Chunk> chunks = new DocumentChunker(new TextExtractor(), chunker, 20_000)
+                .chunk(line, dev.freshrag.events.ContentType.TEXT_MARKDOWN);
+        assertThat(chunks).hasSizeGreaterThan(1000);
+        assertThat(chunks).allSatisfy(c -> assertThat(c.tokens()).isLessThanOrEqualTo(256));
+        assertThat(chunks.stream().mapToLong(c -> c.text().replace(" ", "").length()).sum())
+                .isEqualTo(line.replace(" ", "").length());
     }
 
     @Test

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freshrag.events.ContentType;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class TextExtractorTest {
 
@@ -60,5 +62,89 @@ class TextExtractorTest {
     void emptyContentHasNoBlocks() {
         assertThat(extractor.extract("  \n\n ", ContentType.TEXT_PLAIN)).isEmpty();
         assertThat(extractor.extract("", ContentType.TEXT_HTML)).isEmpty();
+    }
+
+    @Test
+    void markdownStructureIsParsedNotPatternMatched() {
+        String md = """
+                Intro line:
+                - one
+                - two
+
+                Loose item a
+
+                ---
+
+                [ref]: https://example.org "a link definition"
+
+                Use [the docs][ref], <https://example.org/x>, snake_case_name, \\*not emphasis\\* and AT&amp;T.
+
+                <div class="note">
+                <p>Raw <b>HTML</b> text</p>
+                </div>
+
+                | a | b |
+                |---|---|
+                | 1 | 2 |
+                """;
+        List<Block> blocks = extractor.extract(md, ContentType.TEXT_MARKDOWN);
+        assertThat(blocks).extracting(Block::text).containsExactly(
+                "Intro line:",
+                "one\ntwo",
+                "Loose item a",
+                "Use the docs, https://example.org/x, snake_case_name, *not emphasis* and AT&T.",
+                "Raw HTML text",
+                "| a | b |\n|---|---|\n| 1 | 2 |");
+        assertThat(blocks).noneMatch(Block::heading);
+    }
+
+    @Test
+    void looseListItemsAreBlocksOfTheirOwnAndNestedTightListsStayTogether() {
+        String md = "- first\n\n- second\n  - inner a\n  - inner b\n";
+        assertThat(extractor.extract(md, ContentType.TEXT_MARKDOWN)).extracting(Block::text)
+                .containsExactly("first", "second", "inner a\ninner b");
+    }
+
+    // Hostile inputs: each of these took the old regex extractor from seconds to hours. The timeouts only guard
+    // against a hang; the assertions are about the output.
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aSixtyKilobyteLineOfOpenEmphasisIsPlainText() {
+        String line = "*y ".repeat(20_000);
+        List<Block> blocks = extractor.extract(line, ContentType.TEXT_MARKDOWN);
+        assertThat(blocks).extracting(Block::text).containsExactly(line.strip());
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void multiMebibyteHostileLinesComplete() {
+        String emphasis = "*y ".repeat(5 * 1024 * 1024 / 3);
+        assertThat(extractor.extract(emphasis, ContentType.TEXT_MARKDOWN)).extracting(Block::text).containsExactly(emphasis.strip());
+        String brackets = "[a](".repeat(512 * 1024);
+        assertThat(extractor.extract(brackets, ContentType.TEXT_MARKDOWN)).extracting(Block::text).containsExactly(brackets);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void deepNestingIsBoundedAndKeepsTheText() {
+        String quotes = ">".repeat(200_000) + " deep quote";
+        assertThat(extractor.extract(quotes, ContentType.TEXT_MARKDOWN)).singleElement()
+                .satisfies(b -> assertThat(b.text()).endsWith("deep quote"));
+
+        StringBuilder staircase = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            staircase.append("  ".repeat(i)).append("- item").append(i).append('\n');
+        }
+        String text = String.join("\n", extractor.extract(staircase.toString(), ContentType.TEXT_MARKDOWN).stream().map(Block::text).toList());
+        assertThat(text).contains("item0").contains("item1999");
+
+        String emphasis = "*a ".repeat(50_000) + "core" + " b*".repeat(50_000);
+        // past the nesting limit emphasis stays literal text: all of it kept, only some markers dropped
+        assertThat(extractor.extract(emphasis, ContentType.TEXT_MARKDOWN)).singleElement()
+                .satisfies(b -> assertThat(b.text()).contains("a a core b b").hasSizeLessThan(emphasis.length()));
+
+        String divs = "<div>".repeat(200_000) + "deep div" + "</div>".repeat(200_000);
+        assertThat(extractor.extract(divs, ContentType.TEXT_HTML)).extracting(Block::text).containsExactly("deep div");
     }
 }

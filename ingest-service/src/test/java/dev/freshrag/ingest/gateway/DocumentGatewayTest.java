@@ -111,4 +111,39 @@ class DocumentGatewayTest {
         assertThat(ours).hasSize(1);
         assertThat(ours.get(0).offset()).isEqualTo(good.offset());
     }
+
+    @Test
+    void documentsOverTheLimitsAre413ProblemsNamingTheLimitAndNothingIsWritten() throws Exception {
+        // a heading per line: every heading is a chunk
+        Response headings = put("headings.md", JSON.writeValueAsString(java.util.Map.of("version", 1,
+                "contentType", "text/markdown", "content", "# x\n".repeat(25_000))));
+        JsonNode problem = tooLarge(headings);
+        assertThat(problem.get("detail").asText())
+                .isEqualTo("content: makes at least 25000 chunks, above the limit of 20000 chunks per document");
+        assertThat(problem.get("violations").get(0).get("field").asText()).isEqualTo("content");
+
+        // 2.5 MiB of a character that JSON escapes sixfold: few chunks, but a kb.chunk-ops record over the limit
+        Response escaped = put("escaped.txt", JSON.writeValueAsString(java.util.Map.of("version", 1,
+                "content", "\u0001".repeat(5 * 512 * 1024))));
+        assertThat(tooLarge(escaped).get("detail").asText())
+                .startsWith("content: makes a kb.chunk-ops record of ").endsWith("bytes, above the limit of 16252928 bytes");
+
+        // the line the old extractor needed seconds for is an ordinary document now
+        WriteToken hostile = accepted(put("emphasis.md", JSON.writeValueAsString(java.util.Map.of("version", 1,
+                "contentType", "text/markdown", "content", "*y ".repeat(20_000)))), tenant, "emphasis.md");
+        recordOf(hostile);
+        List<ConsumerRecord<String, String>> ours = KafkaBroker.shared().consumeAll(Topics.DOC_CHANGES, WAIT).stream()
+                .filter(rec -> rec.key() != null && rec.key().startsWith(tenant + "/"))
+                .toList();
+        assertThat(ours).extracting(ConsumerRecord::key).containsExactly(tenant + "/emphasis.md");
+    }
+
+    private static JsonNode tooLarge(Response r) throws Exception {
+        assertThat(r.statusCode()).as(r.asString().substring(0, Math.min(300, r.asString().length()))).isEqualTo(413);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        JsonNode problem = JSON.readTree(r.asString());
+        assertThat(problem.get("status").asInt()).isEqualTo(413);
+        assertThat(problem.get("type").asText()).isEqualTo("https://freshrag.dev/problems/document-too-large");
+        return problem;
+    }
 }

@@ -7,6 +7,7 @@ import dev.freshrag.events.DlqHeaders;
 import dev.freshrag.events.DocumentChange;
 import dev.freshrag.events.DocumentOps;
 import dev.freshrag.events.EventJson;
+import dev.freshrag.events.Limits;
 import dev.freshrag.events.Op;
 import dev.freshrag.events.Topics;
 import dev.freshrag.ingest.metrics.IngestMetrics;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The ingest topology without a broker: version guard, chunk diff, deletes, tombstones, dead letters. */
 class TopologyTest {
@@ -386,6 +389,53 @@ class TopologyTest {
         DocumentOps good = next();
         assertThat(good.docId()).isEqualTo("good");
         assertThat(ops.isEmpty()).isTrue();
+    }
+
+    private void sendTyped(String docId, String contentType, String content) {
+        DocumentChange e = new DocumentChange("acme", docId, 1L, Op.UPSERT, null, contentType, content, null, null);
+        input.pipeInput(e.key().toBytes(), EventJson.write(e));
+    }
+
+    @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void documentsOverTheLimitsAreDeadLetteredAndThePipelineGoesOn() {
+        // a heading per line: 262,144 chunks, and a kb.chunk-ops record far over the broker's limit
+        sendTyped("headings.md", "text/markdown", "# x\n".repeat(256 * 1024));
+        // 5 MiB of a character JSON escapes sixfold (\u0001): under 20,000 chunks, but a 30 MiB record
+        sendTyped("escaped.txt", "text/plain", "\u0001".repeat(5 * 1024 * 1024));
+        // the quadratic case of the old extractor: parsed in linear time, and an ordinary document
+        String hostileLine = "*y ".repeat(20_000);
+        sendTyped("emphasis.md", "text/markdown", hostileLine);
+        send("acme", "next", 1L, Op.UPSERT, "the next normal document on the partition");
+
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("acme/headings.md");
+        assertThat(header(dead.get(0), DlqHeaders.REASON))
+                .isEqualTo("content: makes at least 262144 chunks, above the limit of 20000 chunks per document");
+        assertThat(header(dead.get(0), DlqHeaders.FIELD)).isEqualTo("content");
+        assertThat(dead.get(0).value()).isNotNull();
+        assertThat(new String(dead.get(1).key(), StandardCharsets.UTF_8)).isEqualTo("acme/escaped.txt");
+        assertThat(header(dead.get(1), DlqHeaders.REASON))
+                .startsWith("content: makes a kb.chunk-ops record of ")
+                .contains("bytes, above the limit of " + Limits.MAX_RECORD_BYTES + " bytes")
+                // the event itself (30 MiB of JSON) could not be copied to kb.dlq either: its offset says where it is
+                .contains("is too large for the dead-letter topic");
+        assertThat(dead.get(1).value()).isNull();
+        assertThat(header(dead.get(1), DlqHeaders.SOURCE_OFFSET)).isEqualTo("1");
+
+        DocumentOps emphasis = next();
+        assertThat(emphasis.docId()).isEqualTo("emphasis.md");
+        assertThat(emphasis.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(String.join(" ", emphasis.ops().stream().map(ChunkOp::text).toList()).replace(" ", ""))
+                .isEqualTo(hostileLine.replace(" ", ""));
+        DocumentOps normal = next();
+        assertThat(normal.docId()).isEqualTo("next");
+        assertThat(normal.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(ops.isEmpty()).isTrue();
+        // nothing of the rejected documents was stored: a later good version starts from scratch
+        assertThat(driver.getKeyValueStore(TopologyProducer.DOCUMENT_STATE_STORE).get("acme/headings.md")).isNull();
+        assertThat(driver.getKeyValueStore(TopologyProducer.DOCUMENT_STATE_STORE).get("acme/escaped.txt")).isNull();
     }
 
     private static String header(TestRecord<byte[], byte[]> r, String name) {

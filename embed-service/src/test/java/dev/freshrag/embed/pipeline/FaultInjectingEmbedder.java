@@ -13,10 +13,15 @@ public final class FaultInjectingEmbedder implements Embedder {
 
     private final Embedder real;
     private final AtomicInteger failures = new AtomicInteger();
-    public final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger calls = new AtomicInteger();
 
     public FaultInjectingEmbedder(Embedder real) {
         this.real = real;
+    }
+
+    /** Calls to {@link #embed(List)} so far, failed ones included (a method: a CDI client proxy has no fields). */
+    public int calls() {
+        return calls.get();
     }
 
     /** The next {@code n} calls fail. */
@@ -45,6 +50,10 @@ public final class FaultInjectingEmbedder implements Embedder {
 
     @Override
     public void close() {
-        // the real model belongs to the test that made it
+        // the real model belongs to whoever made it: the test, or FaultInjectingEmbedderProducer (closeReal)
+    }
+
+    void closeReal() {
+        real.close();
     }
 }

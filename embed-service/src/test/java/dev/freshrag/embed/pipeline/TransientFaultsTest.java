@@ -95,7 +95,7 @@ class TransientFaultsTest {
             batch.get(30, TimeUnit.SECONDS);
 
             assertThat(EmbedFaultReadiness.evaluate(retry, threshold).getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
-            assertThat(embedder.calls.get()).isEqualTo(7);
+            assertThat(embedder.calls()).isEqualTo(7);
             assertThat(counter("freshrag.embedding.retries")).isEqualTo(6);
             assertThat(counter("freshrag.index.retries")).isZero();
             assertThat(counter("freshrag.dlq")).isZero();

@@ -166,4 +166,33 @@ class TransientFaultsTest {
             assertThat(counter("freshrag.chunks.restored")).isZero();
         }
     }
+
+    @Test
+    void aLuceneWriterBrokenByAFullDiskIsReopenedAndTheRetriedBatchLands(@TempDir Path dir) throws Exception {
+        FaultInjectingDirectory[] disk = new FaultInjectingDirectory[1];
+        try (LuceneWriterIndex index = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults(),
+                d -> disk[0] = new FaultInjectingDirectory(d))) {
+            BatchApplier applier = new BatchApplier(model, index, new EmbeddingCache(100), metrics);
+            TransientFaultRetry retry = new TransientFaultRetry(Duration.ofMillis(20), Duration.ofMillis(100), metrics, () -> false);
+            BatchPlan plan = BatchPlan.of(List.of(apply(1, 41, ChunkOp.embed("c1", 0, "h1", PENGUINS),
+                    ChunkOp.embed("c2", 1, "h2", BEARS))));
+            Map<String, float[]> vectors = applier.vectors(plan);
+            disk[0].full = true;
+
+            CompletableFuture<Void> batch = CompletableFuture.runAsync(() -> retry.run(() -> applier.write(plan, vectors)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (retry.consecutiveFailures(TransientFaultRetry.Stage.INDEX) < 2) {
+                assertThat(System.nanoTime()).as("the write fails while the disk is full").isLessThan(deadline);
+                Thread.sleep(2);
+            }
+            assertThat(index.reopens()).as("the fatal error was met by reopening the writer").isPositive();
+            disk[0].full = false; // room again
+
+            batch.get(30, TimeUnit.SECONDS);
+            assertThat(index.chunkIds("acme", "doc")).containsExactlyInAnyOrder("c1", "c2");
+            assertThat(index.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 42L)));
+            assertThat(index.isBroken()).isFalse();
+            assertThat(counter("freshrag.index.retries")).isGreaterThanOrEqualTo(2);
+        }
+    }
 }

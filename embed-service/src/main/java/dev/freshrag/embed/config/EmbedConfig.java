@@ -38,14 +38,20 @@ public interface EmbedConfig {
     }
 
     interface Retry {
-        /** First wait after a failed index write; doubles up to {@link #maxBackoff()}. Never dead-letters. */
+        /**
+         * First wait after a failed embedding (model fault) or index write; doubles up to {@link #maxBackoff()}.
+         * Neither ever dead-letters: the partitions stay paused until the step succeeds.
+         */
         @WithDefault("PT0.2S")
         Duration initialBackoff();
 
         @WithDefault("PT30S")
         Duration maxBackoff();
 
-        /** Failed attempts in a row after which readiness reports DOWN (the service keeps retrying). */
+        /**
+         * Failed attempts in a row, of the model or of the index, after which readiness reports DOWN (the service
+         * keeps retrying).
+         */
         @WithDefault("5")
         int unhealthyAfter();
     }

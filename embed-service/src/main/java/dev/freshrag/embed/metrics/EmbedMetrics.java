@@ -17,6 +17,8 @@ public class EmbedMetrics {
     private final Counter dlq;
     private final Counter retries;
     private final Counter payloadMissing;
+    private final Counter modelRetries;
+    private final Counter restored;
     private final Timer freshness;
     private final DistributionSummary batchSize;
 
@@ -28,6 +30,10 @@ public class EmbedMetrics {
         dlq = Counter.builder("freshrag.dlq").description("Records sent to the dead-letter topic").tag("stage", "embed").register(registry);
         retries = Counter.builder("freshrag.index.retries").description("Index write attempts that failed and were retried").register(registry);
         payloadMissing = Counter.builder("freshrag.index.payload.missing").description("Payload updates for chunks the index did not hold").register(registry);
+        modelRetries = Counter.builder("freshrag.embedding.retries").description("Embedding attempts that failed (model fault) and were retried")
+                .register(registry);
+        restored = Counter.builder("freshrag.chunks.restored")
+                .description("Chunks a relabel found missing from the index, embedded again from the relabel's text").register(registry);
         freshness = Timer.builder("freshrag.freshness")
                 .description("From the change event's Kafka timestamp to its index write being durable")
                 .publishPercentileHistogram()
@@ -57,6 +63,14 @@ public class EmbedMetrics {
 
     public void retried() {
         retries.increment();
+    }
+
+    public void modelRetried() {
+        modelRetries.increment();
+    }
+
+    public void restored(int n) {
+        restored.increment(n);
     }
 
     public void payloadMissing(int n) {

@@ -9,13 +9,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Embeds what a {@link BatchPlan} needs (cache first) and writes it to the index, then commits. The
- * caller acknowledges the batch only after {@link #apply} returns, so a crash before that replays
+ * caller acknowledges the batch only after {@link #write} returns, so a crash before that replays
  * it, and every write being idempotent by chunk id makes the replay harmless.
  */
 public final class BatchApplier {
+
+    private static final Logger LOG = Logger.getLogger(BatchApplier.class);
 
     private final Embedder embedder;
     private final VectorIndexWriter index;
@@ -29,14 +32,27 @@ public final class BatchApplier {
         this.metrics = metrics;
     }
 
-    /** Step 1: vectors for every text the plan embeds. Throws if the model fails on some input. */
+    /**
+     * Step 1: vectors for every text the plan embeds.
+     *
+     * @throws EmbeddingFailedException the model failed; the caller retries, the records are not at fault
+     */
     public Map<String, float[]> vectors(BatchPlan plan) {
-        String modelId = embedder.model().id();
         Map<String, String> texts = plan.textsToEmbed();
+        int[] modelRuns = new int[1];
+        Map<String, float[]> vectors = vectorsOf(texts, modelRuns);
+        metrics.embedded(modelRuns[0]);
+        metrics.reused(texts.size() - modelRuns[0]);
+        return vectors;
+    }
+
+    /** Vectors by content hash, from the cache or the model; {@code modelRuns[0]} says how many the model made. */
+    private Map<String, float[]> vectorsOf(Map<String, String> textsByHash, int[] modelRuns) {
+        String modelId = embedder.model().id();
         Map<String, float[]> vectors = new HashMap<>();
         List<String> missingHashes = new ArrayList<>();
         List<String> missingTexts = new ArrayList<>();
-        for (Map.Entry<String, String> e : texts.entrySet()) {
+        for (Map.Entry<String, String> e : textsByHash.entrySet()) {
             float[] cached = cache.get(modelId, e.getKey());
             if (cached != null) {
                 vectors.put(e.getKey(), cached);
@@ -46,22 +62,35 @@ public final class BatchApplier {
             }
         }
         if (!missingTexts.isEmpty()) {
-            float[][] embedded = embedder.embed(missingTexts);
+            float[][] embedded;
+            try {
+                embedded = embedder.embed(missingTexts);
+            } catch (RuntimeException e) {
+                // the texts were validated before: whatever the model throws is its own fault (OOM, a stuck GPU)
+                throw new EmbeddingFailedException("embedding " + missingTexts.size() + " texts failed: " + e, e);
+            }
             for (int i = 0; i < embedded.length; i++) {
                 vectors.put(missingHashes.get(i), embedded[i]);
                 cache.put(modelId, missingHashes.get(i), embedded[i]);
             }
         }
-        metrics.embedded(missingTexts.size());
-        metrics.reused(texts.size() - missingTexts.size());
+        modelRuns[0] = missingTexts.size();
         return vectors;
     }
 
-    /** Step 2: the index writes and the commit. Safe to repeat after a failure. */
+    /**
+     * Step 2: the index writes and the commit. Safe to repeat after a failure. A relabelled chunk the index does
+     * not hold (the index was lost and rebuilt from kb.chunk-ops, or an earlier write never landed) is embedded
+     * again from the text its relabel carries, so it ends indexed; only relabels without text (records written
+     * before relabels carried it) are left missing and counted.
+     *
+     * @throws EmbeddingFailedException the model failed while restoring a missing chunk; the caller retries
+     */
     public void write(BatchPlan plan, Map<String, float[]> vectors) {
         long now = System.currentTimeMillis();
         int deleted = 0;
         int missing = 0;
+        int restored = 0;
         for (BatchPlan.DocumentPlan doc : plan.documents()) {
             if (doc.deleteFirst()) {
                 index.deleteDocument(doc.tenant(), doc.docId());
@@ -83,11 +112,15 @@ public final class BatchApplier {
                 index.upsert(points);
             }
             Map<String, Integer> relabel = new HashMap<>();
+            Map<String, ChunkOp> relabelOps = new HashMap<>();
             for (ChunkOp op : doc.ops(ChunkOp.Type.PAYLOAD)) {
                 relabel.put(op.chunkId(), op.seq());
+                relabelOps.put(op.chunkId(), op);
             }
             if (!relabel.isEmpty()) {
-                missing += index.updatePayload(doc.tenant(), doc.docId(), doc.payload(), relabel).size();
+                List<String> absent = index.updatePayload(doc.tenant(), doc.docId(), doc.payload(), relabel);
+                missing += absent.size();
+                restored += restore(doc, absent, relabelOps, now);
             }
         }
         index.commit(plan.nextSourceOffsets());
@@ -95,5 +128,38 @@ public final class BatchApplier {
         if (missing > 0) {
             metrics.payloadMissing(missing);
         }
+        if (restored > 0) {
+            metrics.restored(restored);
+        }
+        if (missing > restored) {
+            LOG.warnf("%d relabelled chunks are missing from the index and their relabels carry no text to embed them again",
+                    missing - restored);
+        }
+    }
+
+    /** Embeds (cache first) and upserts the relabelled chunks the index did not hold; returns how many. */
+    private int restore(BatchPlan.DocumentPlan doc, List<String> absent, Map<String, ChunkOp> relabelOps, long now) {
+        Map<String, String> texts = new HashMap<>();
+        List<ChunkOp> restorable = new ArrayList<>();
+        for (String chunkId : absent) {
+            ChunkOp op = relabelOps.get(chunkId);
+            if (op != null && op.text() != null && op.hash() != null) {
+                restorable.add(op);
+                texts.putIfAbsent(op.hash(), op.text());
+            }
+        }
+        if (restorable.isEmpty()) {
+            return 0;
+        }
+        int[] modelRuns = new int[1];
+        Map<String, float[]> vectors = vectorsOf(texts, modelRuns);
+        metrics.embedded(modelRuns[0]);
+        List<IndexPoint> points = new ArrayList<>();
+        for (ChunkOp op : restorable) {
+            points.add(new IndexPoint(doc.tenant(), doc.docId(), op.chunkId(), op.seq(), op.hash(), op.text(),
+                    doc.payload(), vectors.get(op.hash()), now));
+        }
+        index.upsert(points);
+        return points.size();
     }
 }

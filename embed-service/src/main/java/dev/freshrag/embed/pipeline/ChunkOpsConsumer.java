@@ -29,9 +29,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes kb.chunk-ops in batches: folds, embeds, writes, commits the index, and only then
- * acknowledges, so offsets are committed after the index write is durable. While the index fails, the
- * batch is retried with backoff on this (blocking, ordered) worker; the connector stops polling and
- * pauses the partitions until it succeeds. Poison records go to kb.dlq and the batch goes on.
+ * acknowledges, so offsets are committed after the index write is durable. While the model or the index
+ * fails, the batch is retried with backoff on this (blocking, ordered) worker; the connector stops polling
+ * and pauses the partitions until it succeeds. Only records that fail to parse or validate (deterministic
+ * input errors) go to kb.dlq, and the batch goes on.
  */
 @ApplicationScoped
 public class ChunkOpsConsumer {
@@ -45,7 +46,7 @@ public class ChunkOpsConsumer {
     private final EmbedConfig config;
     private final MutinyEmitter<byte[]> dlq;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final IndexWriteRetry retry;
+    private final TransientFaultRetry retry;
 
     public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
                             @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq) {
@@ -53,12 +54,17 @@ public class ChunkOpsConsumer {
         this.metrics = metrics;
         this.config = config;
         this.dlq = dlq;
-        this.retry = new IndexWriteRetry(config.retry().initialBackoff(), config.retry().maxBackoff(), metrics, stopping::get);
+        this.retry = new TransientFaultRetry(config.retry().initialBackoff(), config.retry().maxBackoff(), metrics, stopping::get);
     }
 
     /** Consecutive failed index attempts of the current batch; health turns DOWN past a threshold. */
     public int consecutiveFailures() {
-        return retry.consecutiveFailures();
+        return retry.consecutiveFailures(TransientFaultRetry.Stage.INDEX);
+    }
+
+    /** The retry state of the model and index steps, for health checks. */
+    public TransientFaultRetry retry() {
+        return retry;
     }
 
     void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
@@ -85,20 +91,9 @@ public class ChunkOpsConsumer {
             return;
         }
         BatchPlan plan = BatchPlan.of(records.stream().map(Parsed::ops).toList());
-        Map<String, float[]> vectors;
-        try {
-            vectors = applier.vectors(plan);
-        } catch (RuntimeException e) {
-            // the model rejected some input: split until the poison record is alone, dead-letter it
-            if (records.size() == 1) {
-                deadLetter(records.get(0).record(), "embedding failed: " + e.getMessage(), "ops");
-                return;
-            }
-            int half = records.size() / 2;
-            process(records.subList(0, half));
-            process(records.subList(half, records.size()));
-            return;
-        }
+        // Every record here parsed and validated: a failure of the model or the index is no fault of the records,
+        // so it is retried (this worker blocks, the partitions stay paused), never dead-lettered.
+        Map<String, float[]> vectors = retry.call(() -> applier.vectors(plan));
         retry.run(() -> applier.write(plan, vectors));
         long durableAt = System.currentTimeMillis();
         for (Parsed p : records) {

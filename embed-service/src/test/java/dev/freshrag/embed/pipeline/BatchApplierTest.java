@@ -58,7 +58,7 @@ class BatchApplierTest {
         try (LuceneWriterIndex lucene = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
             FaultInjectingIndex index = new FaultInjectingIndex(lucene, 3);
             BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(100), metrics);
-            IndexWriteRetry retry = new IndexWriteRetry(Duration.ofMillis(1), Duration.ofMillis(4), metrics, () -> false);
+            TransientFaultRetry retry = new TransientFaultRetry(Duration.ofMillis(1), Duration.ofMillis(4), metrics, () -> false);
             BatchPlan plan = plan(41);
             Map<String, float[]> vectors = applier.vectors(plan);
             retry.run(() -> applier.write(plan, vectors));
@@ -75,7 +75,7 @@ class BatchApplierTest {
         try (LuceneWriterIndex lucene = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
             FaultInjectingIndex index = new FaultInjectingIndex(lucene, 100);
             BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(100), metrics);
-            IndexWriteRetry retry = new IndexWriteRetry(Duration.ofMillis(1), Duration.ofMillis(4), metrics, () -> true);
+            TransientFaultRetry retry = new TransientFaultRetry(Duration.ofMillis(1), Duration.ofMillis(4), metrics, () -> true);
             BatchPlan plan = plan(7);
             Map<String, float[]> vectors = applier.vectors(plan);
             assertThatThrownBy(() -> retry.run(() -> applier.write(plan, vectors))).isInstanceOf(IndexUnavailableException.class);

@@ -40,7 +40,8 @@ public final class ChunkDiff {
             nextIds.add(id);
             refs.add(new DocumentState.ChunkRef(id, c.hash()));
             if (previousIds.contains(id)) {
-                ops.add(ChunkOp.payload(id, c.seq(), c.hash()));
+                // the text too: if the index lost the chunk, the embed-service embeds it again instead of skipping it
+                ops.add(ChunkOp.payload(id, c.seq(), c.hash(), c.text()));
                 reused++;
             } else {
                 ops.add(ChunkOp.embed(id, c.seq(), c.hash(), c.text()));

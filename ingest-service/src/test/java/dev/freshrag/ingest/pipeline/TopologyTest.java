@@ -122,6 +122,11 @@ class TopologyTest {
         List<String> v1Ids = v1.ops().stream().map(ChunkOp::chunkId).toList();
         assertThat(v2.ops()).filteredOn(op -> op.type() == ChunkOp.Type.PAYLOAD).allSatisfy(op -> assertThat(v1Ids).contains(op.chunkId()));
         assertThat(v2.ops()).filteredOn(op -> op.type() == ChunkOp.Type.EMBED).allSatisfy(op -> assertThat(v1Ids).doesNotContain(op.chunkId()));
+        // a relabel carries its chunk's text, so that the embed-service can restore a chunk the index lost
+        java.util.Map<String, String> v1Texts = new java.util.HashMap<>();
+        v1.ops().forEach(op -> v1Texts.put(op.chunkId(), op.text()));
+        assertThat(v2.ops()).filteredOn(op -> op.type() == ChunkOp.Type.PAYLOAD)
+                .isNotEmpty().allSatisfy(op -> assertThat(op.text()).isNotBlank().isEqualTo(v1Texts.get(op.chunkId())));
     }
 
     @Test

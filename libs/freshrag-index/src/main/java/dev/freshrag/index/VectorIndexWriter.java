@@ -34,4 +34,13 @@ public interface VectorIndexWriter extends VectorIndexHandle {
      * position never goes backwards, and partitions not given keep theirs.
      */
     void commit(SourceOffsets applied);
+
+    /**
+     * Whether this writer failed in a way it cannot repair inside this process (a Lucene writer that hit a fatal
+     * error and could not be reopened): only a restart can help, so liveness reports it. A store that is merely
+     * unreachable (Qdrant down) is not broken: a restart would not bring it back.
+     */
+    default boolean isBroken() {
+        return false;
+    }
 }

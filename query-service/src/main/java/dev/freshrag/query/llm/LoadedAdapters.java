@@ -28,8 +28,12 @@ final class LoadedAdapters {
         private final String source;
         /** Completes when the load finished (exceptionally when it failed); requests wait on it. */
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
-        /** Completes when the unload this adapter was handed out for has finished. */
-        private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
+        /**
+         * Completes when the unload this adapter was last handed out for has finished, or was cancelled because the
+         * adapter was claimed again first. A new future for every hand-out: a finished unload says nothing of the next.
+         */
+        private CompletableFuture<Void> unloaded = CompletableFuture.completedFuture(null);
+        private Unload unload = Unload.NONE;
         private int refs;
         private long lastUsed;
         private boolean loaded;
@@ -58,8 +62,20 @@ final class LoadedAdapters {
         }
 
         CompletableFuture<Void> unloaded() {
-            return unloaded;
+            synchronized (this) {
+                return unloaded;
+            }
         }
+    }
+
+    /** Where an adapter is in being unloaded. */
+    private enum Unload {
+        /** Not handed out for unloading (or the unload is over). */
+        NONE,
+        /** Handed out, the unload call not sent yet: a claim of the same served name cancels it and keeps the adapter. */
+        HANDED_OUT,
+        /** The unload call is under way: a claim of the same served name loads again only after it has finished. */
+        STARTED
     }
 
     /**
@@ -79,8 +95,8 @@ final class LoadedAdapters {
 
     private final Object lock = new Object();
     private final Map<String, Adapter> adapters = new HashMap<>();
-    /** Unloads handed out and not finished yet, by served name. */
-    private final Map<String, CompletableFuture<Void>> unloading = new HashMap<>();
+    /** Adapters handed out for unloading whose unload has not finished (nor been cancelled), by served name. */
+    private final Map<String, Adapter> unloading = new HashMap<>();
     private long tick;
     private int loadedCount;
 
@@ -95,10 +111,27 @@ final class LoadedAdapters {
         this.routed = routed;
     }
 
-    /** Holds the adapter for one request, creating its entry (to be loaded by this caller) if there is none. */
+    /**
+     * Holds the adapter for one request, creating its entry (to be loaded by this caller) if there is none. An adapter
+     * handed out for unloading whose unload has not started yet is taken back instead: the unload is cancelled and the
+     * adapter, still loaded on the server, is used as it is. One whose unload has started cannot be taken back: the new
+     * entry's load must wait for {@link Claim#pendingUnload()}, else the late unload would remove the reloaded adapter.
+     */
     Claim claim(String served, String name, String source) {
         synchronized (lock) {
             Adapter a = adapters.get(served);
+            Adapter leaving = unloading.get(served);
+            if (a == null && leaving != null && leaving.unload == Unload.HANDED_OUT) {
+                unloading.remove(served);
+                leaving.unload = Unload.NONE;
+                adapters.put(served, leaving);
+                leaving.refs++;
+                leaving.lastUsed = ++tick;
+                // whoever waits for the room this unload was to make goes on; this adapter stays, held, as before
+                leaving.unloaded().complete(null);
+                List<Adapter> evicted = evictIdle(leaving);
+                return new Claim(leaving, false, evicted, null);
+            }
             boolean created = a == null;
             if (created) {
                 a = new Adapter(served, name, source);
@@ -107,7 +140,7 @@ final class LoadedAdapters {
             a.refs++;
             a.lastUsed = ++tick;
             List<Adapter> evicted = created ? evictIdle(a) : List.of();
-            return new Claim(a, created, evicted, unloading.get(served));
+            return new Claim(a, created, evicted, leaving == null ? null : leaving.unloaded());
         }
     }
 
@@ -163,12 +196,29 @@ final class LoadedAdapters {
         }
     }
 
+    /**
+     * The caller is about to send the unload of an adapter handed out for unloading. False if a claim took the adapter
+     * back in the meantime: then nothing must be sent (and {@link #unloadFinished} not called).
+     */
+    boolean startUnload(Adapter a) {
+        synchronized (lock) {
+            if (a.unload != Unload.HANDED_OUT || unloading.get(a.served) != a) {
+                return false;
+            }
+            a.unload = Unload.STARTED;
+            return true;
+        }
+    }
+
     /** The unload of an adapter handed out for unloading has finished (or failed). */
     void unloadFinished(Adapter a) {
+        CompletableFuture<Void> done;
         synchronized (lock) {
-            unloading.remove(a.served, a.unloaded);
+            unloading.remove(a.served, a);
+            a.unload = Unload.NONE;
+            done = a.unloaded();
         }
-        a.unloaded.complete(null);
+        done.complete(null);
     }
 
     /** Adapters whose load has finished and that are not given up. */
@@ -199,10 +249,14 @@ final class LoadedAdapters {
         return a.refs == 0 && a.loaded && adapters.get(a.served) == a && !routed.test(a.served);
     }
 
-    /** Removes an entry handed out for unloading; a later load of the same name waits for that unload. */
+    /** Removes an entry handed out for unloading; a later claim of the same name cancels or waits for that unload. */
     private Adapter remove(Adapter a) {
         adapters.remove(a.served);
-        unloading.put(a.served, a.unloaded);
+        a.unload = Unload.HANDED_OUT;
+        synchronized (a) {
+            a.unloaded = new CompletableFuture<>();
+        }
+        unloading.put(a.served, a);
         return a;
     }
 

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,10 @@ public final class LoraRouter implements AutoCloseable {
     private final TenantRoutes routes = new TenantRoutes();
     private final LoadedAdapters adapters;
     private final LoraMetrics metrics;
-    private final ExecutorService executor;
+    /** Runs unloads and preloads in the background. */
+    private final Executor executor;
+    /** The executor this router made and shuts down on close; null when it was given one. */
+    private final ExecutorService ownExecutor;
     /** Served names whose last load failed, until when requests skip loading. */
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
 
@@ -62,17 +66,27 @@ public final class LoraRouter implements AutoCloseable {
 
     public LoraRouter(LoraAdmin api, LoraMode mode, int maxLoaded, Duration loadTimeout, Duration retryAfterFailure,
                       MeterRegistry meters) {
+        this(api, mode, maxLoaded, loadTimeout, retryAfterFailure, meters, null);
+    }
+
+    /**
+     * @param background runs unloads and preloads; null for a pool of this router's own. Tests pass one that runs
+     *                   tasks when told, to put an unload and a request in a chosen order.
+     */
+    LoraRouter(LoraAdmin api, LoraMode mode, int maxLoaded, Duration loadTimeout, Duration retryAfterFailure,
+               MeterRegistry meters, Executor background) {
         this.api = api;
         this.mode = Objects.requireNonNull(mode, "mode");
         this.loadTimeout = loadTimeout;
         this.retryAfterFailure = retryAfterFailure;
         this.adapters = new LoadedAdapters(maxLoaded, routes::routesTo);
         this.metrics = new LoraMetrics(Objects.requireNonNull(meters, "meters"), adapters);
-        this.executor = Executors.newCachedThreadPool(r -> {
+        this.ownExecutor = background != null ? null : Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "freshrag-lora");
             t.setDaemon(true);
             return t;
         });
+        this.executor = background != null ? background : ownExecutor;
     }
 
     public LoraMode mode() {
@@ -276,10 +290,14 @@ public final class LoraRouter implements AutoCloseable {
         long start = System.nanoTime();
         try {
             if (pendingUnload != null) {
+                // Never load while an unload of the same name is under way: the server would take the load as a
+                // repeat ("already loaded"), then carry out the unload and answer 404 to the requests. The unload call
+                // ends within its own timeout (loadTimeout) and always completes the future, so this wait is bounded;
+                // twice the timeout only guards against a bug, and then the load fails rather than race.
                 try {
-                    pendingUnload.get(loadTimeout.toNanos(), TimeUnit.NANOSECONDS);
-                } catch (ExecutionException | TimeoutException ignored) {
-                    // the unload failed or hangs: load anyway, the server tolerates a repeated load
+                    pendingUnload.get(2 * loadTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException | TimeoutException ex) {
+                    throw new IllegalStateException("the unload of " + a.served() + " did not finish within " + loadTimeout.multipliedBy(2), ex);
                 }
             }
             api.loadLoraAdapter(a.served(), a.source(), loadTimeout);
@@ -323,7 +341,12 @@ public final class LoraRouter implements AutoCloseable {
 
     /** For an adapter the set handed out for unloading; the future completes when the unload is done. */
     private CompletableFuture<Void> unload(LoadedAdapters.Adapter a) {
+        CompletableFuture<Void> done = a.unloaded();
         executor.execute(() -> {
+            if (!adapters.startUnload(a)) {
+                LOG.debugf("unload of LoRA adapter %s cancelled: claimed again before it was sent", a.served());
+                return;
+            }
             try {
                 api.unloadLoraAdapter(a.served(), loadTimeout);
                 metrics.unload(a.name());
@@ -334,7 +357,7 @@ public final class LoraRouter implements AutoCloseable {
                 adapters.unloadFinished(a);
             }
         });
-        return a.unloaded();
+        return done;
     }
 
     private void awaitQuietly(List<CompletableFuture<Void>> futures) {
@@ -349,6 +372,8 @@ public final class LoraRouter implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
     }
 }

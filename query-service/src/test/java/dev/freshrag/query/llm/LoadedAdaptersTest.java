@@ -111,6 +111,7 @@ class LoadedAdaptersTest {
         assertThat(set.retireIfIdle("old")).as("a request still holds it").isEmpty();
         List<LoadedAdapters.Adapter> out = set.release(held.adapter());
         assertThat(served(out)).containsExactly("old");
+        assertThat(set.startUnload(out.get(0))).as("the unload call is under way").isTrue();
         LoadedAdapters.Claim again = set.claim("old", "old", "/adapters/old");
         assertThat(again.mustLoad()).isTrue();
         assertThat(again.adapter()).isNotSameAs(held.adapter());
@@ -118,6 +119,44 @@ class LoadedAdaptersTest {
         set.unloadFinished(out.get(0));
         assertThat(again.pendingUnload()).isDone();
         assertThat(set.claim("other", "other", "/x").pendingUnload()).isNull();
+    }
+
+    /**
+     * The interleaving of the unload race: the adapter is handed out for unloading and, before the unload call is sent,
+     * claimed again. The claim takes it back (it is still loaded on the server) and the unload is cancelled: without
+     * that, the reload would land first and the unload after it, leaving requests routed to an adapter the server no
+     * longer has (404).
+     */
+    @Test
+    void aClaimBeforeTheUnloadIsSentCancelsItAndKeepsTheAdapter() {
+        LoadedAdapters set = set(4);
+        LoadedAdapters.Claim first = claimLoaded(set, "old");
+        List<LoadedAdapters.Adapter> out = set.release(first.adapter()); // no tenant routes to it: handed out
+        assertThat(served(out)).containsExactly("old");
+        var handedOutUnload = out.get(0).unloaded();
+        assertThat(handedOutUnload).isNotDone();
+
+        LoadedAdapters.Claim again = set.claim("old", "old", "/adapters/old");
+
+        assertThat(again.adapter()).isSameAs(first.adapter());
+        assertThat(again.mustLoad()).as("still loaded on the server: no reload").isFalse();
+        assertThat(again.pendingUnload()).isNull();
+        assertThat(handedOutUnload).as("whoever waited for the room goes on").isDone();
+        assertThat(set.startUnload(out.get(0))).as("the cancelled unload is not sent").isFalse();
+        assertThat(set.refs("old")).isEqualTo(1);
+        assertThat(set.servedNames()).containsExactly("old");
+        assertThat(set.loadedCount()).isEqualTo(1);
+
+        // handed out again later: a new unload, not the cancelled one
+        List<LoadedAdapters.Adapter> later = set.release(again.adapter());
+        assertThat(served(later)).containsExactly("old");
+        assertThat(later.get(0).unloaded()).isNotDone();
+        assertThat(set.startUnload(later.get(0))).isTrue();
+        LoadedAdapters.Claim reload = set.claim("old", "old", "/adapters/old");
+        assertThat(reload.mustLoad()).as("the unload is under way: load again after it").isTrue();
+        assertThat(reload.pendingUnload()).isSameAs(later.get(0).unloaded()).isNotDone();
+        set.unloadFinished(later.get(0));
+        assertThat(reload.pendingUnload()).isDone();
     }
 
     @Test
@@ -177,10 +216,10 @@ class LoadedAdaptersTest {
                         LoadedAdapters.Claim c = set.claim(name, name, "/adapters/" + name);
                         LoadedAdapters.Adapter a = c.adapter();
                         if (handedOut.contains(a)) {
-                            violations.add("claimed " + name + " after it was handed out for unloading");
+                            violations.add("claimed " + name + " after its unload was sent");
                         }
                         holders.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
-                        check(c.toUnload(), holders, handedOut, violations, unloads);
+                        check(set, c.toUnload(), holders, handedOut, violations, unloads);
                         if (c.mustLoad()) {
                             set.loaded(a);
                         }
@@ -188,7 +227,7 @@ class LoadedAdaptersTest {
                             Thread.yield(); // the request runs a while
                         }
                         holders.get(a).decrementAndGet();
-                        check(set.release(a), holders, handedOut, violations, unloads);
+                        check(set, set.release(a), holders, handedOut, violations, unloads);
                     }
                     return null;
                 }));
@@ -209,17 +248,22 @@ class LoadedAdaptersTest {
         assertThat(set.servedNames()).as("idle adapters no tenant routes to are gone").doesNotContain("e", "f");
     }
 
-    private static void check(List<LoadedAdapters.Adapter> toUnload, Map<LoadedAdapters.Adapter, AtomicInteger> holders,
+    /** Plays the router's unload: send it unless a claim took the adapter back first (then it is not sent). */
+    private static void check(LoadedAdapters set, List<LoadedAdapters.Adapter> toUnload, Map<LoadedAdapters.Adapter, AtomicInteger> holders,
                               Set<LoadedAdapters.Adapter> handedOut, List<String> violations, AtomicInteger unloads) {
         for (LoadedAdapters.Adapter a : toUnload) {
+            if (!set.startUnload(a)) {
+                continue; // claimed again before the unload was sent: cancelled, and held by that claim
+            }
             int held = holders.getOrDefault(a, new AtomicInteger()).get();
             if (held != 0) {
-                violations.add(a.served() + " handed out for unloading while " + held + " requests held it");
+                violations.add(a.served() + " unloaded while " + held + " requests held it");
             }
             if (!handedOut.add(a)) {
-                violations.add(a.served() + " handed out for unloading twice");
+                violations.add(a.served() + " unloaded twice");
             }
             unloads.incrementAndGet();
+            set.unloadFinished(a);
         }
     }
 }

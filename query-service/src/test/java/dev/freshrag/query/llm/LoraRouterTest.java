@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -399,5 +401,107 @@ class LoraRouterTest {
         }
         assertThat(server.calls("LOAD")).hasSize(1);
         assertThat(server.calls("LOAD_REFUSED")).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ the unload race, in chosen orders
+
+    /** Background tasks (unloads) kept until the test runs them, so that a request can come between. */
+    private static Executor queue(List<Runnable> queued) {
+        return queued::add;
+    }
+
+    private static void runAll(List<Runnable> queued) {
+        List<Runnable> now;
+        synchronized (queued) {
+            now = new ArrayList<>(queued);
+            queued.clear();
+        }
+        now.forEach(Runnable::run);
+    }
+
+    private static long count(String kind, String model) {
+        return server.calls(kind).stream().filter(c -> c.model().equals(model)).count();
+    }
+
+    /**
+     * The swap back: v1 is retired (its unload handed to the background) and, before the unload is sent, the tenant's
+     * configuration names v1 again. The request keeps v1, which is still loaded, and the unload is not sent. Before the
+     * fix the request loaded v1 again (a repeat the server accepts), the unload landed after it, and the request got a
+     * 404 from the server.
+     */
+    @Test
+    void anAdapterAcquiredAgainBeforeItsUnloadIsSentStaysLoadedAndServesTheRequest() {
+        List<Runnable> queued = Collections.synchronizedList(new ArrayList<>());
+        router = new LoraRouter(client, LoraMode.RUNTIME, 4, Duration.ofSeconds(1), WAIT, meters, queue(queued));
+        String v1 = LoraRouter.servedName("acme-support", "/adapters/v1");
+        try (var lease = router.acquire("acme", 1, "acme-support", "/adapters/v1")) {
+            chat(lease);
+        }
+        try (var lease = router.acquire("acme", 2, "acme-support", "/adapters/v2")) {
+            chat(lease);
+        }
+        assertThat(queued).as("v1's unload, handed to the background").hasSize(1);
+
+        try (var lease = router.acquire("acme", 3, "acme-support", "/adapters/v1")) {
+            assertThat(lease.fallback()).isNull();
+            assertThat(lease.model()).isEqualTo(v1);
+            runAll(queued); // the unload's turn comes now, after the request took v1 back
+            assertThat(chat(lease).model()).isEqualTo(v1);
+        }
+        assertThat(server.calls("CHAT_UNKNOWN_MODEL")).isEmpty();
+        assertThat(count("UNLOAD", v1)).as("the cancelled unload was not sent").isZero();
+        assertThat(count("LOAD", v1)).as("kept, not loaded again").isEqualTo(1);
+        assertThat(server.loaded()).contains(v1);
+        assertThat(router.route("acme")).isEqualTo(v1);
+    }
+
+    /**
+     * The swap back while v1's unload is already on the wire (the server holds it): the request loads v1 again only
+     * once the unload has been answered, so the unload cannot land after the reload.
+     */
+    @Test
+    void anAdapterAcquiredAgainWhileItsUnloadIsUnderWayIsLoadedAgainOnlyAfterIt() throws Exception {
+        List<Runnable> queued = Collections.synchronizedList(new ArrayList<>());
+        router = new LoraRouter(client, LoraMode.RUNTIME, 4, WAIT, WAIT, meters, queue(queued));
+        String v1 = LoraRouter.servedName("acme-support", "/adapters/v1");
+        try (var lease = router.acquire("acme", 1, "acme-support", "/adapters/v1")) {
+            chat(lease);
+        }
+        try (var lease = router.acquire("acme", 2, "acme-support", "/adapters/v2")) {
+            chat(lease);
+        }
+        server.holdUnloads();
+        Thread unloader = new Thread(() -> runAll(queued), "test-unloader");
+        unloader.start();
+        server.awaitUnloadsHeld(1, WAIT);
+
+        CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> {
+            try (var lease = router.acquire("acme", 3, "acme-support", "/adapters/v1")) {
+                return chat(lease).model();
+            }
+        });
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!router.loaded().contains(v1)) {
+            assertThat(System.nanoTime()).as("the request claims v1").isLessThan(deadline);
+            Thread.sleep(2);
+        }
+        Thread.sleep(200); // time enough for a load that did not wait to reach the server
+        assertThat(count("LOAD", v1)).as("no reload while the unload is under way").isEqualTo(1);
+        assertThat(request).isNotDone();
+
+        server.releaseUnloads();
+        assertThat(request.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(v1);
+        unloader.join(WAIT.toMillis());
+        List<VllmServerDouble.Call> calls = server.calls();
+        int unload = indexOf(calls, "UNLOAD", v1);
+        int reload = -1;
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i).kind().equals("LOAD") && calls.get(i).model().equals(v1)) {
+                reload = i;
+            }
+        }
+        assertThat(unload).isGreaterThanOrEqualTo(0).isLessThan(reload);
+        assertThat(server.calls("CHAT_UNKNOWN_MODEL")).isEmpty();
+        assertThat(server.loaded()).contains(v1);
     }
 }

@@ -67,6 +67,9 @@ public final class VllmServerDouble implements AutoCloseable {
     private volatile CountDownLatch hold;
     private final AtomicInteger held = new AtomicInteger();
     private volatile CountDownLatch streamPause;
+    /** While set, unload calls wait on it before they take effect (a server busy with other work). */
+    private volatile CountDownLatch unloadHold;
+    private final AtomicInteger unloadsHeld = new AtomicInteger();
     private volatile boolean stallStreams;
 
     private VllmServerDouble(String baseModel) throws IOException {
@@ -125,6 +128,32 @@ public final class VllmServerDouble implements AutoCloseable {
         }
         streamPause = null;
         stallStreams = false;
+        releaseUnloads();
+        unloadsHeld.set(0);
+    }
+
+    /** From now on unload calls wait, before they take effect, until {@link #releaseUnloads()}. */
+    public void holdUnloads() {
+        unloadHold = new CountDownLatch(1);
+    }
+
+    /** Waits (bounded) until {@code n} unload calls are being held. */
+    public void awaitUnloadsHeld(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (unloadsHeld.get() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(n + " held unloads expected, saw " + unloadsHeld.get() + "; calls: " + calls);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    public void releaseUnloads() {
+        CountDownLatch h = unloadHold;
+        unloadHold = null;
+        if (h != null) {
+            h.countDown();
+        }
     }
 
     /** Loads of this adapter path fail with the status (404: "No adapter found", else a generic error). */
@@ -267,6 +296,15 @@ public final class VllmServerDouble implements AutoCloseable {
         try (ex) {
             JsonNode body = json.readTree(ex.getRequestBody());
             String name = body.path("lora_name").asText(null);
+            CountDownLatch h = unloadHold;
+            if (h != null) {
+                unloadsHeld.incrementAndGet();
+                try {
+                    h.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int busy = inFlight(name);
             if (busy > 0) {
                 violations.add("unload of " + name + " while " + busy + " requests to it were in flight");

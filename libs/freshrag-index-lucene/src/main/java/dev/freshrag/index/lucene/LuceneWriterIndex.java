@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -30,6 +31,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.slf4j.Logger;
@@ -46,7 +48,18 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
 
     private static final Logger LOG = LoggerFactory.getLogger(LuceneWriterIndex.class);
 
-    private final IndexWriter writer;
+    /**
+     * How many reopens in a row may fail before {@link #isBroken()} says only a restart can help. A reopen is tried
+     * at once after a fatal error and then before each write, so the caller's retry backoff paces them.
+     */
+    static final int MAX_REOPEN_FAILURES = 3;
+
+    /** Replaced (under {@link #writeLock}) when a fatal error closed it: see {@link #reopen}. */
+    private volatile IndexWriter writer;
+    /** Reopens that failed since the last one that worked; guarded by {@link #writeLock}. */
+    private int reopenFailures;
+    private volatile boolean broken;
+    private volatile int reopens;
     /** Serialises writes and commits: a payload update reads and rewrites, a commit records what came before. */
     private final Object writeLock = new Object();
     /** Counts writes, so a read refreshes the near-real-time view only when something changed since the last. */
@@ -69,8 +82,17 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
      * @throws IndexUnavailableException another writer holds the write lock, or I/O failed
      */
     public static LuceneWriterIndex open(Path dir, IndexFingerprint fp, LuceneOptions opts) {
+        return open(dir, fp, opts, d -> d);
+    }
+
+    /**
+     * {@link #open(Path, IndexFingerprint, LuceneOptions)} on the directory as {@code wrap} returns it: for
+     * instrumentation, and for tests that make the directory fail (a full disk cannot be had on demand).
+     */
+    public static LuceneWriterIndex open(Path dir, IndexFingerprint fp, LuceneOptions opts, UnaryOperator<Directory> wrap) {
         checkArguments(dir, fp, opts);
-        Directory directory = openDirectory(dir);
+        Objects.requireNonNull(wrap, "wrap");
+        Directory directory = wrap.apply(openDirectory(dir));
         IndexWriter writer = null;
         try {
             // Refuse a foreign index before taking the lock, so a mismatch never touches it.
@@ -142,11 +164,12 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         }
         synchronized (writeLock) {
             try {
+                IndexWriter w = usableWriter();
                 for (int i = 0; i < docs.size(); i++) {
-                    writer.updateDocument(keys.get(i), docs.get(i));
+                    w.updateDocument(keys.get(i), docs.get(i));
                 }
-            } catch (IOException e) {
-                throw unavailable("upsert", e);
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed("upsert", e);
             } finally {
                 writes.incrementAndGet();
             }
@@ -162,9 +185,10 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(seqByChunkId, "seqByChunkId");
         synchronized (writeLock) {
-            SearcherManager m = searchers;
             List<String> missing = new ArrayList<>();
             try {
+                IndexWriter w = usableWriter();
+                SearcherManager m = searchers;
                 refreshView(m);
                 IndexSearcher s = m.acquire();
                 Map<String, Document> existing;
@@ -180,11 +204,11 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
                         continue;
                     }
                     Objects.requireNonNull(e.getValue(), "seq of chunk " + e.getKey());
-                    writer.updateDocument(LuceneSchema.chunkKey(tenant, e.getKey()),
+                    w.updateDocument(LuceneSchema.chunkKey(tenant, e.getKey()),
                             LuceneSchema.relabelled(old, tenant, docId, e.getKey(), e.getValue(), payload));
                 }
-            } catch (IOException e) {
-                throw unavailable("updatePayload", e);
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed("updatePayload", e);
             } finally {
                 writes.incrementAndGet();
             }
@@ -199,9 +223,9 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         checkId(docId, "docId");
         synchronized (writeLock) {
             try {
-                writer.deleteDocuments(LuceneSchema.docKey(tenant, docId));
-            } catch (IOException e) {
-                throw unavailable("deleteDocument", e);
+                usableWriter().deleteDocuments(LuceneSchema.docKey(tenant, docId));
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed("deleteDocument", e);
             } finally {
                 writes.incrementAndGet();
             }
@@ -227,9 +251,9 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         }
         synchronized (writeLock) {
             try {
-                writer.deleteDocuments(queries.toArray(Query[]::new));
-            } catch (IOException e) {
-                throw unavailable("deletePoints", e);
+                usableWriter().deleteDocuments(queries.toArray(Query[]::new));
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed("deletePoints", e);
             } finally {
                 writes.incrementAndGet();
             }
@@ -245,15 +269,97 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         ensureOpen();
         Objects.requireNonNull(applied, "applied");
         synchronized (writeLock) {
-            CommitMetadata next = lastCommit.next(applied);
             try {
-                writer.setLiveCommitData(next.toUserData().entrySet());
-                writer.commit();
-            } catch (IOException e) {
-                throw unavailable("commit", e);
+                IndexWriter w = usableWriter();
+                CommitMetadata next = lastCommit.next(applied);
+                w.setLiveCommitData(next.toUserData().entrySet());
+                w.commit();
+                lastCommit = next;
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed("commit", e);
             }
-            lastCommit = next;
         }
+    }
+
+    // =====================================================================================================
+    // recovery from a fatal error
+
+    /**
+     * The writer, reopened first if a fatal error (Lucene's "tragic" exception: a full disk during a flush, an I/O
+     * error in a commit) closed it. Under {@link #writeLock}.
+     *
+     * @throws IndexUnavailableException the reopen failed too
+     */
+    private IndexWriter usableWriter() {
+        IndexWriter w = writer;
+        if (!w.isOpen() || w.getTragicException() != null) {
+            reopen(w.getTragicException());
+        }
+        return writer;
+    }
+
+    /**
+     * The exception for a failed write. A writer that hit a fatal error refuses everything from then on, so it is
+     * reopened here at once (the retry of the caller's batch then finds a working writer); the writes since the last
+     * commit are gone with it, which is why the caller repeats its whole batch. Under {@link #writeLock}.
+     */
+    private IndexUnavailableException failed(String operation, Exception e) {
+        IndexUnavailableException out = new IndexUnavailableException(
+                operation + " failed on the Lucene index at " + path + ": " + e, e);
+        IndexWriter w = writer;
+        if (!closed && (!w.isOpen() || w.getTragicException() != null)) {
+            try {
+                reopen(w.getTragicException() != null ? w.getTragicException() : e);
+            } catch (IndexUnavailableException again) {
+                out.addSuppressed(again); // tried again before the next write
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Replaces a writer that a fatal error closed with a new one on the last commit. The old writer rolled back
+     * and released {@code write.lock} when it failed; a new one reads the last durable commit, so
+     * {@link #lastCommit} is read again (a commit may have become durable although it threw). Under
+     * {@link #writeLock}.
+     */
+    private void reopen(Throwable cause) {
+        LOG.warn("the Lucene writer of {} hit a fatal error ({}); reopening it on the last commit", path, String.valueOf(cause));
+        closeQuietly(searchers, writer);
+        IndexWriter fresh = null;
+        try {
+            fresh = new IndexWriter(directory, writerConfig(options));
+            Map<String, String> live = new HashMap<>();
+            fresh.getLiveCommitData().forEach(e -> live.put(e.getKey(), e.getValue()));
+            CommitMetadata commit = CommitMetadata.parse(live, path);
+            commit.requireFingerprint(fingerprint, path);
+            SearcherManager m = new SearcherManager(fresh, true, false, null);
+            writer = fresh;
+            searchers = m;
+            lastCommit = commit;
+            writes.incrementAndGet();
+            reopenFailures = 0;
+            broken = false;
+            reopens++; // only under writeLock
+            LOG.info("reopened the Lucene writer of {} on commit {}", path, commit.counter());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fresh);
+            reopenFailures++;
+            broken = reopenFailures >= MAX_REOPEN_FAILURES;
+            throw new IndexUnavailableException("reopening the Lucene writer of " + path + " failed (" + reopenFailures
+                    + " in a row): " + e, e);
+        }
+    }
+
+    /** Writers replaced after a fatal error since this index was opened (logs and tests). */
+    public int reopens() {
+        return reopens;
+    }
+
+    /** A fatal error closed the writer and {@value #MAX_REOPEN_FAILURES} reopens in a row failed: restart the process. */
+    @Override
+    public boolean isBroken() {
+        return broken;
     }
 
     // =====================================================================================================

@@ -1,0 +1,59 @@
+package dev.freshrag.embed.pipeline;
+
+import dev.freshrag.embedding.Embedder;
+import dev.freshrag.embedding.ModelInfo;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real model, except that its next {@code failures} calls to {@link #embed(List)} throw as a GPU out of memory
+ * would. It stands in for a transient model fault, which the real model cannot be made to produce on demand.
+ */
+public final class FaultInjectingEmbedder implements Embedder {
+
+    private final Embedder real;
+    private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger calls = new AtomicInteger();
+
+    public FaultInjectingEmbedder(Embedder real) {
+        this.real = real;
+    }
+
+    /** Calls to {@link #embed(List)} so far, failed ones included (a method: a CDI client proxy has no fields). */
+    public int calls() {
+        return calls.get();
+    }
+
+    /** The next {@code n} calls fail. */
+    public void failNext(int n) {
+        failures.set(n);
+    }
+
+    @Override
+    public float[][] embed(List<String> texts) {
+        calls.incrementAndGet();
+        if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("injected: CUDA out of memory (ONNX Runtime BFCArena)");
+        }
+        return real.embed(texts);
+    }
+
+    @Override
+    public ModelInfo model() {
+        return real.model();
+    }
+
+    @Override
+    public String executionProvider() {
+        return real.executionProvider();
+    }
+
+    @Override
+    public void close() {
+        // the real model belongs to whoever made it: the test, or FaultInjectingEmbedderProducer (closeReal)
+    }
+
+    void closeReal() {
+        real.close();
+    }
+}

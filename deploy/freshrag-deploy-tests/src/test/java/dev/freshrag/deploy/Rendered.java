@@ -209,6 +209,9 @@ final class Rendered {
                 String key = Yml.str(e, "valueFrom", "configMapKeyRef", "key");
                 String v = find("ConfigMap", cm).map(c -> Yml.str(c, "data", key)).orElse(null);
                 env.put(name, new EnvValue(v, null, null, false, "ConfigMap " + cm));
+            } else if (Yml.str(e, "valueFrom", "fieldRef", "fieldPath") != null) {
+                // the downward API (e.g. the pod name): known only in the cluster
+                env.put(name, new EnvValue(null, null, null, false, "fieldRef " + Yml.str(e, "valueFrom", "fieldRef", "fieldPath")));
             } else {
                 env.put(name, new EnvValue(Objects.requireNonNullElse(Yml.str(e, "value"), ""), null, null, false, "env"));
             }

@@ -24,6 +24,29 @@ public interface IngestConfig {
      */
     Optional<Duration> tombstoneRetention();
 
+    /** How this process takes part in the Kafka Streams consumer group (the group is the application id). */
+    StreamsGroup streams();
+
+    interface StreamsGroup {
+        /**
+         * {@code static} (default): the process joins with a stable {@code group.instance.id}, so a restarted
+         * process takes its partitions back at once, with no rebalance, instead of waiting for the old member's
+         * session (45 s) to expire; a member that never comes back holds its partitions until then.
+         * {@code dynamic}: no instance id; the process leaves the group when it stops (one rebalance then,
+         * another when it comes back). Use it where a process has no stable identity (a Deployment's pods).
+         */
+        @WithDefault("static")
+        GroupMembership membership();
+
+        /**
+         * The static member id of this process ({@code FRESHRAG_STREAMS_INSTANCE_ID}; Streams appends
+         * {@code -<thread>}): unique in the group and the same across restarts. In Kubernetes the StatefulSet
+         * pod name. Unset: {@code <host name>-<8 hex of the state directory's path>}, stable for one machine
+         * and state directory. Letters, digits, '.', '_' and '-' only. Ignored with {@code dynamic}.
+         */
+        Optional<String> instanceId();
+    }
+
     interface TopicNames {
         /** Input topic of document-change events. */
         @WithDefault(Topics.DOC_CHANGES)

@@ -43,7 +43,7 @@ public final class PipelineStack {
     public final Path indexDir;
     public final Path keysFile;
     private final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
-    public final ServiceProcess ingest;
+    public ServiceProcess ingest;
     public ServiceProcess embed;
     public final ServiceProcess query;
     private final ServiceProcess.Builder embedSpec;
@@ -87,6 +87,19 @@ public final class PipelineStack {
         query = ServiceProcess.forModule("query-service").env(common).logDirectory(logs)
                 .port(FreePorts.next()).jvmArgs("-Xmx512m").start();
         producer = broker.newByteProducer();
+    }
+
+    /**
+     * Stops the ingest-service with SIGTERM (a clean shutdown, as {@code ./freshrag down} or Kubernetes does it) and
+     * starts it again on the same state directory, broker and port; returns once it reports ready.
+     */
+    public synchronized void restartIngest() {
+        ingest = ingest.restart();
+    }
+
+    /** Stops the embed-service with SIGTERM and starts it again on the same index; returns once it reports ready. */
+    public synchronized void restartEmbed() {
+        embed = embed.restart();
     }
 
     /** Kills the embed-service without a clean shutdown (no offset commit, no index close) and starts a new one. */

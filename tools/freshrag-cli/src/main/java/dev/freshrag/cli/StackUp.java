@@ -83,11 +83,20 @@ public final class StackUp {
     private void ensureBuilt(boolean rebuild) {
         List<String> missing = Component.SERVICES.stream().filter(s -> !Files.isRegularFile(settings.jar(s)))
                 .map(Component::id).toList();
-        if (!rebuild && missing.isEmpty()) {
+        StaleBuild stale = new StaleBuild(settings.root());
+        List<String> outdated = new java.util.ArrayList<>();
+        for (Component s : Component.SERVICES) {
+            stale.newerSource(s.id(), settings.jar(s)).ifPresent(source ->
+                    outdated.add(s.id() + " (" + settings.root().relativize(source) + " is newer than its jar)"));
+        }
+        if (!rebuild && missing.isEmpty() && outdated.isEmpty()) {
             return;
         }
         if (!missing.isEmpty()) {
             console.say("not built yet: " + String.join(" ", missing));
+        }
+        if (!outdated.isEmpty()) {
+            console.say("out of date: " + String.join(", ", outdated));
         }
         new MavenBuild(settings, console).packageModules(Component.SERVICES.stream().map(Component::id).toList(), List.of());
         for (Component s : Component.SERVICES) {

@@ -118,11 +118,14 @@ public class DeadLetters {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             int found = 0;
             long deadline = System.nanoTime() + DEADLINE.toNanos();
+            // assigned once, read one partition at a time (pause/resume) so the output is in partition then offset order
+            consumer.assign(partitions);
+            consumer.pause(partitions);
             for (TopicPartition tp : partitions) {
                 long start = Math.max(begin.get(tp), filter.from() == null ? 0 : filter.from());
                 long stop = filter.to() == null ? end.get(tp) : Math.min(end.get(tp), filter.to() + 1);
-                consumer.assign(List.of(tp));
                 consumer.seek(tp, start);
+                consumer.resume(List.of(tp));
                 // position, not the last offset seen: with read_committed, transaction markers take offsets too
                 while (found < filter.limit() && consumer.position(tp) < stop) {
                     if (System.nanoTime() > deadline) {
@@ -139,6 +142,7 @@ public class DeadLetters {
                         }
                     }
                 }
+                consumer.pause(List.of(tp));
             }
         }
     }

@@ -23,6 +23,13 @@ public final class DlqHeaders {
     public static final String SOURCE_OFFSET = "freshrag.dlq.source.offset";
     /** ISO-8601 time of the rejection. */
     public static final String TIMESTAMP = "freshrag.dlq.timestamp";
+    /**
+     * On a record re-published from {@code kb.dlq} ({@code ./freshrag dlq replay}): where it was dead-lettered,
+     * {@code <dlq-topic>/<partition>/<offset>}, so a replayed record can be told from a new one.
+     */
+    public static final String REPLAYED_FROM = "freshrag.dlq.replayed-from";
+    /** The prefix of every header above: stripped from a record before it is replayed. */
+    public static final String PREFIX = "freshrag.dlq.";
 
     /** The stage that rejected a record ({@link #STAGE}, lower case). */
     public enum Stage {

@@ -13,6 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  *   <li>no key, a malformed header or an unknown key: 401;</li>
  *   <li>the {@code {tenant}} in the path must be the key's tenant, else 403 (so the tenant every index
  *       adapter filters by is always the authenticated one);</li>
+ *   <li>{@code /v1/operator/**} needs an {@code operator} key, and an operator key is refused everywhere
+ *       else (403), tenant paths included: it is bound to no tenant;</li>
  *   <li>{@code /v1/admin/**} needs {@code admin}; PUT, PATCH and DELETE need {@code writer}; everything else
  *       (GET, and POST for search and answer, which only read) needs {@code reader}.</li>
  * </ul>
@@ -54,6 +56,9 @@ public class ApiKeyFilter {
     }
 
     static Role required(String path, String method) {
+        if (path.startsWith("/v1/operator/") || path.equals("/v1/operator")) {
+            return Role.OPERATOR;
+        }
         if (path.startsWith("/v1/admin/") || path.equals("/v1/admin")) {
             return Role.ADMIN;
         }

@@ -22,12 +22,17 @@ import java.util.regex.Pattern;
  * The keys file: one key per line, {@code <sha256-hex> <tenant> <role> <created>} separated by single
  * spaces; {@code #} starts a comment. Only hashes are stored, so the file can be read by operators and
  * backed up without exposing a key. {@code ./freshrag keys add} writes the same format.
+ * An operator key is bound to no tenant: its tenant column is {@link #NO_TENANT} ({@code -}), which no tenant
+ * id can be (ids start with a letter or digit), so the four columns and every older line stay as they were.
  */
 public final class KeysFile {
 
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TENANT = Pattern.compile(Limits.TENANT_PATTERN);
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The tenant column of an operator key. */
+    public static final String NO_TENANT = "-";
 
     private KeysFile() {
     }
@@ -42,12 +47,19 @@ public final class KeysFile {
                 continue;
             }
             String[] f = line.split("\\s+");
-            if (f.length < 3 || !HEX64.matcher(f[0]).matches() || !TENANT.matcher(f[1]).matches() || Role.parse(f[2]).isEmpty()) {
-                throw new IOException(file + " line " + (i + 1) + ": expected '<sha256-hex> <tenant> <reader|writer|admin> [created]'");
+            if (f.length < 3 || !HEX64.matcher(f[0]).matches() || Role.parse(f[2]).isEmpty()
+                    || !validTenantFor(f[1], Role.parse(f[2]).orElseThrow())) {
+                throw new IOException(file + " line " + (i + 1) + ": expected '<sha256-hex> <tenant> <reader|writer|admin> [created]'"
+                        + " or '<sha256-hex> - operator [created]'");
             }
             keys.put(f[0], new ApiKey(f[0], f[1], Role.parse(f[2]).orElseThrow(), f.length > 3 ? f[3] : ""));
         }
         return keys;
+    }
+
+    /** An operator key has the tenant {@code -}; every other key a real tenant id. */
+    private static boolean validTenantFor(String tenant, Role role) {
+        return role == Role.OPERATOR ? NO_TENANT.equals(tenant) : TENANT.matcher(tenant).matches();
     }
 
     public static String sha256(String key) {
@@ -72,8 +84,9 @@ public final class KeysFile {
      * directory) is created readable by its owner only: hashes are not secrets, but nobody else needs them.
      */
     public static synchronized String append(Path file, String tenant, Role role) throws IOException {
-        if (!TENANT.matcher(tenant).matches()) {
-            throw new IllegalArgumentException("tenant must match " + Limits.TENANT_PATTERN);
+        if (!validTenantFor(tenant, role)) {
+            throw new IllegalArgumentException(role == Role.OPERATOR ? "an operator key has the tenant " + NO_TENANT
+                    : "tenant must match " + Limits.TENANT_PATTERN);
         }
         String key = newKey();
         String line = sha256(key) + " " + tenant + " " + role.label() + " "

@@ -28,6 +28,16 @@ public final class FreshragCli implements Callable<Integer> {
               keys add <tenant> <role>   Make an API key (role reader, writer or admin) bound to one tenant; prints it
                                          once, alone on the last line, and records its SHA-256 in the keys file.
                                          Works whether or not the stack is running (the services pick it up).
+              keys add --operator        Make an operator key: bound to no tenant, refused on every tenant path,
+                                         accepted only on /v1/operator/... (the dlq commands). Printed once, last line.
+              dlq list [filters]         List dead letters on kb.dlq as a table (partition, offset, stage, tenant,
+                                         source, field, reason, key).
+              dlq replay [filters]       Re-publish matching dead letters to the topic they came from (stage ingest:
+                                         kb.doc-changes, embed: kb.chunk-ops); prints how many.
+                                         Filters: --reason R (contained in the reason), --tenant T,
+                                         --partition P [--from O] [--to O] (kb.dlq offsets, inclusive), --limit N
+                                         (default 100). --url URL: the ingest-service (default FRESHRAG_URL, else
+                                         the local one).
               bench <name|all> [args]    Run a benchmark (embedder, search, pipeline, incremental, freshness);
                                          './freshrag bench help' lists them.
               help, --help               This text.
@@ -49,6 +59,9 @@ public final class FreshragCli implements Callable<Integer> {
               FRESHRAG_MAVEN_ARGS             extra Maven arguments for builds (e.g. -o)
               FRESHRAG_TENANT                 tenant of the writer and admin keys made on the first up (acme)
               FRESHRAG_SECURITY_KEYS_FILE     the keys file (default $FRESHRAG_HOME/keys)
+              FRESHRAG_URL                    the ingest-service of the dlq commands (default http://<host>:<ingest port>)
+              FRESHRAG_KEY                    the operator key of the dlq commands (default the one in
+                                              $FRESHRAG_HOME/operator-key, made by the first up)
             """;
 
     private final CliContext context;
@@ -86,6 +99,9 @@ public final class FreshragCli implements Callable<Integer> {
         cl.addSubcommand("down", new DownCommand(context));
         cl.addSubcommand("status", new StatusCommand(context));
         cl.addSubcommand("keys", new CommandLine(new KeysCommand(context)).addSubcommand("add", new KeysAddCommand(context)));
+        cl.addSubcommand("dlq", new CommandLine(new DlqCommand(context))
+                .addSubcommand("list", new DlqCommand.ListCommand(context))
+                .addSubcommand("replay", new DlqCommand.ReplayCommand(context)));
         CommandLine bench = new CommandLine(new BenchCommand(context));
         bench.setUnmatchedOptionsArePositionalParams(true);
         cl.addSubcommand("bench", bench);

@@ -59,6 +59,11 @@ public record Settings(Path root, Path home, Path keysFile, Map<Component, Integ
         return ports.get(c);
     }
 
+    /** The local operator key itself (not a hash), made by the first {@code up}; read by {@code dlq} commands. */
+    public Path operatorKeyFile() {
+        return home.resolve("operator-key");
+    }
+
     public Path logs() {
         return home.resolve("logs");
     }

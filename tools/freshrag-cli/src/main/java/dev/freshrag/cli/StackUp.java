@@ -53,6 +53,7 @@ public final class StackUp {
             return Optional.empty();
         }
         Optional<ApiKeys.FirstKeys> keys = ApiKeys.ensure(settings);
+        ApiKeys.ensureOperatorKey(settings);
         startServices();
         return keys;
     }

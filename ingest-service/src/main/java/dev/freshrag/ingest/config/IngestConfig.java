@@ -95,5 +95,13 @@ public interface IngestConfig {
         /** A chunk closes at an anchor paragraph only once it holds this many tokens. */
         @WithDefault("64")
         int minTokens();
+
+        /**
+         * How many token counts (of paragraphs and chunk texts, keyed by a 16-byte hash) the ingest remembers, so the
+         * unchanged paragraphs of a new version are not tokenized again. About 100 bytes each: the default takes
+         * some 20 MB. 0 turns the cache off.
+         */
+        @WithDefault("200000")
+        long tokenCacheEntries();
     }
 }

@@ -1,8 +1,11 @@
 package dev.freshrag.ingest.config;
 
+import dev.freshrag.ingest.chunking.CachedTokenCounter;
 import dev.freshrag.tokenizer.ModelTokenizer;
 import dev.freshrag.tokenizer.TokenCounter;
 import dev.freshrag.tokenizer.TokenizerFiles;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -18,14 +21,17 @@ public class TokenizerProducer {
     /**
      * The fp32 all-MiniLM-L6-v2 tokenizer, the embedder's default: counting never truncates, so the
      * max length only matters to encoding, which ingest does not do. Loaded and exercised at start,
-     * not inside the first event's processing (it takes seconds).
+     * not inside the first event's processing (it takes seconds). Counts are cached by text hash; the cache's
+     * hits and misses are the {@code cache_gets_total{cache="token-counts"}} metric.
      */
     @Produces
     @ApplicationScoped
     @Startup
-    public TokenCounter tokenCounter() {
+    public TokenCounter tokenCounter(IngestConfig config, MeterRegistry registry) {
         ModelTokenizer tokenizer = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, TokenizerFiles.DEFAULT_MAX_LENGTH);
         tokenizer.countTokens("warm up the native tokenizer");
-        return tokenizer;
+        CachedTokenCounter cached = new CachedTokenCounter(tokenizer, config.chunking().tokenCacheEntries());
+        CaffeineCacheMetrics.monitor(registry, cached.cache(), "token-counts");
+        return cached;
     }
 }

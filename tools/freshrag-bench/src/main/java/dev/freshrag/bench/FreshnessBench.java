@@ -78,12 +78,22 @@ public final class FreshnessBench {
                         + " embedded %.1f chunks/s during the phase (probes included)%s", targetRate, 100 * loadFraction,
                 capacity, rawCapacity, achieved,
                 Double.isNaN(cpu) ? "" : String.format(Locale.ROOT, "; embed-service process CPU %.2f cores on average", cpu / seconds)));
+        if (!args.has("skip-under-load")) {
+            // issue 13: live edits while the whole PEP stream loads as bulk, then while another tenant floods Kafka
+            LiveUnderLoad underLoad = new LiveUnderLoad(stack, PepStream.load(), args.getInt("bulk-lines", 100));
+            underLoad.bulkLoad(table, new Probe(stack, "live-" + run, paragraphs, pollMs), "bulk-" + run);
+            underLoad.unmarkedFlood(table, new Probe(stack, "edit-" + run, paragraphs, pollMs), "flood-" + run);
+            table.note("under load: a live edit (one-chunk document, new version) every second in its own tenant while"
+                    + " the 600 PEP revisions are (a) POSTed to documents:bulk in batches of up to --bulk-lines lines as"
+                    + " fast as the gateway answers, or (b) produced to kb.doc-changes by another tenant as unmarked"
+                    + " events; each phase lasts until its load is fully indexed. Skip with --skip-under-load");
+        }
         table.note("plain = PUT start until a search without token first returns the new version (polling, so it"
                 + " overstates by up to one poll interval plus one search); token = PUT start until the answer of a search"
                 + " with consistentWith=[the PUT's token] (the query-service waits for the index to apply it)");
         table.note("the chain: HTTP PUT -> kb.doc-changes -> Kafka Streams (exactly-once, commit.interval.ms=100) ->"
                 + " kb.chunk-ops -> embed-service (fetch.max.wait.ms=50, embed, Lucene commit) -> query-service reader"
-                + " refresh (20 ms)");
+                + " refresh (every search looks for a new commit)");
         table.note("auth: " + stack.http.authMode());
         table.print(System.out);
         System.exit(0);

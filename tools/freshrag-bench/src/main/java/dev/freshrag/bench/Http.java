@@ -104,6 +104,12 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json(body))).build());
     }
 
+    /** POST of newline-delimited JSON (the bulk endpoint). */
+    public Reply postNdjson(String url, String ndjson) {
+        return send(request(url).header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson, java.nio.charset.StandardCharsets.UTF_8)).build());
+    }
+
     public CompletableFuture<Reply> putAsync(String url, Object body) {
         HttpRequest r = request(url).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(json(body))).build();

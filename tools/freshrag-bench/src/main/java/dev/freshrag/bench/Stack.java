@@ -87,6 +87,23 @@ public final class Stack {
         return out;
     }
 
+    /** Blocks until the index reflects one token (of any form the query-service accepts). */
+    public void awaitToken(String tenant, String token, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        String url = searchUrl(tenant);
+        while (true) {
+            Http.Reply r = http.post(url, Map.of("query", "status", "topK", 1, "consistentWith", List.of(token)));
+            Http.require(r, 200, "POST " + url);
+            if (r.body().path("consistent").asBoolean(false)) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the index did not reflect " + token + " within " + timeoutMs + " ms");
+            }
+            Pause.millis(20);
+        }
+    }
+
     /** Blocks until the index reflects every token (searches with consistentWith until consistent). */
     public void awaitReflected(List<WriteToken> tokens, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;

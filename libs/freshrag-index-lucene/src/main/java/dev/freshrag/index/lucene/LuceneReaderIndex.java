@@ -19,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Lucene index opened read-only by a process other than the writer (query-service). It takes no lock. A
- * daemon thread polls the directory every {@link LuceneOptions#refreshInterval()} for a new commit;
- * {@link #refreshNow()} does it at once. Until the writer has created the index, reads answer empty and
+ * The Lucene index opened read-only by a process other than the writer (query-service). It takes no lock. Every
+ * read first looks for a newer commit (a cheap check of the latest segments file, shared by reads that arrive
+ * together), so a query sees each commit made before it; a daemon thread also polls every
+ * {@link LuceneOptions#refreshInterval()} so an idle reader stays close to the writer; {@link #refreshNow()} waits
+ * for a refresh. Until the writer has created the index, reads answer empty and
  * {@link #isHealthy()} is false. It has no write methods: only {@link LuceneWriterIndex} writes.
  */
 public final class LuceneReaderIndex extends LuceneVectorIndex {
@@ -90,6 +92,16 @@ public final class LuceneReaderIndex extends LuceneVectorIndex {
         }
     }
 
+    /**
+     * Before a read: open a commit the writer made since the last look. Non-blocking: when another thread is already
+     * refreshing, this read goes on with the searcher it has (that refresh will serve the next one).
+     */
+    @Override
+    void beforeRead(SearcherManager m) throws IOException {
+        // reading the latest segments file costs microseconds; reopening happens only when it changed
+        m.maybeRefresh();
+    }
+
     private void refreshTick() {
         if (closed || failure != null) {
             return;
@@ -150,6 +162,7 @@ public final class LuceneReaderIndex extends LuceneVectorIndex {
             return null;
         }
         try {
+            beforeRead(m);
             IndexSearcher s = m.acquire();
             try {
                 return ((CommitSearcher) s).commit;

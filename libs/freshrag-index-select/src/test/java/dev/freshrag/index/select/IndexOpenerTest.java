@@ -43,7 +43,7 @@ class IndexOpenerTest {
         IndexSettings s = settings(Map.of());
         assertThat(s.kind()).isEqualTo(IndexKind.LUCENE);
         assertThat(s.lucene().path()).isEqualTo("data/index");
-        assertThat(s.lucene().refreshInterval()).isEqualTo(Duration.ofMillis(20));
+        assertThat(s.lucene().refreshInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(s.qdrant().port()).isEqualTo(6334);
         assertThat(s.qdrant().apiKey()).isEmpty();
     }

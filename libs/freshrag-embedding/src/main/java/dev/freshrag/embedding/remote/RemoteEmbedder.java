@@ -149,8 +149,8 @@ public final class RemoteEmbedder implements Embedder {
         }
     }
 
-    /** Consecutive ranges [from, to) of the input, each within the token budget and the batch size. */
-    List<int[]> plan(List<String> texts) {
+    /** The requests a call makes: consecutive ranges [from, to) of the input, each within the token budget and the batch size. */
+    public List<int[]> plan(List<String> texts) {
         List<int[]> batches = new ArrayList<>();
         int from = 0;
         int tokens = 0;

@@ -36,6 +36,8 @@ public final class BatchApplier {
      * Step 1: vectors for every text the plan embeds.
      *
      * @throws EmbeddingFailedException the model failed; the caller retries, the records are not at fault
+     * @throws dev.freshrag.embedding.EmbeddingRejectedException an embedding server rejected the texts (HTTP 400,
+     *         413, 422): the same texts always fail, so the caller must not retry them
      */
     public Map<String, float[]> vectors(BatchPlan plan) {
         Map<String, String> texts = plan.textsToEmbed();
@@ -65,8 +67,11 @@ public final class BatchApplier {
             float[][] embedded;
             try {
                 embedded = embedder.embed(missingTexts);
+            } catch (dev.freshrag.embedding.EmbeddingRejectedException e) {
+                // an embedding server refused the texts themselves (too long, unreadable): the caller finds the record
+                throw e;
             } catch (RuntimeException e) {
-                // the texts were validated before: whatever the model throws is its own fault (OOM, a stuck GPU)
+                // otherwise it is the model's own fault (OOM, a stuck GPU, an embedding server down or overloaded)
                 throw new EmbeddingFailedException("embedding " + missingTexts.size() + " texts failed: " + e, e);
             }
             for (int i = 0; i < embedded.length; i++) {

@@ -2,6 +2,7 @@ package dev.freshrag.embed.pipeline;
 
 import dev.freshrag.embed.config.EmbedConfig;
 import dev.freshrag.embed.metrics.EmbedMetrics;
+import dev.freshrag.embedding.EmbeddingRejectedException;
 import dev.freshrag.events.DlqHeaders;
 import dev.freshrag.events.DocumentKey;
 import dev.freshrag.events.DocumentOps;
@@ -31,8 +32,8 @@ import org.jboss.logging.Logger;
  * Consumes kb.chunk-ops in batches: folds, embeds, writes, commits the index, and only then
  * acknowledges, so offsets are committed after the index write is durable. While the model or the index
  * fails, the batch is retried with backoff on this (blocking, ordered) worker; the connector stops polling
- * and pauses the partitions until it succeeds. Only records that fail to parse or validate (deterministic
- * input errors) go to kb.dlq, and the batch goes on.
+ * and pauses the partitions until it succeeds. Only records that fail to parse or validate, and a record whose text
+ * a remote embedding server rejects (HTTP 400/413/422: deterministic input errors) go to kb.dlq, and the batch goes on.
  */
 @ApplicationScoped
 public class ChunkOpsConsumer {
@@ -93,7 +94,21 @@ public class ChunkOpsConsumer {
         BatchPlan plan = BatchPlan.of(records.stream().map(Parsed::ops).toList());
         // Every record here parsed and validated: a failure of the model or the index is no fault of the records,
         // so it is retried (this worker blocks, the partitions stay paused), never dead-lettered.
-        Map<String, float[]> vectors = retry.call(() -> applier.vectors(plan));
+        Map<String, float[]> vectors;
+        try {
+            vectors = retry.call(() -> applier.vectors(plan));
+        } catch (EmbeddingRejectedException e) {
+            // An embedding server refused texts of this batch (too long for it, unreadable): deterministic, but
+            // the answer does not say whose. Record by record, in order, until the one it refuses is alone.
+            if (records.size() == 1) {
+                deadLetter(records.get(0).record(), "the embedding server rejected a text: " + e.getMessage(), "ops");
+                return;
+            }
+            LOG.warnf("the embedding server rejected a batch of %d records, retrying them one by one: %s",
+                    records.size(), e.getMessage());
+            records.forEach(r -> process(List.of(r)));
+            return;
+        }
         retry.run(() -> applier.write(plan, vectors));
         long durableAt = System.currentTimeMillis();
         for (Parsed p : records) {

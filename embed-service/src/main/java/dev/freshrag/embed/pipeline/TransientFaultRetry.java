@@ -1,6 +1,7 @@
 package dev.freshrag.embed.pipeline;
 
 import dev.freshrag.embed.metrics.EmbedMetrics;
+import dev.freshrag.embedding.EmbeddingRejectedException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,7 +15,9 @@ import org.jboss.logging.Logger;
  * Repeats a step of a batch (embedding it, writing it to the index) until it succeeds, waiting longer after each
  * failure (doubling up to a cap). A failing model or index is a transient fault, never a reason to dead-letter: the
  * batch stays unacknowledged on the consumer's worker, the connector stops polling, and the partitions wait. Only a
- * shutdown ends the loop without success, and then the batch is replayed by whoever takes over.
+ * shutdown ends the loop without success, and then the batch is replayed by whoever takes over. The one exception
+ * passed straight through is {@link EmbeddingRejectedException}: an embedding server refused the texts themselves,
+ * which no retry changes.
  *
  * <p>Failures are counted per {@link Stage} (an {@link EmbeddingFailedException} is the model's, anything else the
  * index's) so that readiness can say which one is down; a success resets both.
@@ -76,6 +79,8 @@ public final class TransientFaultRetry {
                 consecutive.values().forEach(c -> c.set(0));
                 lastError.set(null);
                 return result;
+            } catch (EmbeddingRejectedException e) {
+                throw e; // deterministic: the same texts are rejected again; the caller dead-letters their record
             } catch (RuntimeException e) {
                 Stage stage = e instanceof EmbeddingFailedException ? Stage.MODEL : Stage.INDEX;
                 int n = consecutive.get(stage).incrementAndGet();

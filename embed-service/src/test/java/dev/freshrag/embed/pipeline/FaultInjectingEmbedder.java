@@ -1,6 +1,7 @@
 package dev.freshrag.embed.pipeline;
 
 import dev.freshrag.embedding.Embedder;
+import dev.freshrag.embedding.EmbeddingRejectedException;
 import dev.freshrag.embedding.ModelInfo;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +15,7 @@ public final class FaultInjectingEmbedder implements Embedder {
     private final Embedder real;
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
+    private volatile String rejectMarker;
 
     public FaultInjectingEmbedder(Embedder real) {
         this.real = real;
@@ -29,9 +31,22 @@ public final class FaultInjectingEmbedder implements Embedder {
         failures.set(n);
     }
 
+    /**
+     * Calls with a text containing {@code marker} are refused as a remote embedding server refuses an input (HTTP
+     * 413, deterministic: every retry gets the same answer); null turns it off.
+     */
+    public void rejectTextsContaining(String marker) {
+        rejectMarker = marker;
+    }
+
     @Override
     public float[][] embed(List<String> texts) {
         calls.incrementAndGet();
+        String marker = rejectMarker;
+        if (marker != null && texts.stream().anyMatch(t -> t.contains(marker))) {
+            throw new EmbeddingRejectedException(413, "injected: POST /embed answered 413: Validation: Input validation"
+                    + " error: `inputs` must have less than 256 tokens. Given: 300");
+        }
         if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("injected: CUDA out of memory (ONNX Runtime BFCArena)");
         }

@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
@@ -19,6 +14,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/**
+ * What only the in-process embedder has: its model id and length, the CUDA fallback, truncation at 256 tokens, the
+ * token counter, the int8 variant. What every embedder must do (vectors, dimensions, order, errors, empty input,
+ * concurrent callers) is EmbedderContract in testing/freshrag-embedding-testkit, which runs it against this
+ * embedder (OnnxEmbedderContractTest) and against the remote backends with their protocol test servers.
+ */
 class OnnxEmbedderTest {
 
     private static final String[] WORDS = ("the river carried small boats past old stone houses while children "
@@ -68,71 +69,6 @@ class OnnxEmbedderTest {
     }
 
     @Test
-    void vectorsAreUnitLengthWith384Dimensions() {
-        float[][] vectors = embedder.embed(List.of("hello world", "", prose(120, 3), "Ünïcödé ✓ 日本語のテキスト"));
-
-        assertEquals(4, vectors.length);
-        for (float[] v : vectors) {
-            assertEquals(384, v.length);
-            assertEquals(1.0, length(v), 1e-5);
-        }
-        assertEquals(1.0, length(embedder.embed("")), 1e-5);
-    }
-
-    @Test
-    void emptyListGivesEmptyArray() {
-        assertEquals(0, embedder.embed(List.of()).length);
-    }
-
-    @Test
-    void sameTextAloneOrInMixedBatchGivesSameVector() {
-        // 40 texts of 1..~230 tokens: more than one micro-batch of 32, every batch padded
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            texts.add(prose(1 + (i * 37) % 230, i));
-        }
-
-        float[][] batched = embedder.embed(texts);
-
-        for (int i = 0; i < texts.size(); i++) {
-            double similarity = cosine(embedder.embed(texts.get(i)), batched[i]);
-            assertTrue(similarity > 0.9999, "text " + i + ": cosine " + similarity);
-        }
-    }
-
-    @Test
-    void preservesInputOrder() {
-        // longest first: sorting by length inside embed() must not leak into the output order
-        String longest = prose(200, 1);
-        String shortest = "A cat sleeps.";
-        String middle = "Stock markets fell sharply after the central bank raised interest rates.";
-
-        float[][] vectors = embedder.embed(List.of(longest, shortest, middle));
-
-        assertTrue(cosine(vectors[0], embedder.embed(longest)) > 0.9999);
-        assertTrue(cosine(vectors[1], embedder.embed(shortest)) > 0.9999);
-        assertTrue(cosine(vectors[2], embedder.embed(middle)) > 0.9999);
-        assertTrue(cosine(vectors[1], embedder.embed(middle)) < 0.9);
-    }
-
-    @Test
-    void closeSentencesScoreHigherThanUnrelatedOnes() {
-        float[][] v = embedder.embed(List.of(
-                "A man is playing a guitar.",
-                "Someone is strumming an acoustic guitar.",
-                "The central bank raised interest rates again.",
-                "How do I reset my password?",
-                "I forgot my login credentials and cannot sign in."));
-
-        double guitars = cosine(v[0], v[1]);
-        double passwords = cosine(v[3], v[4]);
-        assertTrue(guitars > cosine(v[0], v[2]) + 0.3, "guitar pair " + guitars + " vs " + cosine(v[0], v[2]));
-        assertTrue(guitars > cosine(v[1], v[3]) + 0.3);
-        assertTrue(passwords > cosine(v[3], v[2]) + 0.3, "password pair " + passwords);
-        assertTrue(passwords > cosine(v[4], v[0]) + 0.3);
-    }
-
-    @Test
     void truncatesAt256TokensNot128() {
         String prefix300 = prose(300, 5);
         String prefix150 = prose(150, 5);
@@ -153,27 +89,6 @@ class OnnxEmbedderTest {
     void countsTokensExactlyWithoutTruncation() {
         assertEquals(4, embedder.tokenizer().countTokens("hello world"));
         assertTrue(embedder.tokenizer().countTokens(prose(1000, 0)) > 256);
-    }
-
-    @Test
-    void concurrentCallersShareTheSession() throws Exception {
-        List<String> texts = List.of(prose(50, 1), prose(10, 2), prose(180, 3), "short one");
-        float[][] expected = embedder.embed(texts);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<float[][]>> results = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                results.add(pool.submit(() -> embedder.embed(texts)));
-            }
-            for (Future<float[][]> result : results) {
-                float[][] actual = result.get();
-                for (int i = 0; i < texts.size(); i++) {
-                    assertTrue(cosine(expected[i], actual[i]) > 0.9999);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     @Test

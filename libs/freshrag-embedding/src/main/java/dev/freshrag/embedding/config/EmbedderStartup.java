@@ -1,7 +1,11 @@
 package dev.freshrag.embedding.config;
 
+import dev.freshrag.embedding.Embedder;
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.OnnxEmbedder;
+import dev.freshrag.embedding.remote.RemoteEmbedder;
+import dev.freshrag.embedding.remote.RemoteOptions;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +26,31 @@ public final class EmbedderStartup {
                 .withIntraOpThreads(settings.intraOpThreads());
     }
 
+    /** The remote options the settings stand for; fails naming the key when the URL is missing. */
+    public static RemoteOptions remoteOptions(EmbeddingSettings settings) {
+        EmbeddingSettings.Remote r = settings.remote();
+        return new RemoteOptions(
+                r.url().orElseThrow(() -> new IllegalArgumentException("freshrag.embedding.remote.url is required with"
+                        + " freshrag.embedding.backend=" + settings.backend().name().toLowerCase(java.util.Locale.ROOT))),
+                r.model().filter(m -> !m.isBlank()), r.apiKey().filter(k -> !k.isBlank()), r.timeout(),
+                r.maxConcurrency(), r.batchTokens(), r.maxBatchSize(), r.attempts(), Duration.ofMillis(200),
+                r.dimension());
+    }
+
+    /**
+     * The embedder of the configured backend, ready: the ONNX model loaded and warmed up, or the embedding server
+     * reached, its model name and vector dimension checked (start fails with a message saying what differs).
+     */
+    public static Embedder start(EmbeddingSettings settings) {
+        return switch (settings.backend()) {
+            case ONNX -> startOnnx(settings);
+            case TEI -> RemoteEmbedder.tei(remoteOptions(settings));
+            case OPENAI -> RemoteEmbedder.openAi(remoteOptions(settings));
+        };
+    }
+
     /** Loads the model and runs it once, so that the first real text does not pay for allocation and compilation. */
-    public static OnnxEmbedder start(EmbeddingSettings settings) {
+    public static OnnxEmbedder startOnnx(EmbeddingSettings settings) {
         OnnxEmbedder embedder = OnnxEmbedder.load(options(settings));
         embedder.embed("warm up");
         LOG.info("embedding model {} ({} dims) on {}", embedder.model().id(), embedder.model().dimension(),

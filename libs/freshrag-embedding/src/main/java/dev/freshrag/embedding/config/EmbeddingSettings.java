@@ -1,8 +1,13 @@
 package dev.freshrag.embedding.config;
 
+import dev.freshrag.embedding.EmbeddingBackend;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.ModelVariant;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@code freshrag.embedding.*}: which model build the embedder runs and where. A config group that the
@@ -11,6 +16,19 @@ import io.smallrye.config.WithDefault;
  * {@code cpu}). Values are read case-insensitively ({@code fp32}, {@code FP32}).
  */
 public interface EmbeddingSettings {
+
+    /**
+     * {@code onnx} (the model in this JVM, configured by the keys below), {@code openai} (an OpenAI-compatible
+     * {@code /v1/embeddings} server: vLLM, Ollama, TEI's OpenAI route) or {@code tei} (text-embeddings-inference's
+     * {@code /embed}); the remote ones are configured under {@code freshrag.embedding.remote.*}. The embed- and the
+     * query-service must use the same backend and model: the index records the model name and dimension and
+     * refuses vectors of another.
+     */
+    @WithDefault("onnx")
+    EmbeddingBackend backend();
+
+    /** {@code freshrag.embedding.remote.*}: the embedding server of backends {@code openai} and {@code tei}. */
+    Remote remote();
 
     /**
      * {@code fp32} (reference quality) or {@code int8} (about twice as fast on CPU, Spearman 0.819 vs 0.820).
@@ -33,4 +51,53 @@ public interface EmbeddingSettings {
     /** ONNX Runtime intra-op threads per session. */
     @WithDefault("1")
     int intraOpThreads();
+
+    /** The embedding server, used only when {@code backend} is {@code openai} or {@code tei}. */
+    interface Remote {
+
+        /** Base URL of the server, e.g. {@code http://tei:8080}; required by the remote backends. */
+        Optional<URI> url();
+
+        /**
+         * The model the server must serve. Required for {@code openai} (sent in every request, and checked against
+         * the answer's {@code model}); for {@code tei} optional, checked against {@code GET /info}'s
+         * {@code model_id} when set. The served name becomes the index fingerprint's model id.
+         */
+        Optional<String> model();
+
+        /** Sent as {@code Authorization: Bearer <key>} when set (TEI's {@code --api-key}, vLLM's, OpenAI's). */
+        Optional<String> apiKey();
+
+        /**
+         * The vector size the server must return; checked at start against a probe when set (without it, the
+         * probe's size is used, and the index fingerprint still refuses a size it was not built with).
+         */
+        OptionalInt dimension();
+
+        /** Connect and per-request timeout; a request that takes longer is a server fault and is retried. */
+        @WithDefault("PT30S")
+        Duration timeout();
+
+        /** Requests in flight to the server at once from this service (all callers together). */
+        @WithDefault("4")
+        int maxConcurrency();
+
+        /**
+         * Estimated tokens per request (characters / 3, plus 2 per text). Half of TEI's default
+         * {@code --max-batch-tokens} (16384), so that two requests fill one server batch.
+         */
+        @WithDefault("8192")
+        int batchTokens();
+
+        /** Texts per request; TEI's {@code max_client_batch_size} (32 by default) caps it further. */
+        @WithDefault("32")
+        int maxBatchSize();
+
+        /**
+         * Tries of one request before the fault is handed to the caller (the embed-service then keeps retrying
+         * with its own backoff, partitions paused); waits start at 200 ms and double, or follow {@code Retry-After}.
+         */
+        @WithDefault("3")
+        int attempts();
+    }
 }

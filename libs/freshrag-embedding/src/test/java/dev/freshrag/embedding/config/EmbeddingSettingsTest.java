@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshrag.embedding.EmbedderOptions;
+import dev.freshrag.embedding.EmbeddingBackend;
+import dev.freshrag.embedding.remote.RemoteOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.ModelVariant;
 import io.smallrye.config.ConfigMapping;
@@ -60,5 +66,45 @@ class EmbeddingSettingsTest {
         String message = e.getMessage();
         assertTrue(message.contains("freshrag.embedding.variant") && message.contains("fp16")
                 && message.contains("fp32") && message.contains("int8"), message);
+    }
+
+    @Test
+    void theBackendIsOnnxUnlessTold() {
+        assertEquals(EmbeddingBackend.ONNX, settings(Map.of()).backend());
+        assertEquals(EmbeddingBackend.TEI, settings(Map.of("freshrag.embedding.backend", "tei")).backend());
+        assertEquals(EmbeddingBackend.OPENAI, settings(Map.of("freshrag.embedding.backend", "openai")).backend());
+    }
+
+    @Test
+    void everyRemoteSettingReachesTheRemoteOptions() {
+        RemoteOptions o = EmbedderStartup.remoteOptions(settings(Map.of("freshrag.embedding.backend", "openai",
+                "freshrag.embedding.remote.url", "http://vllm:8000", "freshrag.embedding.remote.model", "bge-small",
+                "freshrag.embedding.remote.api-key", "secret", "freshrag.embedding.remote.dimension", "384",
+                "freshrag.embedding.remote.timeout", "PT5S", "freshrag.embedding.remote.max-concurrency", "2",
+                "freshrag.embedding.remote.batch-tokens", "1000", "freshrag.embedding.remote.max-batch-size", "16",
+                "freshrag.embedding.remote.attempts", "5")));
+        assertEquals(new RemoteOptions(URI.create("http://vllm:8000"), Optional.of("bge-small"), Optional.of("secret"),
+                Duration.ofSeconds(5), 2, 1000, 16, 5, Duration.ofMillis(200), OptionalInt.of(384)), o);
+    }
+
+    @Test
+    void remoteDefaultsAreDocumentedOnes() {
+        RemoteOptions o = EmbedderStartup.remoteOptions(settings(Map.of("freshrag.embedding.remote.url", "http://tei:8080")));
+        assertEquals(RemoteOptions.of(URI.create("http://tei:8080")), o);
+    }
+
+    @Test
+    void aRemoteBackendWithoutUrlFailsNamingTheKey() {
+        EmbeddingSettings s = settings(Map.of("freshrag.embedding.backend", "tei"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmbedderStartup.start(s));
+        assertTrue(e.getMessage().contains("freshrag.embedding.remote.url"), e.getMessage());
+    }
+
+    @Test
+    void openAiWithoutModelFailsNamingTheKey() {
+        EmbeddingSettings s = settings(Map.of("freshrag.embedding.backend", "openai",
+                "freshrag.embedding.remote.url", "http://127.0.0.1:9"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmbedderStartup.start(s));
+        assertTrue(e.getMessage().contains("freshrag.embedding.remote.model"), e.getMessage());
     }
 }

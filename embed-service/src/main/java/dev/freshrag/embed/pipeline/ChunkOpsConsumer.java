@@ -8,6 +8,12 @@ import dev.freshrag.events.DocumentOps;
 import dev.freshrag.events.EventJson;
 import dev.freshrag.events.InvalidEventException;
 import dev.freshrag.events.ChunkOp;
+import dev.freshrag.index.Lane;
+import java.util.IdentityHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -28,17 +34,22 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes kb.chunk-ops in batches: folds, embeds, writes, commits the index, and only then
- * acknowledges, so offsets are committed after the index write is durable. While the model or the index
- * fails, the batch is retried with backoff on this (blocking, ordered) worker; the connector stops polling
- * and pauses the partitions until it succeeds. Only records that fail to parse or validate (deterministic
- * input errors) go to kb.dlq, and the batch goes on.
+ * Consumes the two lanes, kb.chunk-ops (live) and kb.chunk-ops.bulk, in batches. Each batch is cut into slices
+ * round-robin by tenant ({@link FairSlicer}); a slice is embedded when the {@link LaneScheduler} gives its lane the turn
+ * (live first: bulk only while the live lane holds no batch), then written and committed on the single index-writer
+ * thread while the next slice embeds (pipelining). The index records each lane's source positions with every commit
+ * ({@link LaneProgress}: never past a record not yet applied), and the batch is acknowledged only after all its
+ * slices are committed, so offsets are committed after the index write is durable. While the model or the index
+ * fails, the step is retried with backoff ({@link TransientFaultRetry}); the connector stops polling and pauses the
+ * partitions until it succeeds. Only records that fail to parse or validate (deterministic input errors) go to
+ * kb.dlq, and the batch goes on.
  */
 @ApplicationScoped
 public class ChunkOpsConsumer {
 
     private static final Logger LOG = Logger.getLogger(ChunkOpsConsumer.class);
     public static final String CHANNEL = "chunk-ops";
+    public static final String BULK_CHANNEL = "chunk-ops-bulk";
     public static final String DLQ_CHANNEL = "dlq-out";
 
     private final BatchApplier applier;
@@ -47,6 +58,13 @@ public class ChunkOpsConsumer {
     private final MutinyEmitter<byte[]> dlq;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final TransientFaultRetry retry;
+    private final LaneScheduler scheduler = new LaneScheduler();
+    /** Every index write and commit of both lanes, in submission order: one writer, so marks read what came before. */
+    private final ExecutorService indexWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "embed-index-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
                             @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq) {
@@ -69,11 +87,29 @@ public class ChunkOpsConsumer {
 
     void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
         stopping.set(true);
+        indexWriter.shutdown();
     }
 
     @Incoming(CHANNEL)
     @Blocking(ordered = true)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        scheduler.liveBatchStarted();
+        try {
+            process(Lane.LIVE, parseAll(batch));
+        } finally {
+            scheduler.liveBatchFinished();
+        }
+        return batch.ack();
+    }
+
+    @Incoming(BULK_CHANNEL)
+    @Blocking(ordered = true)
+    public CompletionStage<Void> consumeBulk(KafkaRecordBatch<String, byte[]> batch) {
+        process(Lane.BULK, parseAll(batch));
+        return batch.ack();
+    }
+
+    private List<Parsed> parseAll(KafkaRecordBatch<String, byte[]> batch) {
         List<Parsed> good = new ArrayList<>();
         for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
             try {
@@ -82,25 +118,98 @@ public class ChunkOpsConsumer {
                 deadLetter(r, e.getMessage(), e.violations().isEmpty() ? "$" : e.violations().get(0).field());
             }
         }
-        process(good);
-        return batch.ack();
+        return good;
     }
 
-    private void process(List<Parsed> records) {
+    /**
+     * Applies one lane's batch slice by slice and returns once every slice is durable. At most one slice of the lane
+     * is being written while the next one embeds.
+     */
+    private void process(Lane lane, List<Parsed> records) {
         if (records.isEmpty()) {
             return;
         }
-        BatchPlan plan = BatchPlan.of(records.stream().map(Parsed::ops).toList());
-        // Every record here parsed and validated: a failure of the model or the index is no fault of the records,
-        // so it is retried (this worker blocks, the partitions stay paused), never dead-lettered.
-        Map<String, float[]> vectors = retry.call(() -> applier.vectors(plan));
-        retry.run(() -> applier.write(plan, vectors));
-        long durableAt = System.currentTimeMillis();
+        metrics.laneReceived(lane, records.size());
+        Map<DocumentOps, Long> timestamps = new IdentityHashMap<>();
+        List<DocumentOps> ops = new ArrayList<>(records.size());
         for (Parsed p : records) {
-            if (p.ops().kind() != DocumentOps.Kind.SKIP) {
-                metrics.fresh(p.record().getTimestamp().toEpochMilli(), durableAt);
-            }
+            ops.add(p.ops());
+            timestamps.put(p.ops(), p.record().getTimestamp().toEpochMilli());
         }
+        FairSlicer slicer = new FairSlicer(ops);
+        LaneProgress progress = new LaneProgress(ops);
+        Future<?> writing = null;
+        int done = 0;
+        try {
+            while (slicer.hasNext()) {
+                List<DocumentOps> slice;
+                Map<String, float[]> vectors;
+                scheduler.acquire(lane);
+                try {
+                    slice = slicer.next(budget(lane));
+                    BatchPlan plan = BatchPlan.of(slice);
+                    // Every record here parsed and validated: a failure of the model or the index is no fault of the
+                    // records, so it is retried (this worker blocks, the partitions stay paused), never dead-lettered.
+                    vectors = retry.call(() -> applier.vectors(plan));
+                } finally {
+                    scheduler.release();
+                }
+                done += await(writing);
+                writing = write(lane, slice, vectors, progress, timestamps);
+            }
+            done += await(writing);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            metrics.laneAbandoned(lane, records.size() - done);
+            throw new IllegalStateException("interrupted while applying a " + lane + " batch; it is not acknowledged", e);
+        } catch (RuntimeException e) {
+            metrics.laneAbandoned(lane, records.size() - done);
+            throw e;
+        }
+    }
+
+    /** Writes and commits the slice on the index-writer thread; the future answers how many records it applied. */
+    private Future<Integer> write(Lane lane, List<DocumentOps> slice, Map<String, float[]> vectors, LaneProgress progress,
+                                  Map<DocumentOps, Long> timestamps) {
+        return indexWriter.submit(() -> {
+            int superseded = retry.call(() -> applier.write(lane, slice, vectors, progress.positionsAfter(slice)));
+            progress.applied(slice);
+            long durableAt = System.currentTimeMillis();
+            for (DocumentOps o : slice) {
+                if (o.kind() != DocumentOps.Kind.SKIP) {
+                    metrics.fresh(timestamps.get(o), durableAt);
+                }
+            }
+            metrics.laneApplied(lane, slice.size(), superseded);
+            return slice.size();
+        });
+    }
+
+    private static int await(Future<?> writing) throws InterruptedException {
+        if (writing == null) {
+            return 0;
+        }
+        try {
+            return (Integer) writing.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re; // a shutdown during a retry: the batch stays unacknowledged and is replayed
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Chunks to embed in the next slice. Live slices are large (a live backlog is work too, and fairness between
+     * tenants bounds each tenant's wait to one slice); bulk slices are small while live work is around, so the live
+     * edit that arrives during one waits little, and grow to the maximum in a pure backlog.
+     */
+    private int budget(Lane lane) {
+        if (lane == Lane.LIVE) {
+            return config.batching().maxChunks();
+        }
+        return scheduler.liveRecentlyActive(config.batching().liveQuiet().toNanos())
+                ? config.batching().minChunks() : config.batching().maxChunks();
     }
 
     static DocumentOps parse(KafkaRecord<String, byte[]> r) {

@@ -46,14 +46,11 @@ public class DocumentResource {
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     private final DocumentChangePublisher publisher;
-    private final DocumentChangeValidator validator;
-    private final DocumentChunker documents;
+    private final WriteAdmission admission;
 
-    public DocumentResource(DocumentChangePublisher publisher, IngestConfig config, TokenCounter tokens) {
+    public DocumentResource(DocumentChangePublisher publisher, WriteAdmission admission) {
         this.publisher = publisher;
-        this.validator = new DocumentChangeValidator(config.limits().toLimits());
-        this.documents = new DocumentChunker(new TextExtractor(),
-                new Chunker(tokens, config.chunking().maxTokens(), config.chunking().minTokens()), Limits.MAX_CHUNKS_PER_DOCUMENT);
+        this.admission = admission;
     }
 
     @PUT
@@ -75,14 +72,11 @@ public class DocumentResource {
     }
 
     private Uni<Response> publish(DocumentChange event) {
-        List<Violation> violations = new ArrayList<>(validator.validate(event));
-        if (!violations.isEmpty()) {
-            throw new InvalidEventException(violations);
-        }
+        admission.validate(event);
         // chunking a large document takes a while: on a worker thread, never on the event loop
         Uni<Void> withinLimits = event.op() != Op.UPSERT ? Uni.createFrom().voidItem()
                 : Uni.createFrom().<Void>item(() -> {
-                    requireWithinLimits(event);
+                    admission.requireWithinLimits(event);
                     return null;
                 }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         return withinLimits.chain(() -> Uni.createFrom().completionStage(() -> publisher.publish(event))
@@ -91,38 +85,7 @@ public class DocumentResource {
                 .map(token -> Response.accepted(new WriteAccepted(event.tenant(), event.docId(), event.version(), token.toString())).build());
     }
 
-    /**
-     * The limits only the content's processing reveals, checked as the topology will meet them (the same
-     * extraction, chunking and limits), so that an accepted write is never dead-lettered: the event's own record
-     * size, the chunk count, and the largest kb.chunk-ops record the document can make. Over a limit is 413,
-     * content the parsers cannot read is 422.
-     */
-    private void requireWithinLimits(DocumentChange event) {
-        long eventBytes = EventJson.write(event).length;
-        if (eventBytes > Limits.MAX_RECORD_BYTES) {
-            throw tooLarge(new Violation("content", "makes a kb.doc-changes record of " + eventBytes
-                    + " bytes (JSON-escaped), above the limit of " + Limits.MAX_RECORD_BYTES + " bytes"));
-        }
-        List<Chunk> chunks;
-        try {
-            chunks = documents.chunk(event.content(), event.parsedContentType());
-        } catch (DocumentChunker.TooManyChunksException e) {
-            throw tooLarge(e.violations().get(0));
-        } catch (InvalidEventException e) {
-            throw new ProblemException(new Problem("https://freshrag.dev/problems/unprocessable-document",
-                    "Unprocessable document", 422, e.getMessage(), e.violations()));
-        }
-        ChunkOpsRecord.checkSize(ChunkOpsRecord.upperBound(event, chunks)).ifPresent(v -> {
-            throw tooLarge(v);
-        });
-    }
-
-    private static ProblemException tooLarge(Violation v) {
-        return new ProblemException(new Problem("https://freshrag.dev/problems/document-too-large",
-                "Document too large", 413, v.toString(), List.of(v)));
-    }
-
-    private static ProblemException unavailable(String detail) {
+    static ProblemException unavailable(String detail) {
         return new ProblemException(Problem.of(503, "Service Unavailable", detail), java.util.Map.of("Retry-After", "5"));
     }
 }

@@ -11,13 +11,7 @@ import dev.freshrag.events.Priority;
 import dev.freshrag.events.WriteToken;
 import dev.freshrag.http.Problem;
 import dev.freshrag.http.ProblemException;
-import io.smallrye.common.annotation.Blocking;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +23,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Bulk writes: a corpus load, a folder sync, a re-index. Each NDJSON line is checked like a PUT or DELETE and, if
  * good, published to kb.doc-changes marked {@code freshrag-priority: bulk}, so it is embedded only with capacity that
  * live edits leave. A bad line is answered with its problem and does not reject the others. The request is bounded:
- * by {@code quarkus.http.limits.max-body-size} (16 MiB, 413) and by {@value #MAX_LINES} lines (413).
+ * by {@code quarkus.http.limits.max-body-size} (16 MiB, 413) and by {@value #MAX_LINES} lines (413). Served by
+ * {@link DocumentResource} (one resource class per path prefix: the JAX-RS matcher does not look past the first).
  */
-@Path("/v1/tenants/{tenant}/documents:bulk")
-@Tag(name = "documents")
-@Produces(MediaType.APPLICATION_JSON)
-public class BulkDocumentResource {
+@ApplicationScoped
+public class BulkWrites {
 
     /** Lines per request; more is a 413: split the load into several requests. */
     static final int MAX_LINES = 10_000;
@@ -52,19 +43,14 @@ public class BulkDocumentResource {
     private final WriteAdmission admission;
     private final ObjectMapper json;
 
-    public BulkDocumentResource(DocumentChangePublisher publisher, WriteAdmission admission, ObjectMapper json) {
+    public BulkWrites(DocumentChangePublisher publisher, WriteAdmission admission, ObjectMapper json) {
         this.publisher = publisher;
         this.admission = admission;
         this.json = json;
     }
 
-    @POST
-    @Consumes({NDJSON, MediaType.TEXT_PLAIN})
-    @Blocking // parses, chunks (for the limits) and waits for the broker: never on the event loop
-    @Operation(summary = "Create, replace or delete many documents as bulk work",
-            description = "NDJSON: one PUT body plus docId and optional op (upsert|delete) per line. Answers 202 with "
-                    + "per-line results and one read-your-writes token for all accepted lines.")
-    public Response bulk(@PathParam("tenant") String tenant, String body) {
+    /** Parses, chunks (for the limits) and waits for the broker: call it on a worker thread. */
+    public Response bulk(String tenant, String body) {
         List<String> lines = body == null ? List.of() : body.lines().toList();
         long nonEmpty = lines.stream().filter(l -> !l.isBlank()).count();
         if (nonEmpty == 0) {

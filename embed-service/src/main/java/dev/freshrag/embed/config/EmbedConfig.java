@@ -65,7 +65,15 @@ public interface EmbedConfig {
         @WithDefault("16")
         int minChunks();
 
-        /** How long after the last live work bulk slices stay at {@link #minChunks()} before growing to {@link #maxChunks()}. */
+        /**
+         * Chunks to embed per bulk slice in a pure bulk backlog (no live work within {@link #liveQuiet()}). The first
+         * live edit after a quiet spell waits for at most one such slice, so it is smaller than {@link #maxChunks()};
+         * the next slice embeds while this one is written, so the model stays busy all the same.
+         */
+        @WithDefault("64")
+        int bulkMaxChunks();
+
+        /** How long after the last live work bulk slices stay at {@link #minChunks()} before growing to {@link #bulkMaxChunks()}. */
         @WithDefault("PT2S")
         Duration liveQuiet();
     }

@@ -202,14 +202,14 @@ public class ChunkOpsConsumer {
     /**
      * Chunks to embed in the next slice. Live slices are large (a live backlog is work too, and fairness between
      * tenants bounds each tenant's wait to one slice); bulk slices are small while live work is around, so the live
-     * edit that arrives during one waits little, and grow to the maximum in a pure backlog.
+     * edit that arrives during one waits little, and larger in a pure backlog.
      */
     private int budget(Lane lane) {
         if (lane == Lane.LIVE) {
             return config.batching().maxChunks();
         }
         return scheduler.liveRecentlyActive(config.batching().liveQuiet().toNanos())
-                ? config.batching().minChunks() : config.batching().maxChunks();
+                ? config.batching().minChunks() : config.batching().bulkMaxChunks();
     }
 
     static DocumentOps parse(KafkaRecord<String, byte[]> r) {

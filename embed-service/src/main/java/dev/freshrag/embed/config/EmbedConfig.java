@@ -20,10 +20,19 @@ public interface EmbedConfig {
 
     Retry retry();
 
+    Batching batching();
+
     interface TopicNames {
         /** Chunk operations from the ingest-service. */
         @WithDefault(Topics.CHUNK_OPS)
         String chunkOps();
+
+        /**
+         * Chunk operations of work marked bulk: the second lane, embedded only while the live lane is idle. Consumed
+         * in its own consumer group, {@code freshrag-embed-bulk}.
+         */
+        @WithDefault(Topics.CHUNK_OPS_BULK)
+        String chunkOpsBulk();
 
         /** Dead-letter topic for operations that cannot be applied. */
         @WithDefault(Topics.DLQ)
@@ -35,6 +44,38 @@ public interface EmbedConfig {
         /** Entries in the embedding cache keyed by model and content hash; 0 disables it. */
         @WithDefault("50000")
         int cacheEntries();
+    }
+
+    /**
+     * {@code freshrag.batching.*}: how a received batch is cut into the slices that are embedded and written in turn
+     * (the next slice embeds while the previous one is written and committed).
+     */
+    interface Batching {
+        /**
+         * Chunks to embed per slice in a backlog: large slices keep the model busy. Also the most a tenant's edit
+         * waits behind other tenants' work in its lane (slices are cut round-robin by tenant).
+         */
+        @WithDefault("256")
+        int maxChunks();
+
+        /**
+         * Chunks to embed per bulk slice while live work is around (see {@link #liveQuiet()}): a live edit that
+         * arrives waits at most for the bulk slice in progress, so bulk slices are small then.
+         */
+        @WithDefault("16")
+        int minChunks();
+
+        /**
+         * Chunks to embed per bulk slice in a pure bulk backlog (no live work within {@link #liveQuiet()}). The first
+         * live edit after a quiet spell waits for at most one such slice, so it is smaller than {@link #maxChunks()};
+         * the next slice embeds while this one is written, so the model stays busy all the same.
+         */
+        @WithDefault("64")
+        int bulkMaxChunks();
+
+        /** How long after the last live work bulk slices stay at {@link #minChunks()} before growing to {@link #bulkMaxChunks()}. */
+        @WithDefault("PT2S")
+        Duration liveQuiet();
     }
 
     interface Retry {

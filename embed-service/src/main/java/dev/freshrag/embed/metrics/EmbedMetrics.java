@@ -1,7 +1,12 @@
 package dev.freshrag.embed.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import dev.freshrag.index.Lane;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +26,9 @@ public class EmbedMetrics {
     private final Counter restored;
     private final Timer freshness;
     private final DistributionSummary batchSize;
+    private final Map<Lane, Counter> laneApplied = new EnumMap<>(Lane.class);
+    private final Map<Lane, Counter> laneSuperseded = new EnumMap<>(Lane.class);
+    private final Map<Lane, AtomicLong> lanePending = new EnumMap<>(Lane.class);
 
     public EmbedMetrics(MeterRegistry registry) {
         embedded = Counter.builder("freshrag.chunks.embedded").description("Chunks run through the embedding model").register(registry);
@@ -42,6 +50,37 @@ public class EmbedMetrics {
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
         batchSize = DistributionSummary.builder("freshrag.embed.batch.chunks").description("Chunks embedded per batch").register(registry);
+        for (Lane lane : Lane.values()) {
+            String tag = lane.name().toLowerCase(java.util.Locale.ROOT);
+            laneApplied.put(lane, Counter.builder("freshrag.lane.applied")
+                    .description("kb.chunk-ops records of a lane applied and durable (superseded ones included)")
+                    .tag("lane", tag).register(registry));
+            laneSuperseded.put(lane, Counter.builder("freshrag.lane.superseded")
+                    .description("records of a lane skipped because the index already held a newer change of the document")
+                    .tag("lane", tag).register(registry));
+            AtomicLong pending = new AtomicLong();
+            lanePending.put(lane, pending);
+            Gauge.builder("freshrag.lane.pending.records", pending, AtomicLong::get)
+                    .description("records of a lane this instance has received and not yet made durable")
+                    .tag("lane", tag).register(registry);
+        }
+    }
+
+    public void laneReceived(Lane lane, int records) {
+        lanePending.get(lane).addAndGet(records);
+    }
+
+    public void laneApplied(Lane lane, int records, int superseded) {
+        lanePending.get(lane).addAndGet(-records);
+        laneApplied.get(lane).increment(records);
+        if (superseded > 0) {
+            laneSuperseded.get(lane).increment(superseded);
+        }
+    }
+
+    /** Records received that will not be applied by this instance (a shutdown, a failed batch): no longer pending. */
+    public void laneAbandoned(Lane lane, int records) {
+        lanePending.get(lane).addAndGet(-records);
     }
 
     public void embedded(int n) {

@@ -3,12 +3,18 @@ package dev.freshrag.embed.pipeline;
 import dev.freshrag.embed.metrics.EmbedMetrics;
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.events.ChunkOp;
+import dev.freshrag.events.DocumentKey;
+import dev.freshrag.events.DocumentOps;
+import dev.freshrag.index.DocumentMark;
 import dev.freshrag.index.IndexPoint;
+import dev.freshrag.index.Lane;
+import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.VectorIndexWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -92,6 +98,50 @@ public final class BatchApplier {
      * @throws EmbeddingFailedException the model failed while restoring a missing chunk; the caller retries
      */
     public void write(BatchPlan plan, Map<String, float[]> vectors) {
+        writePlan(plan, vectors);
+        index.commit(plan.nextSourceOffsets());
+    }
+
+    /**
+     * Step 2 of a lane's slice: drops the operations the index already holds something newer for (their document's
+     * mark supersedes them: the other lane overtook them), writes the rest with each document's new mark, and commits
+     * with {@code positions}, the lane's source positions that this write completes. Safe to repeat after a failure.
+     *
+     * @param ops     the slice's records, per document in source order
+     * @param vectors what {@link #vectors} computed for the slice (a text it lacks is embedded here)
+     * @return how many records were superseded (skipped, their source offsets still counted applied)
+     * @throws EmbeddingFailedException the model failed while embedding a missing text; the caller retries
+     */
+    public int write(Lane lane, List<DocumentOps> ops, Map<String, float[]> vectors, SourceOffsets positions) {
+        Map<DocumentKey, Optional<DocumentMark>> marks = new HashMap<>();
+        List<DocumentOps> fresh = new ArrayList<>(ops.size());
+        int superseded = 0;
+        for (DocumentOps o : ops) {
+            Optional<DocumentMark> mark = marks.computeIfAbsent(o.key(), k -> index.documentMark(k.tenant(), k.docId()));
+            if (o.kind() != DocumentOps.Kind.SKIP && mark.isPresent()
+                    && mark.get().supersedes(o.sourcePartition(), o.sourceOffset(), o.version())) {
+                superseded++;
+                LOG.debugf("%s %s/%s v%d (source %d@%d) is older than the indexed change %s: skipped", lane, o.tenant(),
+                        o.docId(), o.version(), o.sourcePartition(), o.sourceOffset(), mark.get());
+                continue;
+            }
+            fresh.add(o);
+        }
+        BatchPlan plan = BatchPlan.of(fresh);
+        Map<String, float[]> all = new HashMap<>(vectors);
+        Map<String, String> lacking = new HashMap<>(plan.textsToEmbed());
+        lacking.keySet().removeAll(all.keySet());
+        if (!lacking.isEmpty()) {
+            int[] modelRuns = new int[1];
+            all.putAll(vectorsOf(lacking, modelRuns));
+            metrics.embedded(modelRuns[0]);
+        }
+        writePlan(plan, all);
+        index.commit(lane, positions);
+        return superseded;
+    }
+
+    private void writePlan(BatchPlan plan, Map<String, float[]> vectors) {
         long now = System.currentTimeMillis();
         int deleted = 0;
         int missing = 0;
@@ -106,6 +156,7 @@ public final class BatchApplier {
                 deleted += deletes.size();
             }
             if (doc.payload() == null) {
+                markDocument(doc);
                 continue;
             }
             List<IndexPoint> points = new ArrayList<>();
@@ -127,8 +178,8 @@ public final class BatchApplier {
                 missing += absent.size();
                 restored += restore(doc, absent, relabelOps, now);
             }
+            markDocument(doc);
         }
-        index.commit(plan.nextSourceOffsets());
         metrics.deleted(deleted);
         if (missing > 0) {
             metrics.payloadMissing(missing);
@@ -140,6 +191,11 @@ public final class BatchApplier {
             LOG.warnf("%d relabelled chunks are missing from the index and their relabels carry no text to embed them again",
                     missing - restored);
         }
+    }
+
+    /** After the document's chunk writes: its new mark, and the end of any chunk of an older version. */
+    private void markDocument(BatchPlan.DocumentPlan doc) {
+        doc.mark().ifPresent(m -> index.markDocument(doc.tenant(), doc.docId(), m));
     }
 
     /** Embeds (cache first) and upserts the relabelled chunks the index did not hold; returns how many. */

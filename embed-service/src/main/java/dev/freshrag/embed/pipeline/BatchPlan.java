@@ -3,6 +3,7 @@ package dev.freshrag.embed.pipeline;
 import dev.freshrag.events.ChunkOp;
 import dev.freshrag.events.DocumentKey;
 import dev.freshrag.events.DocumentOps;
+import dev.freshrag.index.DocumentMark;
 import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.SourceOffsets;
 import java.util.ArrayList;
@@ -33,6 +34,11 @@ public final class BatchPlan {
     private void add(DocumentOps o) {
         nextSourceOffsets = nextSourceOffsets.withApplied(o.sourcePartition(), o.sourceOffset());
         DocumentPlan doc = documents.computeIfAbsent(o.key(), k -> new DocumentPlan(k.tenant(), k.docId()));
+        if (o.kind() != DocumentOps.Kind.SKIP) {
+            doc.changed = true;
+            doc.sourcePartition = o.sourcePartition();
+            doc.sourceOffset = o.sourceOffset();
+        }
         switch (o.kind()) {
             case SKIP -> { }
             case DELETE_DOCUMENT -> {
@@ -80,6 +86,9 @@ public final class BatchPlan {
         private boolean deleteFirst;
         private DocumentPayload payload;
         private long version;
+        private boolean changed;
+        private int sourcePartition;
+        private long sourceOffset;
         private final Map<String, ChunkOp> chunks = new LinkedHashMap<>();
 
         DocumentPlan(String tenant, String docId) {
@@ -117,6 +126,15 @@ public final class BatchPlan {
 
         public long version() {
             return version;
+        }
+
+        /**
+         * What the index must remember of the document after this plan (see {@link DocumentMark}): the newest change
+         * folded in; empty when the plan only marks stale events applied (SKIP), which change nothing.
+         */
+        public java.util.Optional<DocumentMark> mark() {
+            return changed ? java.util.Optional.of(new DocumentMark(version, payload == null, sourcePartition, sourceOffset))
+                    : java.util.Optional.empty();
         }
 
         public List<ChunkOp> ops(ChunkOp.Type type) {

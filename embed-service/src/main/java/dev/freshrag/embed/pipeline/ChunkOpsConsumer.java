@@ -2,13 +2,19 @@ package dev.freshrag.embed.pipeline;
 
 import dev.freshrag.embed.config.EmbedConfig;
 import dev.freshrag.embed.metrics.EmbedMetrics;
-import dev.freshrag.embedding.EmbeddingRejectedException;
 import dev.freshrag.events.DlqHeaders;
 import dev.freshrag.events.DocumentKey;
 import dev.freshrag.events.DocumentOps;
 import dev.freshrag.events.EventJson;
 import dev.freshrag.events.InvalidEventException;
 import dev.freshrag.events.ChunkOp;
+import dev.freshrag.embedding.EmbeddingRejectedException;
+import dev.freshrag.index.Lane;
+import java.util.IdentityHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -29,17 +35,22 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes kb.chunk-ops in batches: folds, embeds, writes, commits the index, and only then
- * acknowledges, so offsets are committed after the index write is durable. While the model or the index
- * fails, the batch is retried with backoff on this (blocking, ordered) worker; the connector stops polling
- * and pauses the partitions until it succeeds. Only records that fail to parse or validate, and a record whose text
- * a remote embedding server rejects (HTTP 400/413/422: deterministic input errors) go to kb.dlq, and the batch goes on.
+ * Consumes the two lanes, kb.chunk-ops (live) and kb.chunk-ops.bulk, in batches. Each batch is cut into slices
+ * round-robin by tenant ({@link FairSlicer}); a slice is embedded when the {@link LaneScheduler} gives its lane the turn
+ * (live first: bulk only while the live lane holds no batch), then written and committed on the single index-writer
+ * thread while the next slice embeds (pipelining). The index records each lane's source positions with every commit
+ * ({@link LaneProgress}: never past a record not yet applied), and the batch is acknowledged only after all its
+ * slices are committed, so offsets are committed after the index write is durable. While the model or the index
+ * fails, the step is retried with backoff ({@link TransientFaultRetry}); the connector stops polling and pauses the
+ * partitions until it succeeds. Only records that fail to parse or validate, and a record whose text a remote
+ * embedding server rejects (HTTP 400/413/422), deterministic input errors both, go to kb.dlq, and the batch goes on.
  */
 @ApplicationScoped
 public class ChunkOpsConsumer {
 
     private static final Logger LOG = Logger.getLogger(ChunkOpsConsumer.class);
     public static final String CHANNEL = "chunk-ops";
+    public static final String BULK_CHANNEL = "chunk-ops-bulk";
     public static final String DLQ_CHANNEL = "dlq-out";
 
     private final BatchApplier applier;
@@ -48,6 +59,13 @@ public class ChunkOpsConsumer {
     private final MutinyEmitter<byte[]> dlq;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final TransientFaultRetry retry;
+    private final LaneScheduler scheduler = new LaneScheduler();
+    /** Every index write and commit of both lanes, in submission order: one writer, so marks read what came before. */
+    private final ExecutorService indexWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "embed-index-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
                             @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq) {
@@ -70,11 +88,29 @@ public class ChunkOpsConsumer {
 
     void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
         stopping.set(true);
+        indexWriter.shutdown();
     }
 
     @Incoming(CHANNEL)
     @Blocking(ordered = true)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        scheduler.liveBatchStarted();
+        try {
+            process(Lane.LIVE, parseAll(batch));
+        } finally {
+            scheduler.liveBatchFinished();
+        }
+        return batch.ack();
+    }
+
+    @Incoming(BULK_CHANNEL)
+    @Blocking(ordered = true)
+    public CompletionStage<Void> consumeBulk(KafkaRecordBatch<String, byte[]> batch) {
+        process(Lane.BULK, parseAll(batch));
+        return batch.ack();
+    }
+
+    private List<Parsed> parseAll(KafkaRecordBatch<String, byte[]> batch) {
         List<Parsed> good = new ArrayList<>();
         for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
             try {
@@ -83,39 +119,129 @@ public class ChunkOpsConsumer {
                 deadLetter(r, e.getMessage(), e.violations().isEmpty() ? "$" : e.violations().get(0).field());
             }
         }
-        process(good);
-        return batch.ack();
+        return good;
     }
 
-    private void process(List<Parsed> records) {
+    /**
+     * Applies one lane's batch slice by slice and returns once every slice is durable. At most one slice of the lane
+     * is being written while the next one embeds.
+     */
+    private void process(Lane lane, List<Parsed> records) {
         if (records.isEmpty()) {
             return;
         }
-        BatchPlan plan = BatchPlan.of(records.stream().map(Parsed::ops).toList());
-        // Every record here parsed and validated: a failure of the model or the index is no fault of the records,
-        // so it is retried (this worker blocks, the partitions stay paused), never dead-lettered.
-        Map<String, float[]> vectors;
-        try {
-            vectors = retry.call(() -> applier.vectors(plan));
-        } catch (EmbeddingRejectedException e) {
-            // An embedding server refused texts of this batch (too long for it, unreadable): deterministic, but
-            // the answer does not say whose. Record by record, in order, until the one it refuses is alone.
-            if (records.size() == 1) {
-                deadLetter(records.get(0).record(), "the embedding server rejected a text: " + e.getMessage(), "ops");
-                return;
-            }
-            LOG.warnf("the embedding server rejected a batch of %d records, retrying them one by one: %s",
-                    records.size(), e.getMessage());
-            records.forEach(r -> process(List.of(r)));
-            return;
-        }
-        retry.run(() -> applier.write(plan, vectors));
-        long durableAt = System.currentTimeMillis();
+        metrics.laneReceived(lane, records.size());
+        Map<DocumentOps, Long> timestamps = new IdentityHashMap<>();
+        Map<DocumentOps, KafkaRecord<String, byte[]>> sources = new IdentityHashMap<>();
+        List<DocumentOps> ops = new ArrayList<>(records.size());
         for (Parsed p : records) {
-            if (p.ops().kind() != DocumentOps.Kind.SKIP) {
-                metrics.fresh(p.record().getTimestamp().toEpochMilli(), durableAt);
-            }
+            ops.add(p.ops());
+            timestamps.put(p.ops(), p.record().getTimestamp().toEpochMilli());
+            sources.put(p.ops(), p.record());
         }
+        FairSlicer slicer = new FairSlicer(ops);
+        LaneProgress progress = new LaneProgress(ops);
+        Future<?> writing = null;
+        int done = 0;
+        try {
+            while (slicer.hasNext()) {
+                List<DocumentOps> slice;
+                Embedded embedded;
+                scheduler.acquire(lane);
+                try {
+                    slice = slicer.next(budget(lane));
+                    embedded = embed(slice, sources);
+                } finally {
+                    scheduler.release();
+                }
+                done += await(writing);
+                writing = write(lane, slice, embedded, progress, timestamps);
+            }
+            done += await(writing);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            metrics.laneAbandoned(lane, records.size() - done);
+            throw new IllegalStateException("interrupted while applying a " + lane + " batch; it is not acknowledged", e);
+        } catch (RuntimeException e) {
+            metrics.laneAbandoned(lane, records.size() - done);
+            throw e;
+        }
+    }
+
+    /** Writes and commits the slice on the index-writer thread; the future answers how many records it applied. */
+    private Future<Integer> write(Lane lane, List<DocumentOps> slice, Embedded embedded, LaneProgress progress,
+                                  Map<DocumentOps, Long> timestamps) {
+        // a dead-lettered record is not written, but counts as handled: the lane's position moves past it
+        return indexWriter.submit(() -> {
+            int superseded = retry.call(() -> applier.write(lane, embedded.kept(), embedded.vectors(), progress.positionsAfter(slice)));
+            progress.applied(slice);
+            long durableAt = System.currentTimeMillis();
+            for (DocumentOps o : slice) {
+                if (o.kind() != DocumentOps.Kind.SKIP) {
+                    metrics.fresh(timestamps.get(o), durableAt);
+                }
+            }
+            metrics.laneApplied(lane, slice.size(), superseded);
+            return slice.size();
+        });
+    }
+
+    /** The vectors of a slice, and the records of it to write (all but those dead-lettered). */
+    private record Embedded(List<DocumentOps> kept, Map<String, float[]> vectors) {
+    }
+
+    /**
+     * Embeds a slice. Every record here parsed and validated: a failure of the model or the index is no fault of the
+     * records, so it is retried (this worker blocks, the partitions stay paused), never dead-lettered. An embedding
+     * server that refuses a text (too long for it, unreadable) is deterministic, but its answer does not say whose:
+     * record by record, until the one it refuses is alone and dead-lettered.
+     */
+    private Embedded embed(List<DocumentOps> slice, Map<DocumentOps, KafkaRecord<String, byte[]>> sources) {
+        try {
+            return new Embedded(slice, retry.call(() -> applier.vectors(BatchPlan.of(slice))));
+        } catch (EmbeddingRejectedException e) {
+            if (slice.size() == 1) {
+                deadLetter(sources.get(slice.get(0)), "the embedding server rejected a text: " + e.getMessage(), "ops");
+                return new Embedded(List.of(), Map.of());
+            }
+            LOG.warnf("the embedding server rejected a slice of %d records, retrying them one by one: %s",
+                    slice.size(), e.getMessage());
+            List<DocumentOps> kept = new ArrayList<>();
+            Map<String, float[]> vectors = new java.util.HashMap<>();
+            for (DocumentOps o : slice) {
+                Embedded one = embed(List.of(o), sources);
+                kept.addAll(one.kept());
+                vectors.putAll(one.vectors());
+            }
+            return new Embedded(kept, vectors);
+        }
+    }
+
+    private static int await(Future<?> writing) throws InterruptedException {
+        if (writing == null) {
+            return 0;
+        }
+        try {
+            return (Integer) writing.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re; // a shutdown during a retry: the batch stays unacknowledged and is replayed
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Chunks to embed in the next slice. Live slices are large (a live backlog is work too, and fairness between
+     * tenants bounds each tenant's wait to one slice); bulk slices are small while live work is around, so the live
+     * edit that arrives during one waits little, and larger in a pure backlog.
+     */
+    private int budget(Lane lane) {
+        if (lane == Lane.LIVE) {
+            return config.batching().maxChunks();
+        }
+        return scheduler.liveRecentlyActive(config.batching().liveQuiet().toNanos())
+                ? config.batching().minChunks() : config.batching().bulkMaxChunks();
     }
 
     static DocumentOps parse(KafkaRecord<String, byte[]> r) {

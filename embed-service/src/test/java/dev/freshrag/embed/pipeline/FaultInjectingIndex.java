@@ -1,6 +1,9 @@
 package dev.freshrag.embed.pipeline;
 
+import dev.freshrag.index.DocumentMark;
 import dev.freshrag.index.DocumentPayload;
+import dev.freshrag.index.Lane;
+import java.util.Optional;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexPoint;
 import dev.freshrag.index.IndexUnavailableException;
@@ -28,12 +31,22 @@ final class FaultInjectingIndex implements VectorIndexWriter {
     }
 
     @Override
-    public void commit(SourceOffsets applied) {
+    public void commit(Lane lane, SourceOffsets applied) {
         commitAttempts.incrementAndGet();
         if (failures.getAndDecrement() > 0) {
             throw new IndexUnavailableException("injected outage", null);
         }
-        real.commit(applied);
+        real.commit(lane, applied);
+    }
+
+    @Override
+    public Optional<DocumentMark> documentMark(String tenant, String docId) {
+        return real.documentMark(tenant, docId);
+    }
+
+    @Override
+    public void markDocument(String tenant, String docId, DocumentMark mark) {
+        real.markDocument(tenant, docId, mark);
     }
 
     @Override
@@ -62,8 +75,8 @@ final class FaultInjectingIndex implements VectorIndexWriter {
     }
 
     @Override
-    public SourceOffsets appliedSourceOffsets() {
-        return real.appliedSourceOffsets();
+    public SourceOffsets appliedSourceOffsets(Lane lane) {
+        return real.appliedSourceOffsets(lane);
     }
 
     @Override

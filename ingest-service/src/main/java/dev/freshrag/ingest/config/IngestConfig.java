@@ -56,6 +56,13 @@ public interface IngestConfig {
         @WithDefault(Topics.CHUNK_OPS)
         String chunkOps();
 
+        /**
+         * Chunk operations of events marked bulk (Kafka header {@code freshrag-priority: bulk}): the embed-service's
+         * second lane, served only when no live work waits. Needs as many partitions as {@code kb.chunk-ops}.
+         */
+        @WithDefault(Topics.CHUNK_OPS_BULK)
+        String chunkOpsBulk();
+
         /** Dead-letter topic for events that break the contract. */
         @WithDefault(Topics.DLQ)
         String dlq();

@@ -2,6 +2,8 @@ package dev.freshrag.ingest.gateway;
 
 import dev.freshrag.events.DocumentChange;
 import dev.freshrag.events.EventJson;
+import dev.freshrag.events.Priority;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import dev.freshrag.events.WriteToken;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
@@ -29,11 +31,22 @@ public class DocumentChangePublisher {
         this.emitter = emitter;
     }
 
+    /** A live write. */
     public CompletionStage<WriteToken> publish(DocumentChange event) {
+        return publish(event, Priority.LIVE);
+    }
+
+    /** A write in the given lane: bulk ones carry the header {@code freshrag-priority: bulk}. */
+    public CompletionStage<WriteToken> publish(DocumentChange event, Priority priority) {
         CompletableFuture<WriteToken> done = new CompletableFuture<>();
         OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
+        RecordHeaders headers = new RecordHeaders();
+        if (priority == Priority.BULK) {
+            headers.add(Priority.HEADER, Priority.bulkHeaderValue());
+        }
         OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.key().toString())
+                .withHeaders(headers)
                 .build();
         Message<byte[]> message = Message.of(EventJson.write(event), Metadata.of(kafka, result))
                 .withAck(() -> {

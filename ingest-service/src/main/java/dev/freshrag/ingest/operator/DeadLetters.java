@@ -1,6 +1,7 @@
 package dev.freshrag.ingest.operator;
 
 import dev.freshrag.events.DlqHeaders;
+import dev.freshrag.events.Priority;
 import dev.freshrag.events.DocumentKey;
 import dev.freshrag.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +56,8 @@ public class DeadLetters {
     /**
      * Re-publishes each selected record's own key, value and headers (without the {@code freshrag.dlq.*} ones) to
      * the input of the stage that rejected it, with {@link DlqHeaders#REPLAYED_FROM}. The target comes from the
-     * stage, never from a header, so a record cannot be sent to an arbitrary topic. Answers how many were sent,
+     * stage, never from a header, so a record cannot be sent to an arbitrary topic. Replays are marked bulk
+     * ({@code freshrag-priority: bulk}; embed-stage ones go to kb.chunk-ops.bulk), so they never hold up live edits. Answers how many were sent,
      * after the broker acknowledged each one.
      */
     public int replay(DlqFilter filter) {
@@ -63,7 +65,7 @@ public class DeadLetters {
         scan(filter, (record, letter) -> {
             String target = switch (letter.stage() == null ? "" : letter.stage()) {
                 case "ingest" -> topics.docChanges();
-                case "embed" -> topics.chunkOps();
+                case "embed" -> topics.chunkOpsBulk(); // a replay is bulk work: the embed stage's bulk lane
                 default -> null; // an unknown stage: nothing to send it back to, listed but never replayed
             };
             if (target == null) {
@@ -71,10 +73,12 @@ public class DeadLetters {
             }
             ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(target, record.key(), record.value());
             for (Header h : record.headers()) {
-                if (!h.key().startsWith(DlqHeaders.PREFIX)) {
+                if (!h.key().startsWith(DlqHeaders.PREFIX) && !h.key().equals(Priority.HEADER)) {
                     out.headers().add(h);
                 }
             }
+            // a replay is bulk work: it must not hold up live edits (see Priority)
+            out.headers().add(Priority.HEADER, Priority.bulkHeaderValue());
             out.headers().add(DlqHeaders.REPLAYED_FROM,
                     (record.topic() + "/" + record.partition() + "/" + record.offset()).getBytes(StandardCharsets.UTF_8));
             toSend.add(out);

@@ -5,6 +5,7 @@ import dev.freshrag.events.DocumentChange;
 import dev.freshrag.events.DocumentChangeValidator;
 import dev.freshrag.events.DocumentKey;
 import dev.freshrag.events.DocumentOps;
+import dev.freshrag.events.Priority;
 import dev.freshrag.events.EventJson;
 import dev.freshrag.events.InvalidEventException;
 import dev.freshrag.events.Limits;
@@ -202,8 +203,15 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         return event;
     }
 
+    /**
+     * To the lane the event's {@link Priority} header names: every outcome (SKIP included) goes there, so that each
+     * lane holds its own events' source offsets in order and read-your-writes tokens of that lane are answered.
+     */
     private void forward(Record<byte[], byte[]> input, DocumentOps ops) {
-        context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), new RecordHeaders()), TopologyProducer.CHUNK_OPS_SINK);
+        org.apache.kafka.common.header.Header priority = input.headers().lastHeader(Priority.HEADER);
+        String sink = Priority.ofHeader(priority == null ? null : priority.value()) == Priority.BULK
+                ? TopologyProducer.CHUNK_OPS_BULK_SINK : TopologyProducer.CHUNK_OPS_SINK;
+        context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), new RecordHeaders()), sink);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, List<Violation> violations) {

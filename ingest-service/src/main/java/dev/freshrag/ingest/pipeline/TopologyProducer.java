@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * kb.doc-changes -> validate, version guard, chunk, diff -> kb.chunk-ops (or kb.dlq).
+ * kb.doc-changes -> validate, version guard, chunk, diff -> kb.chunk-ops, or kb.chunk-ops.bulk for events marked
+ * bulk (or kb.dlq).
  * Names are constants so tests reuse them.
  */
 @ApplicationScoped
@@ -30,6 +31,7 @@ public class TopologyProducer {
     public static final String SOURCE = "doc-changes-source";
     public static final String PROCESSOR = "document-change-processor";
     public static final String CHUNK_OPS_SINK = "chunk-ops-sink";
+    public static final String CHUNK_OPS_BULK_SINK = "chunk-ops-bulk-sink";
     public static final String DLQ_SINK = "dlq-sink";
     public static final String DOCUMENT_STATE_STORE = "document-state";
 
@@ -72,6 +74,9 @@ public class TopologyProducer {
                 () -> new DocumentChangeProcessor(chunker, validator, metrics, config.tombstoneRetention(), clock), SOURCE);
         topology.addStateStore(store, PROCESSOR);
         topology.addSink(CHUNK_OPS_SINK, config.chunkOpsTopic(), Serdes.ByteArray().serializer(),
+                JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR);
+        // events marked bulk go to the second lane, partitioned the same way
+        topology.addSink(CHUNK_OPS_BULK_SINK, config.chunkOpsBulkTopic(), Serdes.ByteArray().serializer(),
                 JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR);
         topology.addSink(DLQ_SINK, config.dlqTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         return topology;

@@ -74,6 +74,9 @@ class DlqOperatorTest {
         List<String> dlqHeaders = java.util.stream.StreamSupport.stream(back.headers().spliterator(), false)
                 .map(Header::key).filter(k -> k.startsWith(DlqHeaders.PREFIX) && !k.equals(DlqHeaders.REPLAYED_FROM)).toList();
         assertThat(dlqHeaders).as("the old dead-letter headers are not carried back").isEmpty();
+        assertThat(back.headers().lastHeader(dev.freshrag.events.Priority.HEADER)).as("a replay is bulk work").isNotNull();
+        assertThat(new String(back.headers().lastHeader(dev.freshrag.events.Priority.HEADER).value(), StandardCharsets.UTF_8))
+                .isEqualTo("bulk");
     }
 
     @Test

@@ -14,6 +14,11 @@ public final class Topics {
     public static final String DOC_CHANGES = "kb.doc-changes";
     /** ingest-service to embed-service: per-document chunk operations. */
     public static final String CHUNK_OPS = "kb.chunk-ops";
+    /**
+     * ingest-service to embed-service: the chunk operations of events marked bulk ({@link Priority}), partitioned
+     * like {@link #CHUNK_OPS}. A lane of its own so that live work never queues behind a corpus load.
+     */
+    public static final String CHUNK_OPS_BULK = "kb.chunk-ops.bulk";
     /** Rejected events and operations, with the reason in headers. */
     public static final String DLQ = "kb.dlq";
     /** Per-tenant configuration (LoRA adapter, prompt template, topK), compacted. */
@@ -25,7 +30,7 @@ public final class Topics {
      */
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-    /** Default partitions; kb.chunk-ops must have at least as many partitions as kb.doc-changes. */
+    /** Default partitions; kb.chunk-ops and kb.chunk-ops.bulk must have at least as many partitions as kb.doc-changes. */
     public static final int DEFAULT_PARTITIONS = 6;
 
     /** How a topic is created when FreshRAG creates it (local mode, tests, Strimzi KafkaTopics). */
@@ -38,6 +43,7 @@ public final class Topics {
                 // compacted by key: the newest event per document is the recovery log for a rebuild
                 new Spec(DOC_CHANGES, partitions, Map.of("cleanup.policy", "compact", "max.message.bytes", max)),
                 new Spec(CHUNK_OPS, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
+                new Spec(CHUNK_OPS_BULK, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
                 new Spec(DLQ, 1, Map.of("cleanup.policy", "delete", "retention.ms", "2592000000", "max.message.bytes", max)),
                 new Spec(TENANT_CONFIG, 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "1048576")));
     }

@@ -7,12 +7,19 @@ import java.util.regex.Pattern;
 /**
  * A read-your-writes token: where a write landed on kb.doc-changes. The index is consistent with it
  * once the embed-service has applied partition {@code partition} up to and including {@code offset}.
- * Opaque to clients; the form is {@code v1.<tenant>.<partition>.<offset>}. The tenant is part of it so
+ * Opaque to clients; the form is {@code v1.<tenant>.<partition>.<offset>}, a write in the live lane ({@link BulkWriteToken}
+ * is the bulk lane's). The tenant is part of it so
  * that one tenant's token reveals nothing about, and cannot be used to wait on, another's writes.
  */
-public record WriteToken(String tenant, int partition, long offset) {
+public record WriteToken(String tenant, int partition, long offset) implements ReadToken {
 
     private static final Pattern FORM = Pattern.compile("v1\\.(" + Limits.TENANT_PATTERN + ")\\.(\\d{1,9})\\.(\\d{1,18})");
+
+    /** This form names a write in the live lane (the only lane before lanes existed, so old tokens stay valid). */
+    @Override
+    public Priority lane() {
+        return Priority.LIVE;
+    }
 
     @Override
     public String toString() {

@@ -9,8 +9,13 @@ public interface VectorIndexHandle extends AutoCloseable {
     /** Model id and vector dimension the index was built with; fixed for its lifetime. */
     IndexFingerprint fingerprint();
 
-    /** Source positions applied so far, as recorded by {@link VectorIndexWriter#commit}. */
-    SourceOffsets appliedSourceOffsets();
+    /** Source positions of the live lane applied so far, as recorded by {@link VectorIndexWriter#commit}. */
+    default SourceOffsets appliedSourceOffsets() {
+        return appliedSourceOffsets(Lane.LIVE);
+    }
+
+    /** Source positions of one lane applied so far, as recorded by {@link VectorIndexWriter#commit(Lane, SourceOffsets)}. */
+    SourceOffsets appliedSourceOffsets(Lane lane);
 
     /** Whether the store answers; used by health checks. */
     boolean isHealthy();

@@ -28,12 +28,28 @@ public interface VectorIndexWriter extends VectorIndexHandle {
     /** Deletes points of a document by chunk id. */
     void deletePoints(String tenant, String docId, Collection<String> chunkIds);
 
+    /** {@link #commit(Lane, SourceOffsets)} of the live lane. */
+    default void commit(SourceOffsets applied) {
+        commit(Lane.LIVE, applied);
+    }
+
     /**
-     * Makes every write so far durable and visible to readers, together with the source positions they
-     * came from, merged into the recorded ones ({@link SourceOffsets#mergedWith}): a partition's
-     * position never goes backwards, and partitions not given keep theirs.
+     * Makes every write so far durable and visible to readers, together with the source positions of {@code lane}
+     * they came from, merged into that lane's recorded ones ({@link SourceOffsets#mergedWith}): a partition's
+     * position never goes backwards, and partitions (and the other lane) not given keep theirs.
      */
-    void commit(SourceOffsets applied);
+    void commit(Lane lane, SourceOffsets applied);
+
+    /** The document's mark (see {@link DocumentMark}), reading this writer's own uncommitted writes; empty if none. */
+    java.util.Optional<DocumentMark> documentMark(String tenant, String docId);
+
+    /**
+     * Records the document's mark (durable with the next {@link #commit}) and, unless it is a tombstone, deletes the
+     * document's points labelled with a version below {@code mark.version()}: after applying a version, no chunk of an
+     * older one stays, even when the change was computed against a version this index never received (it was
+     * skipped as superseded, or is still queued in the other lane).
+     */
+    void markDocument(String tenant, String docId, DocumentMark mark);
 
     /**
      * Whether this writer failed in a way it cannot repair inside this process (a Lucene writer that hit a fatal

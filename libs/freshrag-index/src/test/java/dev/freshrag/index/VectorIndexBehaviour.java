@@ -523,6 +523,63 @@ public abstract class VectorIndexBehaviour<I extends VectorIndexReader & VectorI
         assertThat(again.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 42L, 3, 9L)));
     }
 
+    @Test
+    void eachLaneRecordsItsOwnSourcePositions() {
+        I index = open();
+        index.commit(Lane.LIVE, new SourceOffsets(Map.of(0, 10L)));
+        index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 4L, 1, 9L)));
+        index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 2L))); // never backwards, within a lane too
+
+        assertThat(index.appliedSourceOffsets(Lane.LIVE)).isEqualTo(new SourceOffsets(Map.of(0, 10L)));
+        assertThat(index.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 10L)));
+        assertThat(index.appliedSourceOffsets(Lane.BULK)).isEqualTo(new SourceOffsets(Map.of(0, 4L, 1, 9L)));
+
+        index.commit(new SourceOffsets(Map.of(1, 3L))); // the lane-less commit is the live lane's
+        assertThat(index.appliedSourceOffsets(Lane.LIVE)).isEqualTo(new SourceOffsets(Map.of(0, 10L, 1, 3L)));
+        assertThat(index.appliedSourceOffsets(Lane.BULK)).isEqualTo(new SourceOffsets(Map.of(0, 4L, 1, 9L)));
+    }
+
+    @Test
+    void aDocumentMarkIsReadBackPerDocumentAndTenantAndSeenByNoRead() {
+        I index = open();
+        assertThat(index.documentMark(TENANT_A, "doc")).isEmpty();
+        index.upsert(List.of(point(TENANT_A, "doc", chunk("c1"), 0, vector(1))));
+        DocumentMark mark = new DocumentMark(1, false, 2, 40);
+        index.markDocument(TENANT_A, "doc", mark);
+        commit(index);
+
+        assertThat(index.documentMark(TENANT_A, "doc")).contains(mark);
+        assertThat(index.documentMark(TENANT_B, "doc")).isEmpty();
+        assertThat(index.documentMark(TENANT_A, "other")).isEmpty();
+        // a mark is no chunk: not searched, listed, counted or deleted with the document's chunks
+        assertThat(index.search(new SearchQuery(TENANT_A, vector(1), 10, Map.of()))).hasSize(1);
+        assertThat(index.chunkIds(TENANT_A, "doc")).containsExactly(chunk("c1"));
+        assertThat(index.document(TENANT_A, "doc").orElseThrow().chunks()).isEqualTo(1);
+
+        DocumentMark tombstone = new DocumentMark(2, true, 2, 41);
+        index.deleteDocument(TENANT_A, "doc");
+        index.markDocument(TENANT_A, "doc", tombstone);
+        commit(index);
+        assertThat(index.documentMark(TENANT_A, "doc")).contains(tombstone);
+        assertThat(index.document(TENANT_A, "doc")).isEmpty();
+    }
+
+    @Test
+    void markingAVersionDeletesTheDocumentsChunksOfOlderVersionsOnly() {
+        I index = open();
+        index.upsert(List.of(
+                withPayload(point(TENANT_A, "doc", chunk("old"), 0, vector(1)), new DocumentPayload(1, "t", Map.of())),
+                withPayload(point(TENANT_A, "doc", chunk("kept"), 1, vector(2)), new DocumentPayload(3, "t", Map.of())),
+                withPayload(point(TENANT_A, "other", chunk("o"), 0, vector(3)), new DocumentPayload(1, "t", Map.of())),
+                withPayload(point(TENANT_B, "doc", chunk("b"), 0, vector(4)), new DocumentPayload(1, "t", Map.of()))));
+        index.markDocument(TENANT_A, "doc", new DocumentMark(3, false, 0, 7));
+        commit(index);
+
+        assertThat(index.chunkIds(TENANT_A, "doc")).containsExactly(chunk("kept"));
+        assertThat(index.chunkIds(TENANT_A, "other")).containsExactly(chunk("o"));
+        assertThat(index.chunkIds(TENANT_B, "doc")).containsExactly(chunk("b"));
+    }
+
     // =====================================================================================================
     // helpers
 

@@ -60,6 +60,7 @@ class KeysFileTest {
         assertThat(ApiKeyFilter.required("/v1/admin/tenants/acme", "GET")).isEqualTo(Role.ADMIN);
         assertThat(ApiKeyFilter.required("/v1/tenants/acme/documents/x", "PUT")).isEqualTo(Role.WRITER);
         assertThat(ApiKeyFilter.required("/v1/tenants/acme/documents/x", "DELETE")).isEqualTo(Role.WRITER);
+        assertThat(ApiKeyFilter.required("/v1/tenants/acme/documents:bulk", "POST")).isEqualTo(Role.WRITER);
         assertThat(ApiKeyFilter.required("/v1/tenants/acme/search", "POST")).isEqualTo(Role.READER);
         assertThat(ApiKeyFilter.required("/v1/tenants/acme/documents/x", "GET")).isEqualTo(Role.READER);
     }

@@ -1,7 +1,11 @@
 package dev.freshrag.query.consistency;
 
 import dev.freshrag.events.Violation;
+import dev.freshrag.events.BulkWriteToken;
+import dev.freshrag.events.ReadToken;
 import dev.freshrag.events.WriteToken;
+import dev.freshrag.index.Lane;
+import java.util.Map;
 import dev.freshrag.events.InvalidEventException;
 import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.VectorIndexHandle;
@@ -12,7 +16,7 @@ import java.util.List;
 
 /**
  * Read-your-writes: waits until the index has applied the kb.doc-changes offsets that write tokens
- * name. The embed-service records, with every index commit, the next unapplied offset per partition;
+ * name, each in its lane (a live {@link WriteToken} or a {@link BulkWriteToken} of {@code documents:bulk}). The embed-service records, with every index commit, the next unapplied offset per partition;
  * a token (partition p, offset o) is reflected once that value for p exceeds o.
  */
 @ApplicationScoped
@@ -27,17 +31,17 @@ public class ConsistencyGate {
     }
 
     /** Parses tokens, refusing malformed ones and tokens of another tenant (400). */
-    public static List<WriteToken> parse(String tenant, List<String> tokens, int max) {
+    public static List<ReadToken> parse(String tenant, List<String> tokens, int max) {
         if (tokens == null || tokens.isEmpty()) {
             return List.of();
         }
         if (tokens.size() > max) {
             throw new InvalidEventException("consistentWith", "holds " + tokens.size() + " tokens, above the limit of " + max);
         }
-        List<WriteToken> parsed = new ArrayList<>();
+        List<ReadToken> parsed = new ArrayList<>();
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
-            var t = WriteToken.parse(tokens.get(i));
+            var t = ReadToken.parse(tokens.get(i));
             if (t.isEmpty() || !t.get().tenant().equals(tenant)) {
                 violations.add(new Violation("consistentWith[" + i + "]", "is not a write token of tenant " + tenant));
             } else {
@@ -50,13 +54,30 @@ public class ConsistencyGate {
         return parsed;
     }
 
-    public boolean isReflected(List<WriteToken> tokens) {
-        SourceOffsets applied = index.appliedSourceOffsets();
-        return tokens.stream().allMatch(t -> applied.hasApplied(t.partition(), t.offset()));
+    /** Each token against its own lane's recorded positions (each lane is applied in offset order per partition). */
+    public boolean isReflected(List<ReadToken> tokens) {
+        SourceOffsets live = null;
+        SourceOffsets bulk = null;
+        for (ReadToken t : tokens) {
+            if (t instanceof WriteToken w) {
+                live = live == null ? index.appliedSourceOffsets(Lane.LIVE) : live;
+                if (!live.hasApplied(w.partition(), w.offset())) {
+                    return false;
+                }
+            } else if (t instanceof BulkWriteToken b) {
+                bulk = bulk == null ? index.appliedSourceOffsets(Lane.BULK) : bulk;
+                for (Map.Entry<Integer, Long> e : b.highestOffsets().entrySet()) {
+                    if (!bulk.hasApplied(e.getKey(), e.getValue())) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** Blocks until every token is reflected or the wait runs out; answers whether they are. */
-    public boolean await(List<WriteToken> tokens, Duration wait) {
+    public boolean await(List<ReadToken> tokens, Duration wait) {
         if (tokens.isEmpty()) {
             return true;
         }

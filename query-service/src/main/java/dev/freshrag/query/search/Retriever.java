@@ -4,7 +4,7 @@ import dev.freshrag.embedding.Embedder;
 import dev.freshrag.events.DocumentChangeValidator;
 import dev.freshrag.events.InvalidEventException;
 import dev.freshrag.events.Violation;
-import dev.freshrag.events.WriteToken;
+import dev.freshrag.events.ReadToken;
 import dev.freshrag.http.Problem;
 import dev.freshrag.http.ProblemException;
 import dev.freshrag.index.SearchHit;
@@ -66,7 +66,7 @@ public class Retriever {
         if (!violations.isEmpty()) {
             throw new InvalidEventException(violations);
         }
-        List<WriteToken> tokens = ConsistencyGate.parse(tenant, consistentWith, config.consistency().maxTokens());
+        List<ReadToken> tokens = ConsistencyGate.parse(tenant, consistentWith, config.consistency().maxTokens());
         boolean consistent = gate.await(tokens, config.consistency().defaultWait());
         if (!consistent && Boolean.TRUE.equals(requireConsistent)) {
             throw new ProblemException(Problem.of(503, "Service Unavailable",

@@ -111,7 +111,7 @@ final class LiveUnderLoad {
         }
         String url = stack.ingest + "/v1/tenants/" + tenant + "/documents:bulk";
         Http.Reply r = stack.http.postNdjson(url, ndjson.toString());
-        Http.require(r, 200, "POST " + url);
+        Http.require(r, 202, "POST " + url);
         String token = r.body().path("token").asText("");
         if (token.isEmpty()) {
             throw new IllegalStateException("no token in the answer to POST " + url + ": " + r.raw());

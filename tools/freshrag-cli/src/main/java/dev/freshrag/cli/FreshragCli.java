@@ -32,8 +32,8 @@ public final class FreshragCli implements Callable<Integer> {
                                          accepted only on /v1/operator/... (the dlq commands). Printed once, last line.
               dlq list [filters]         List dead letters on kb.dlq as a table (partition, offset, stage, tenant,
                                          source, field, reason, key).
-              dlq replay [filters]       Re-publish matching dead letters to the topic they came from (stage ingest:
-                                         kb.doc-changes, embed: kb.chunk-ops); prints how many.
+              dlq replay [filters]       Re-publish matching dead letters, marked bulk, to the stage they came from
+                                         (ingest: kb.doc-changes, embed: kb.chunk-ops.bulk); prints how many.
                                          Filters: --reason R (contained in the reason), --tenant T,
                                          --partition P [--from O] [--to O] (kb.dlq offsets, inclusive), --limit N
                                          (default 100). --url URL: the ingest-service (default FRESHRAG_URL, else
@@ -49,7 +49,7 @@ public final class FreshragCli implements Callable<Integer> {
               FRESHRAG_EMBED_PORT             embed-service HTTP port (8082)
               FRESHRAG_KAFKA_PORT             Kafka client port (9092)
               FRESHRAG_KAFKA_CONTROLLER_PORT  Kafka controller port (9093)
-              FRESHRAG_KAFKA_PARTITIONS       partitions of kb.doc-changes and kb.chunk-ops on first start
+              FRESHRAG_KAFKA_PARTITIONS       partitions of kb.doc-changes and kb.chunk-ops(.bulk) on first start
               FRESHRAG_HTTP_HOST              address the services listen on (127.0.0.1)
               FRESHRAG_START_TIMEOUT          seconds to wait for each service to be ready (180)
               FRESHRAG_KAFKA_TIMEOUT          seconds to wait for the broker's port (60)

@@ -130,10 +130,13 @@ public final class TopicBootstrap {
             }
         }
         int docChanges = found.get(Topics.DOC_CHANGES).partitions().size();
-        int chunkOps = found.get(Topics.CHUNK_OPS).partitions().size();
-        if (chunkOps < docChanges) {
-            throw new IllegalStateException(Topics.CHUNK_OPS + " has " + chunkOps + " partitions but "
-                    + Topics.DOC_CHANGES + " has " + docChanges + "; it needs at least as many");
+        // both lanes keep the partition number of the kb.doc-changes record their operations came from
+        for (String lane : List.of(Topics.CHUNK_OPS, Topics.CHUNK_OPS_BULK)) {
+            int chunkOps = found.get(lane).partitions().size();
+            if (chunkOps < docChanges) {
+                throw new IllegalStateException(lane + " has " + chunkOps + " partitions but "
+                        + Topics.DOC_CHANGES + " has " + docChanges + "; it needs at least as many");
+            }
         }
         return warnings;
     }

@@ -8,6 +8,7 @@ import static dev.freshrag.index.lucene.LuceneSchema.F_VECTOR;
 import static dev.freshrag.index.lucene.LuceneSchema.F_VERSION;
 import static dev.freshrag.index.lucene.LuceneSchema.STATUS_FIELDS;
 
+import dev.freshrag.index.DocumentMark;
 import dev.freshrag.index.DocumentStatus;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
@@ -97,6 +98,13 @@ final class ChunkQueries {
             chunks.put(d.get(F_CHUNK_ID), d);
         });
         return chunks;
+    }
+
+    /** The document's mark, if one was written. */
+    static Optional<DocumentMark> mark(IndexSearcher s, String tenant, String docId) throws IOException {
+        DocumentMark[] found = new DocumentMark[1];
+        forEachDoc(s, LuceneSchema.markKey(tenant, docId), (sf, doc) -> found[0] = LuceneSchema.toMark(sf.document(doc)));
+        return Optional.ofNullable(found[0]);
     }
 
     private interface DocConsumer {

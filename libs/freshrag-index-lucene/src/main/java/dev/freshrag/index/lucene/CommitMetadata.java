@@ -2,6 +2,7 @@ package dev.freshrag.index.lucene;
 
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexMismatchException;
+import dev.freshrag.index.Lane;
 import dev.freshrag.index.SourceOffsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,19 +11,21 @@ import java.util.TreeMap;
 /**
  * What a FreshRAG commit records in Lucene's commit user data: the {@link IndexFingerprint}, FreshRAG's own
  * commit counter (Lucene's generation skips after an interrupted commit, so it cannot count commits) and the
- * applied source offsets as {@code src.<partition>} entries. The writer writes it with every commit; readers
+ * applied source offsets of the live lane as {@code src.<partition>} entries (the form from before lanes, so an older
+ * index reads as all live) and those of the bulk lane as {@code bulk.<partition>}. The writer writes it with every commit; readers
  * parse it from every commit they open.
  */
-record CommitMetadata(IndexFingerprint fingerprint, long counter, SourceOffsets offsets) {
+record CommitMetadata(IndexFingerprint fingerprint, long counter, SourceOffsets offsets, SourceOffsets bulkOffsets) {
 
     static final String UD_MODEL = "freshrag.model";
     static final String UD_DIMENSION = "freshrag.dimension";
     static final String UD_COMMIT = "freshrag.commit";
     static final String UD_SOURCE_PREFIX = "src.";
+    static final String UD_BULK_SOURCE_PREFIX = "bulk.";
 
     /** The commit that creates an index: counter 0, nothing applied. */
     static CommitMetadata creating(IndexFingerprint fingerprint) {
-        return new CommitMetadata(fingerprint, 0, SourceOffsets.NONE);
+        return new CommitMetadata(fingerprint, 0, SourceOffsets.NONE, SourceOffsets.NONE);
     }
 
     /**
@@ -36,18 +39,27 @@ record CommitMetadata(IndexFingerprint fingerprint, long counter, SourceOffsets 
                     + " has no FreshRAG fingerprint in its commit data; it was not written by FreshRAG");
         }
         TreeMap<Integer, Long> offsets = new TreeMap<>();
+        TreeMap<Integer, Long> bulk = new TreeMap<>();
         userData.forEach((key, value) -> {
             if (key.startsWith(UD_SOURCE_PREFIX)) {
                 offsets.put(Integer.parseInt(key.substring(UD_SOURCE_PREFIX.length())), Long.parseLong(value));
+            } else if (key.startsWith(UD_BULK_SOURCE_PREFIX)) {
+                bulk.put(Integer.parseInt(key.substring(UD_BULK_SOURCE_PREFIX.length())), Long.parseLong(value));
             }
         });
         return new CommitMetadata(new IndexFingerprint(model, Integer.parseInt(dimension)),
-                Long.parseLong(userData.getOrDefault(UD_COMMIT, "0")), new SourceOffsets(offsets));
+                Long.parseLong(userData.getOrDefault(UD_COMMIT, "0")), new SourceOffsets(offsets), new SourceOffsets(bulk));
     }
 
-    /** The commit after this one, with {@code applied} merged into the recorded offsets. */
-    CommitMetadata next(SourceOffsets applied) {
-        return new CommitMetadata(fingerprint, counter + 1, offsets.mergedWith(applied));
+    /** The commit after this one, with {@code applied} merged into the recorded offsets of {@code lane}. */
+    CommitMetadata next(Lane lane, SourceOffsets applied) {
+        return lane == Lane.LIVE
+                ? new CommitMetadata(fingerprint, counter + 1, offsets.mergedWith(applied), bulkOffsets)
+                : new CommitMetadata(fingerprint, counter + 1, offsets, bulkOffsets.mergedWith(applied));
+    }
+
+    SourceOffsets offsets(Lane lane) {
+        return lane == Lane.LIVE ? offsets : bulkOffsets;
     }
 
     void requireFingerprint(IndexFingerprint expected, Path path) {
@@ -65,6 +77,8 @@ record CommitMetadata(IndexFingerprint fingerprint, long counter, SourceOffsets 
         userData.put(UD_COMMIT, Long.toString(counter));
         offsets.nextByPartition().forEach((partition, offset) ->
                 userData.put(UD_SOURCE_PREFIX + partition, Long.toString(offset)));
+        bulkOffsets.nextByPartition().forEach((partition, offset) ->
+                userData.put(UD_BULK_SOURCE_PREFIX + partition, Long.toString(offset)));
         return userData;
     }
 }

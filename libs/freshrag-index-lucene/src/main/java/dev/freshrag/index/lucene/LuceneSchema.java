@@ -1,5 +1,6 @@
 package dev.freshrag.index.lucene;
 
+import dev.freshrag.index.DocumentMark;
 import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexPoint;
 import dev.freshrag.index.SearchHit;
@@ -45,6 +46,15 @@ final class LuceneSchema {
     static final String F_VECTOR = "vector";
     /** The vector again as little-endian float bytes, so a payload update needs no re-embedding. */
     static final String F_VECTOR_BYTES = "vectorBytes";
+    /**
+     * tenant + docId, indexed only, on the one non-vector "mark" document per document (see {@link DocumentMark}).
+     * Marks carry no {@link #F_DOC_KEY}, {@link #F_TENANT} nor vector, so no chunk read, status or search sees them.
+     */
+    static final String F_MARK_KEY = "markKey";
+    static final String F_MARK_VERSION = "mark.version";
+    static final String F_MARK_DELETED = "mark.deleted";
+    static final String F_MARK_PARTITION = "mark.partition";
+    static final String F_MARK_OFFSET = "mark.offset";
     /** Prefix of one field per metadata key: stored with the value, indexed with {@link #metaTerm}. */
     static final String META_PREFIX = "meta.";
 
@@ -104,6 +114,27 @@ final class LuceneSchema {
         d.add(new KnnFloatVectorField(F_VECTOR, vector, VectorSimilarityFunction.COSINE));
         d.add(new StoredField(F_VECTOR_BYTES, toBytes(vector)));
         return d;
+    }
+
+    static Term markKey(String tenant, String docId) {
+        return new Term(F_MARK_KEY, key(tenant, docId));
+    }
+
+    static Document toMarkDocument(String tenant, String docId, DocumentMark mark) {
+        Document d = new Document();
+        d.add(new StringField(F_MARK_KEY, key(tenant, docId), Field.Store.NO));
+        d.add(new StoredField(F_MARK_VERSION, mark.version()));
+        d.add(new StoredField(F_MARK_DELETED, mark.deleted() ? 1 : 0));
+        d.add(new StoredField(F_MARK_PARTITION, mark.sourcePartition()));
+        d.add(new StoredField(F_MARK_OFFSET, mark.sourceOffset()));
+        return d;
+    }
+
+    static DocumentMark toMark(Document d) {
+        return new DocumentMark(d.getField(F_MARK_VERSION).numericValue().longValue(),
+                d.getField(F_MARK_DELETED).numericValue().intValue() == 1,
+                d.getField(F_MARK_PARTITION).numericValue().intValue(),
+                d.getField(F_MARK_OFFSET).numericValue().longValue());
     }
 
     /** A search hit from a stored chunk and its Lucene score. */

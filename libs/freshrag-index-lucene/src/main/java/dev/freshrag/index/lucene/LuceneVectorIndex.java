@@ -138,9 +138,9 @@ public abstract sealed class LuceneVectorIndex implements VectorIndexReader
     }
 
     @Override
-    public SourceOffsets appliedSourceOffsets() {
+    public SourceOffsets appliedSourceOffsets(dev.freshrag.index.Lane lane) {
         CommitMetadata commit = currentCommit();
-        return commit == null ? SourceOffsets.NONE : commit.offsets();
+        return commit == null ? SourceOffsets.NONE : commit.offsets(lane);
     }
 
     @Override

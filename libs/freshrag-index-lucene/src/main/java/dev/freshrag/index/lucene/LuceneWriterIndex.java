@@ -2,7 +2,9 @@ package dev.freshrag.index.lucene;
 
 import static dev.freshrag.index.lucene.LuceneSchema.checkId;
 
+import dev.freshrag.index.DocumentMark;
 import dev.freshrag.index.DocumentPayload;
+import dev.freshrag.index.Lane;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexMismatchException;
 import dev.freshrag.index.IndexPoint;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.lucene.document.Document;
@@ -260,18 +263,77 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         }
     }
 
+    @Override
+    public Optional<DocumentMark> documentMark(String tenant, String docId) {
+        ensureOpen();
+        checkId(tenant, "tenant");
+        checkId(docId, "docId");
+        synchronized (writeLock) {
+            try {
+                usableWriter();
+                SearcherManager m = searchers;
+                refreshView(m);
+                IndexSearcher s = m.acquire();
+                try {
+                    return ChunkQueries.mark(s, tenant, docId);
+                } finally {
+                    m.release(s);
+                }
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed("documentMark", e);
+            }
+        }
+    }
+
+    /** The mark replaces the previous one by its key; chunks labelled below its version go in the same commit. */
+    @Override
+    public void markDocument(String tenant, String docId, DocumentMark mark) {
+        ensureOpen();
+        checkId(tenant, "tenant");
+        checkId(docId, "docId");
+        Objects.requireNonNull(mark, "mark");
+        synchronized (writeLock) {
+            try {
+                IndexWriter w = usableWriter();
+                if (!mark.deleted()) {
+                    // the label is stored, not indexed: read the document's chunks (few) and delete the older ones
+                    SearcherManager m = searchers;
+                    refreshView(m);
+                    IndexSearcher s = m.acquire();
+                    Map<String, Document> existing;
+                    try {
+                        existing = ChunkQueries.storedChunks(s, tenant, docId);
+                    } finally {
+                        m.release(s);
+                    }
+                    for (Map.Entry<String, Document> e : existing.entrySet()) {
+                        if (e.getValue().getField(LuceneSchema.F_VERSION).numericValue().longValue() < mark.version()) {
+                            w.deleteDocuments(LuceneSchema.chunkKey(tenant, e.getKey()));
+                        }
+                    }
+                }
+                w.updateDocument(LuceneSchema.markKey(tenant, docId), LuceneSchema.toMarkDocument(tenant, docId, mark));
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed("markDocument", e);
+            } finally {
+                writes.incrementAndGet();
+            }
+        }
+    }
+
     /**
      * Commits every write so far with the given source offsets merged into the recorded ones. Every call makes a
      * new commit and advances {@link #commitGeneration()}, even when no offset moves.
      */
     @Override
-    public void commit(SourceOffsets applied) {
+    public void commit(Lane lane, SourceOffsets applied) {
         ensureOpen();
+        Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(applied, "applied");
         synchronized (writeLock) {
             try {
                 IndexWriter w = usableWriter();
-                CommitMetadata next = lastCommit.next(applied);
+                CommitMetadata next = lastCommit.next(lane, applied);
                 w.setLiveCommitData(next.toUserData().entrySet());
                 w.commit();
                 lastCommit = next;

@@ -100,16 +100,26 @@ final class QdrantChunkReader {
         return chunks.stream().map(Map.Entry::getValue).toList();
     }
 
-    /** The offsets recorded in the bookkeeping point ({@link SourceOffsetsPoint}). */
-    SourceOffsets offsets() {
-        List<RetrievedPoint> retrieved = calls.await("read source offsets", client.retrieveAsync(GetPoints.newBuilder()
+    /** The offsets of a lane recorded in the bookkeeping point ({@link SourceOffsetsPoint}). */
+    SourceOffsets offsets(dev.freshrag.index.Lane lane) {
+        return SourceOffsetsPoint.read(bookkeeping(List.of(SourceOffsetsPoint.field(lane))), lane);
+    }
+
+    /** The offsets of both lanes, read in one request: live first, then bulk. */
+    List<SourceOffsets> offsetsOfBothLanes() {
+        List<RetrievedPoint> retrieved = bookkeeping(List.of(SourceOffsetsPoint.OFFSETS, SourceOffsetsPoint.BULK_OFFSETS));
+        return List.of(SourceOffsetsPoint.read(retrieved, dev.freshrag.index.Lane.LIVE),
+                SourceOffsetsPoint.read(retrieved, dev.freshrag.index.Lane.BULK));
+    }
+
+    private List<RetrievedPoint> bookkeeping(List<String> fields) {
+        return calls.await("read source offsets", client.retrieveAsync(GetPoints.newBuilder()
                         .setCollectionName(alias)
                         .addIds(PointIds.id(PointIds.BOOKKEEPING))
-                        .setWithPayload(include(List.of(SourceOffsetsPoint.OFFSETS)))
+                        .setWithPayload(include(fields))
                         .setWithVectors(noVectors())
                         .build(),
                 calls.timeout()));
-        return SourceOffsetsPoint.read(retrieved);
     }
 
     private void scroll(String operation, Filter filter, List<String> fields, Consumer<RetrievedPoint> each) {
@@ -130,7 +140,18 @@ final class QdrantChunkReader {
         } while (offset != null);
     }
 
-    /** Reads return only the payload fields they use, and never vectors. */
+    /** The document's mark point ({@link DocumentMarkPoint}), if one was written. */
+    java.util.Optional<dev.freshrag.index.DocumentMark> mark(String tenant, String docId) {
+        List<RetrievedPoint> retrieved = calls.await("read a document mark", client.retrieveAsync(GetPoints.newBuilder()
+                        .setCollectionName(alias)
+                        .addIds(PointIds.id(DocumentMarkPoint.id(tenant, docId)))
+                        .setWithPayload(include(DocumentMarkPoint.FIELDS))
+                        .setWithVectors(noVectors())
+                        .build(),
+                calls.timeout()));
+        return DocumentMarkPoint.read(retrieved, tenant, docId);
+    }
+
     static WithPayloadSelector include(List<String> fields) {
         return WithPayloadSelector.newBuilder().setInclude(PayloadIncludeSelector.newBuilder().addAllFields(fields))
                 .build();

@@ -9,7 +9,12 @@ import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexPoint;
 import dev.freshrag.index.IndexUnavailableException;
+import dev.freshrag.index.DocumentMark;
+import dev.freshrag.index.Lane;
 import dev.freshrag.index.SourceOffsets;
+import io.qdrant.client.grpc.Common.Condition;
+import io.qdrant.client.grpc.Common.FieldCondition;
+import io.qdrant.client.grpc.Common.Range;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.VectorFactory;
 import io.qdrant.client.grpc.Common.Filter;
@@ -191,19 +196,42 @@ final class QdrantChunkWriter {
     }
 
     /**
-     * Records the source offsets, merged into the stored ones; writes the bookkeeping point only when something
-     * advanced. Assumes one committing process (the embed-service): the merge is a read-modify-write.
+     * Records the source offsets of a lane, merged into its stored ones; writes the bookkeeping point only when
+     * something advanced, keeping the other lane's. Assumes one committing process (the embed-service): the merge is
+     * a read-modify-write.
      */
-    void commit(SourceOffsets applied) {
+    void commit(Lane lane, SourceOffsets applied) {
+        Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(applied, "applied");
         synchronized (commitLock) {
-            SourceOffsets stored = reader.offsets();
+            List<SourceOffsets> both = reader.offsetsOfBothLanes();
+            SourceOffsets live = both.get(0);
+            SourceOffsets bulk = both.get(1);
+            SourceOffsets stored = lane == Lane.LIVE ? live : bulk;
             SourceOffsets merged = stored.mergedWith(applied);
             if (merged.equals(stored)) {
                 return;
             }
-            upsertWaiting("record source offsets", List.of(SourceOffsetsPoint.point(merged, fingerprint.dimension())));
+            upsertWaiting("record source offsets", List.of(SourceOffsetsPoint.point(
+                    lane == Lane.LIVE ? merged : live, lane == Lane.BULK ? merged : bulk, fingerprint.dimension())));
         }
+    }
+
+    /**
+     * Deletes the document's points labelled below the mark's version (a range condition on the {@code version}
+     * payload field, which Qdrant filters on whether indexed or not), then writes the mark point.
+     */
+    void markDocument(String tenant, String docId, DocumentMark mark) {
+        checkTenant(tenant);
+        checkId(docId, "docId");
+        Objects.requireNonNull(mark, "mark");
+        if (!mark.deleted()) {
+            deleteWaiting("delete older chunks", TenantFilters.document(tenant, docId).toBuilder()
+                    .addMust(Condition.newBuilder().setField(FieldCondition.newBuilder().setKey(ChunkPayloads.VERSION)
+                            .setRange(Range.newBuilder().setLt(mark.version()))))
+                    .build());
+        }
+        upsertWaiting("record a document mark", List.of(DocumentMarkPoint.point(tenant, docId, mark, fingerprint.dimension())));
     }
 
     private void upsertWaiting(String operation, List<PointStruct> points) {

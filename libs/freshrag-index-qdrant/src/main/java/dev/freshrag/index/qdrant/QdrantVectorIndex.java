@@ -188,15 +188,29 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     }
 
     @Override
-    public void commit(SourceOffsets applied) {
+    public void commit(dev.freshrag.index.Lane lane, SourceOffsets applied) {
         ensureOpen();
-        writer.commit(applied);
+        writer.commit(lane, applied);
     }
 
     @Override
-    public SourceOffsets appliedSourceOffsets() {
+    public SourceOffsets appliedSourceOffsets(dev.freshrag.index.Lane lane) {
         ensureOpen();
-        return reader.offsets();
+        return reader.offsets(lane);
+    }
+
+    @Override
+    public Optional<dev.freshrag.index.DocumentMark> documentMark(String tenant, String docId) {
+        ensureOpen();
+        checkTenant(tenant);
+        checkId(docId, "docId");
+        return reader.mark(tenant, docId);
+    }
+
+    @Override
+    public void markDocument(String tenant, String docId, dev.freshrag.index.DocumentMark mark) {
+        ensureOpen();
+        writer.markDocument(tenant, docId, mark);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.freshrag.index.qdrant;
 
+import dev.freshrag.index.Lane;
 import dev.freshrag.index.SourceOffsets;
 import io.qdrant.client.VectorFactory;
 import io.qdrant.client.grpc.JsonWithInt.Struct;
@@ -28,31 +29,44 @@ final class SourceOffsetsPoint {
 
     static final String KIND = "kind";
     static final String KIND_VALUE = "freshrag-bookkeeping";
+    /** The live lane's offsets (the only ones before lanes existed, so an older collection reads as all live). */
     static final String OFFSETS = "offsets";
+    /** The bulk lane's offsets. */
+    static final String BULK_OFFSETS = "bulkOffsets";
 
     private SourceOffsetsPoint() {
     }
 
-    static PointStruct point(SourceOffsets offsets, int dimension) {
-        Struct.Builder struct = Struct.newBuilder();
-        offsets.nextByPartition().forEach((partition, offset) ->
-                struct.putFields(Integer.toString(partition), ChunkPayloads.integer(offset)));
+    static PointStruct point(SourceOffsets offsets, SourceOffsets bulkOffsets, int dimension) {
         float[] unit = new float[dimension];
         unit[0] = 1f;
         return PointStruct.newBuilder()
                 .setId(PointIds.id(PointIds.BOOKKEEPING))
                 .putPayload(ChunkPayloads.TENANT, ChunkPayloads.string(QdrantVectorIndex.RESERVED_TENANT))
                 .putPayload(KIND, ChunkPayloads.string(KIND_VALUE))
-                .putPayload(OFFSETS, ChunkPayloads.object(struct))
+                .putPayload(OFFSETS, ChunkPayloads.object(struct(offsets)))
+                .putPayload(BULK_OFFSETS, ChunkPayloads.object(struct(bulkOffsets)))
                 .setVectors(Vectors.newBuilder().setVector(VectorFactory.vector(unit)))
                 .build();
     }
 
-    /** The offsets recorded in the retrieved bookkeeping point, or none if it does not exist yet. */
-    static SourceOffsets read(List<RetrievedPoint> retrieved) {
+    private static Struct.Builder struct(SourceOffsets offsets) {
+        Struct.Builder struct = Struct.newBuilder();
+        offsets.nextByPartition().forEach((partition, offset) ->
+                struct.putFields(Integer.toString(partition), ChunkPayloads.integer(offset)));
+        return struct;
+    }
+
+    /** The payload field holding a lane's offsets. */
+    static String field(Lane lane) {
+        return lane == Lane.LIVE ? OFFSETS : BULK_OFFSETS;
+    }
+
+    /** The offsets of a lane recorded in the retrieved bookkeeping point, or none if it does not exist yet. */
+    static SourceOffsets read(List<RetrievedPoint> retrieved, Lane lane) {
         TreeMap<Integer, Long> offsets = new TreeMap<>();
         for (RetrievedPoint p : retrieved) {
-            Value v = p.getPayloadMap().get(OFFSETS);
+            Value v = p.getPayloadMap().get(field(lane));
             if (v == null || !v.hasStructValue()) {
                 continue;
             }

@@ -44,6 +44,7 @@ import io.qdrant.client.grpc.Collections.PayloadSchemaType;
 import io.qdrant.client.grpc.CollectionsGrpc;
 import io.qdrant.client.grpc.Common.Condition;
 import io.qdrant.client.grpc.Common.FieldCondition;
+import io.qdrant.client.grpc.Common.Range;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.Match;
 import io.qdrant.client.grpc.Common.PointId;
@@ -422,15 +423,30 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
         if (f.getKey().contains(".") || f.getKey().contains("[")) {
             throw unimplemented("nested payload keys (" + f.getKey() + ")");
         }
-        if (!f.hasMatch() || f.hasRange() || f.hasGeoBoundingBox() || f.hasGeoRadius() || f.hasValuesCount()
+        if (f.hasMatch() == f.hasRange() || f.hasGeoBoundingBox() || f.hasGeoRadius() || f.hasValuesCount()
                 || f.hasGeoPolygon() || f.hasDatetimeRange() || f.hasIsEmpty() || f.hasIsNull()) {
-            throw unimplemented("field conditions other than match");
+            throw unimplemented("field conditions other than one match or one range");
         }
         Value stored = p.payload().get(f.getKey());
         if (stored == null) {
             return false;
         }
         List<Value> values = stored.hasListValue() ? stored.getListValue().getValuesList() : List.of(stored);
+        if (f.hasRange()) {
+            // as Qdrant: a number value (integer or double) within every bound given; other values never match
+            Range r = f.getRange();
+            for (Value v : values) {
+                if (!v.hasIntegerValue() && !v.hasDoubleValue()) {
+                    continue;
+                }
+                double x = v.hasIntegerValue() ? v.getIntegerValue() : v.getDoubleValue();
+                if ((!r.hasLt() || x < r.getLt()) && (!r.hasLte() || x <= r.getLte())
+                        && (!r.hasGt() || x > r.getGt()) && (!r.hasGte() || x >= r.getGte())) {
+                    return true;
+                }
+            }
+            return false;
+        }
         Match m = f.getMatch();
         for (Value v : values) {
             boolean hit = switch (m.getMatchValueCase()) {

@@ -1,0 +1,79 @@
+package dev.freshrag.embed.pipeline;
+
+import dev.freshrag.events.ChunkOp;
+import dev.freshrag.events.DocumentOps;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cuts one lane's batch into slices that share the embedder fairly between tenants: each slice takes one record per
+ * tenant in turn (round-robin, resuming after the tenant served last) until its budget of chunks to embed is spent.
+ * A tenant's flood therefore delays another tenant's edit by at most one slice, not by the flood. Each tenant's records
+ * keep their order, and a document belongs to one tenant, so per-document order holds.
+ */
+final class FairSlicer {
+
+    private final Map<String, ArrayDeque<DocumentOps>> byTenant = new LinkedHashMap<>();
+    private final List<String> tenants = new ArrayList<>();
+    private int cursor;
+    private int remaining;
+
+    FairSlicer(List<DocumentOps> batch) {
+        for (DocumentOps o : batch) {
+            byTenant.computeIfAbsent(o.tenant(), t -> {
+                tenants.add(t);
+                return new ArrayDeque<>();
+            }).add(o);
+        }
+        remaining = batch.size();
+    }
+
+    boolean hasNext() {
+        return remaining > 0;
+    }
+
+    int remaining() {
+        return remaining;
+    }
+
+    /** The next slice: at least one record, then more while the chunks to embed stay within {@code budget}. */
+    List<DocumentOps> next(int budget) {
+        List<DocumentOps> slice = new ArrayList<>();
+        int spent = 0;
+        int idle = 0; // tenants visited in a row that had nothing left
+        while (remaining > 0 && idle < tenants.size()) {
+            String tenant = tenants.get(cursor);
+            cursor = (cursor + 1) % tenants.size();
+            ArrayDeque<DocumentOps> queue = byTenant.get(tenant);
+            DocumentOps head = queue.peekFirst();
+            if (head == null) {
+                idle++;
+                continue;
+            }
+            idle = 0;
+            int cost = cost(head);
+            if (!slice.isEmpty() && spent + cost > budget) {
+                cursor = (cursor + tenants.size() - 1) % tenants.size(); // this tenant starts the next slice
+                break;
+            }
+            slice.add(queue.pollFirst());
+            spent += cost;
+            remaining--;
+        }
+        return slice;
+    }
+
+    /** What a record costs the model: its chunks to embed (a relabel or delete costs next to nothing, counted 1). */
+    static int cost(DocumentOps o) {
+        int embeds = 0;
+        for (ChunkOp op : o.ops()) {
+            if (op.type() == ChunkOp.Type.EMBED) {
+                embeds++;
+            }
+        }
+        return Math.max(1, embeds);
+    }
+}

@@ -85,6 +85,7 @@ class EmbedderOutageIT {
                 "FRESHRAG_SECURITY_KEYS_FILE", keysFile.toString(),
                 "FRESHRAG_TOPICS_DOC_CHANGES", topics.docChanges(),
                 "FRESHRAG_TOPICS_CHUNK_OPS", topics.chunkOps(),
+                "FRESHRAG_TOPICS_CHUNK_OPS_BULK", topics.chunkOpsBulk(),
                 "FRESHRAG_TOPICS_DLQ", topics.dlq(),
                 "FRESHRAG_TOPICS_TENANT_CONFIG", topics.tenantConfig(),
                 "OPT_OUT_TRACKING", "true"));
@@ -98,6 +99,7 @@ class EmbedderOutageIT {
                 // readiness DOWN after 2 failed batches in a row; backoff capped at 2 s so recovery is seen quickly
                 .env("FRESHRAG_RETRY_UNHEALTHY_AFTER", "2").env("FRESHRAG_RETRY_MAX_BACKOFF", "PT2S")
                 .systemProperty("mp.messaging.incoming.chunk-ops.group.id", "freshrag-embed-outage-" + suffix)
+                .systemProperty("mp.messaging.incoming.chunk-ops-bulk.group.id", "freshrag-embed-bulk-outage-" + suffix)
                 .logDirectory(logs).port(FreePorts.next()).jvmArgs("-Xmx512m").start();
         ingest = ServiceProcess.forModule("ingest-service").env(common)
                 .env("KAFKA_STREAMS_STATE_DIR", dataDir.resolve("streams").toString())

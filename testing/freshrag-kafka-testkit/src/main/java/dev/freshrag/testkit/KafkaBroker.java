@@ -73,11 +73,11 @@ public final class KafkaBroker {
     private final Admin admin;
     private volatile KafkaProducer<byte[], byte[]> producer;
 
-    /** The names of the four standard topics as created for one test, see {@link #createTopics(String)}. */
-    public record TopicNames(String docChanges, String chunkOps, String dlq, String tenantConfig) {
+    /** The names of the standard topics as created for one test, see {@link #createTopics(String)}. */
+    public record TopicNames(String docChanges, String chunkOps, String chunkOpsBulk, String dlq, String tenantConfig) {
 
         public List<String> all() {
-            return List.of(docChanges, chunkOps, dlq, tenantConfig);
+            return List.of(docChanges, chunkOps, chunkOpsBulk, dlq, tenantConfig);
         }
 
         /**
@@ -89,6 +89,8 @@ public final class KafkaBroker {
                 return docChanges;
             } else if (standardName.equals(Topics.CHUNK_OPS)) {
                 return chunkOps;
+            } else if (standardName.equals(Topics.CHUNK_OPS_BULK)) {
+                return chunkOpsBulk;
             } else if (standardName.equals(Topics.DLQ)) {
                 return dlq;
             } else if (standardName.equals(Topics.TENANT_CONFIG)) {
@@ -281,7 +283,7 @@ public final class KafkaBroker {
                 .map(s -> new Topics.Spec(prefix + s.name(), s.partitions(), s.config()))
                 .toList();
         createTopics(specs);
-        return new TopicNames(prefix + Topics.DOC_CHANGES, prefix + Topics.CHUNK_OPS, prefix + Topics.DLQ,
+        return new TopicNames(prefix + Topics.DOC_CHANGES, prefix + Topics.CHUNK_OPS, prefix + Topics.CHUNK_OPS_BULK, prefix + Topics.DLQ,
                 prefix + Topics.TENANT_CONFIG);
     }
 

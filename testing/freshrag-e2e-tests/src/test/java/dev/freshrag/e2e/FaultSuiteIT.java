@@ -43,9 +43,9 @@ class FaultSuiteIT {
     /** Generous: far above what a recovery takes here (seconds), far below a stuck pipeline. */
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(90);
     /** Events the stream writes before a fault (so it is mid-stream) and after it. */
-    private static final int BEFORE = 15;
-    private static final int AFTER = 15;
-    private static final Duration PAUSE = Duration.ofMillis(80);
+    private static final int BEFORE = 10;
+    private static final int AFTER = 10;
+    private static final Duration PAUSE = Duration.ofMillis(150);
 
     private static PipelineStack stack;
     private static IndexInspector inspector;
@@ -114,12 +114,12 @@ class FaultSuiteIT {
     void embedServiceSigkillWithWorkPending() {
         scenario("embed-sigkill", stream -> {
             String tenant = stream.tenant() + "-burst";
-            ContractModel.Step[] burst = new ContractModel.Step[40];
+            ContractModel.Step[] burst = new ContractModel.Step[24];
             HistoryGenerator g = new HistoryGenerator(new Random(seed), 1, 0, "burst");
             List<WriteToken> tokens = new java.util.ArrayList<>();
             for (int i = 0; i < burst.length; i++) {
                 ContractModel.Step s = g.next();
-                // forty documents of their own: each a versioned UPSERT with fresh text to embed
+                // documents of their own: each a versioned UPSERT with fresh text to embed
                 s = new ContractModel.Step(0, "burst-" + i, 1L, dev.freshrag.events.Op.UPSERT,
                         s.paragraphs().isEmpty() ? List.of("burst " + i + " fallback paragraph about lighthouses.") : s.paragraphs(),
                         s.serial(), false);
@@ -156,7 +156,7 @@ class FaultSuiteIT {
             for (ContractModel.Step s : burst) {
                 stream.model().apply(tenant, s);
             }
-            return new Outcome("kill -9 of the embed-service with a burst of " + tokens.size() + " documents half applied, then a new process",
+            return new Outcome("kill -9 of the embed-service with a burst of " + tokens.size() + " documents partly applied, then a new process",
                     pending + " kb.chunk-ops records were pending (end offsets " + endBeforeKill + " before the kill, committed "
                             + committedAfterKill.get() + " after it); " + appliedBeforeKill + " of " + tokens.size()
                             + " burst documents were in the index at the kill, all after");

@@ -157,12 +157,16 @@ public final class PipelineStack {
         return send(method, url, body, null);
     }
 
-    /** Sends with {@code Authorization: Bearer <key>} unless the key is null. */
+    /** Sends with {@code Authorization: Bearer <key>} unless the key is null; waits up to 60 s for the answer. */
     public Answer send(String method, String url, Object body, String key) {
+        return send(method, url, body, key, Duration.ofSeconds(60));
+    }
+
+    public Answer send(String method, String url, Object body, String key, Duration timeout) {
         try {
             HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : EventJson.write(body));
-            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                     .header("Content-Type", "application/json").method(method, publisher);
             if (key != null) {
                 builder.header("Authorization", "Bearer " + key);

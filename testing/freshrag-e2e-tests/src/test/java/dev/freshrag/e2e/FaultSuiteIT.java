@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freshrag.events.Op;
 import dev.freshrag.events.WriteToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,11 +119,11 @@ class FaultSuiteIT {
             String tenant = stream.tenant() + "-burst";
             ContractModel.Step[] burst = new ContractModel.Step[24];
             HistoryGenerator g = new HistoryGenerator(new Random(seed), 1, 0, "burst");
-            List<WriteToken> tokens = new java.util.ArrayList<>();
+            List<WriteToken> tokens = new ArrayList<>();
             for (int i = 0; i < burst.length; i++) {
                 ContractModel.Step s = g.next();
                 // documents of their own: each a versioned UPSERT with fresh text to embed
-                s = new ContractModel.Step(0, "burst-" + i, 1L, dev.freshrag.events.Op.UPSERT,
+                s = new ContractModel.Step(0, "burst-" + i, 1L, Op.UPSERT,
                         s.paragraphs().isEmpty() ? List.of("burst " + i + " fallback paragraph about lighthouses.") : s.paragraphs(),
                         s.serial(), false);
                 burst[i] = s;
@@ -360,13 +363,13 @@ class FaultSuiteIT {
 
         static boolean available() {
             try {
-                Path probe = java.nio.file.Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chattr-probe-");
+                Path probe = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chattr-probe-");
                 try {
                     if (!run("chattr", "+i", probe.toString())) {
                         return false;
                     }
                     try {
-                        java.nio.file.Files.createFile(probe.resolve("x"));
+                        Files.createFile(probe.resolve("x"));
                         return false; // the attribute does not stop writes here
                     } catch (IOException expected) {
                         return true;
@@ -374,8 +377,8 @@ class FaultSuiteIT {
                         run("chattr", "-i", probe.toString());
                     }
                 } finally {
-                    java.nio.file.Files.deleteIfExists(probe.resolve("x"));
-                    java.nio.file.Files.deleteIfExists(probe);
+                    Files.deleteIfExists(probe.resolve("x"));
+                    Files.deleteIfExists(probe);
                 }
             } catch (IOException e) {
                 return false;

@@ -34,7 +34,9 @@ import org.jsoup.select.NodeVisitor;
  * <p>Markdown is parsed by commonmark-java and HTML by jsoup, both linear in the input: a document is
  * attacker-controlled, and one that takes hours to parse stops every tenant of its partition. Nesting is
  * bounded ({@link #MAX_NESTING}) so that the parser's tree, and the walks over it here, stay shallow
- * whatever the input: deeper blocks or inlines are kept as text, not as structure.
+ * whatever the input: deeper blocks or inlines are kept as text, not as structure. Inline parsing is bounded too
+ * ({@link BoundedInlineParser}): a paragraph over 64 Ki characters keeps its source text, so that its parse needs
+ * little memory whatever it holds.
  */
 public final class TextExtractor {
 
@@ -45,6 +47,7 @@ public final class TextExtractor {
     private static final Parser MARKDOWN = Parser.builder()
             .maxOpenBlockParsers(MAX_NESTING)
             .maxInlineNesting(MAX_NESTING)
+            .inlineParserFactory(BoundedInlineParser::new)
             .build();
 
     /** Elements that end a block of text besides the ones jsoup itself calls blocks. */

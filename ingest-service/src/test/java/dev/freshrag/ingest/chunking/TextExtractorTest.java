@@ -3,6 +3,8 @@ package dev.freshrag.ingest.chunking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freshrag.events.ContentType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -125,6 +127,31 @@ class TextExtractorTest {
         assertThat(extractor.extract(brackets, ContentType.TEXT_MARKDOWN)).extracting(Block::text).containsExactly(brackets);
     }
 
+    /**
+     * commonmark's inline parser needed more than 384 MB of heap for the 5 MiB line of "*y " (it ran the
+     * ingest-service's stream thread out of memory); with inline parsing bounded per block, 128 MB is plenty. A child
+     * JVM, because the heap of this one is whatever the build gave it.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void multiMebibyteHostileLinesNeedLittleHeap() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), HostileLineInSmallHeap.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        assertThat(output).contains("extracted both lines");
+    }
+
+    @Test
+    void aParagraphOverTheInlineBoundKeepsItsMarkupAsText() {
+        assertThat(extractor.extract("**bold** and [a link](https://example.org)", ContentType.TEXT_MARKDOWN))
+                .extracting(Block::text).containsExactly("bold and a link");
+        String huge = "**bold** word ".repeat(BoundedInlineParser.MAX_INLINE_CHARS / 14 + 1).strip();
+        assertThat(huge.length()).isGreaterThan(BoundedInlineParser.MAX_INLINE_CHARS);
+        assertThat(extractor.extract(huge, ContentType.TEXT_MARKDOWN)).extracting(Block::text).containsExactly(huge);
+    }
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void deepNestingIsBoundedAndKeepsTheText() {
@@ -139,8 +166,9 @@ class TextExtractorTest {
         String text = String.join("\n", extractor.extract(staircase.toString(), ContentType.TEXT_MARKDOWN).stream().map(Block::text).toList());
         assertThat(text).contains("item0").contains("item1999");
 
-        String emphasis = "*a ".repeat(50_000) + "core" + " b*".repeat(50_000);
-        // past the nesting limit emphasis stays literal text: all of it kept, only some markers dropped
+        // under the inline bound (BoundedInlineParser), so parsed: past the nesting limit emphasis stays literal
+        // text, all of it kept, only some markers dropped
+        String emphasis = "*a ".repeat(10_000) + "core" + " b*".repeat(10_000);
         assertThat(extractor.extract(emphasis, ContentType.TEXT_MARKDOWN)).singleElement()
                 .satisfies(b -> assertThat(b.text()).contains("a a core b b").hasSizeLessThan(emphasis.length()));
 

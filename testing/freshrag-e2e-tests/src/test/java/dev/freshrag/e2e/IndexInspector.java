@@ -46,6 +46,13 @@ final class IndexInspector implements AutoCloseable {
         return reader.document(tenant, docId);
     }
 
+    /** How many of the given writes the embed-service has committed to the index so far. */
+    int appliedCount(Collection<WriteToken> tokens) {
+        reader.refreshNow();
+        SourceOffsets applied = reader.appliedSourceOffsets();
+        return (int) tokens.stream().filter(t -> applied.covers(SourceOffsets.NONE.withApplied(t.partition(), t.offset()))).count();
+    }
+
     /** Waits until the embed-service has committed every given write to the index. */
     void awaitApplied(Collection<WriteToken> tokens, Duration timeout) {
         SourceOffsets needed = SourceOffsets.NONE;

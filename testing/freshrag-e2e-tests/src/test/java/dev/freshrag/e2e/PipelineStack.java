@@ -45,7 +45,7 @@ public final class PipelineStack {
     private final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
     public ServiceProcess ingest;
     public ServiceProcess embed;
-    public final ServiceProcess query;
+    public ServiceProcess query;
     private final ServiceProcess.Builder embedSpec;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final KafkaProducer<byte[], byte[]> producer;
@@ -102,9 +102,23 @@ public final class PipelineStack {
         embed = embed.restart();
     }
 
+    /** Stops the query-service with SIGTERM and starts it again on the same index and port; returns once it is ready. */
+    public synchronized void restartQuery() {
+        query = query.restart();
+    }
+
     /** Kills the embed-service without a clean shutdown (no offset commit, no index close) and starts a new one. */
     public synchronized void crashAndRestartEmbed() {
+        crashAndRestartEmbed(() -> { });
+    }
+
+    /**
+     * Like {@link #crashAndRestartEmbed()}, running {@code whileDown} after the SIGKILLed process is gone and before
+     * the new one starts (to look at what the dead process left behind: its committed offsets, the index).
+     */
+    public synchronized void crashAndRestartEmbed(Runnable whileDown) {
         embed.kill();
+        whileDown.run();
         embed = embedSpec.start();
     }
 
@@ -143,12 +157,16 @@ public final class PipelineStack {
         return send(method, url, body, null);
     }
 
-    /** Sends with {@code Authorization: Bearer <key>} unless the key is null. */
+    /** Sends with {@code Authorization: Bearer <key>} unless the key is null; waits up to 60 s for the answer. */
     public Answer send(String method, String url, Object body, String key) {
+        return send(method, url, body, key, Duration.ofSeconds(60));
+    }
+
+    public Answer send(String method, String url, Object body, String key, Duration timeout) {
         try {
             HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : EventJson.write(body));
-            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                     .header("Content-Type", "application/json").method(method, publisher);
             if (key != null) {
                 builder.header("Authorization", "Bearer " + key);

@@ -2,6 +2,7 @@ package dev.freshrag.testkit;
 
 import dev.freshrag.events.Topics;
 import dev.freshrag.localkafka.SingleNodeBroker;
+import kafka.server.BrokerServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -203,6 +204,44 @@ public final class KafkaBroker {
             cluster.close();
         } catch (Exception e) {
             System.err.println("freshrag-testkit: error while stopping the Kafka broker: " + e);
+        }
+    }
+
+    /**
+     * Restarts the broker mid-run, as an operator's restart of the broker process would: the broker role of the
+     * combined node shuts down (clients lose their connections, nothing is served), stays down for {@code down},
+     * and starts again on the same log directory and the same port (the test kit keeps the port bound across
+     * restarts). The KRaft controller keeps running, so the cluster metadata is not replayed. Returns once every
+     * partition has a leader again. Everything in this JVM that uses the broker sees the outage: callers make sure
+     * nothing else runs meanwhile.
+     */
+    public synchronized void restart(Duration down) {
+        String before = cluster.bootstrapServers();
+        for (BrokerServer b : cluster.brokers().values()) {
+            b.shutdown();
+            b.awaitShutdown();
+        }
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the broker was down", e);
+        }
+        for (BrokerServer b : cluster.brokers().values()) {
+            b.startup();
+        }
+        try {
+            cluster.waitForReadyBrokers();
+        } catch (Exception e) {
+            throw new IllegalStateException("the restarted broker did not become ready", e);
+        }
+        if (!cluster.bootstrapServers().equals(before)) {
+            throw new IllegalStateException("the broker came back on " + cluster.bootstrapServers() + ", not " + before);
+        }
+        try {
+            awaitLeaders(List.copyOf(admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
+        } catch (Exception e) {
+            throw new IllegalStateException("could not list the topics after the broker restart", e);
         }
     }
 

@@ -132,4 +132,19 @@ class KafkaBrokerTest {
         assertEquals(config.get("kafka.bootstrap.servers"), new KafkaBrokerTestResource().start().get("kafka.bootstrap.servers"));
         resource.stop();
     }
+
+    @Test
+    void aRestartKeepsThePortAndTheLogAndClientsReconnect() {
+        KafkaBroker.TopicNames t = broker.createUniqueTopics();
+        String bootstrap = broker.bootstrapServers();
+        broker.produce(t.docChanges(), "acme/before.md", "before");
+
+        broker.restart(Duration.ofMillis(500));
+
+        assertEquals(bootstrap, broker.bootstrapServers());
+        // the shared producer and the admin client were connected before: they reconnect by themselves
+        broker.produce(t.docChanges(), "acme/after.md", "after");
+        List<ConsumerRecord<String, String>> all = broker.consumeAll(t.docChanges(), TIMEOUT);
+        assertEquals(Set.of("before", "after"), Set.copyOf(all.stream().map(ConsumerRecord::value).toList()));
+    }
 }

@@ -41,7 +41,7 @@ public final class Chunker {
     public List<Chunk> chunk(List<Block> blocks) {
         List<Unit> units = new ArrayList<>();
         for (Block b : blocks) {
-            int t = contentTokens(b.text());
+            int t = surelyTooLong(b.text()) ? Integer.MAX_VALUE - SPECIAL_TOKENS : contentTokens(b.text());
             if (t + SPECIAL_TOKENS <= maxTokens) {
                 units.add(new Unit(b.text(), t, b.heading()));
             } else {
@@ -108,7 +108,7 @@ public final class Chunker {
             if (sentence.isEmpty()) {
                 continue;
             }
-            if (counts.computeIfAbsent(sentence, this::contentTokens) + SPECIAL_TOKENS <= maxTokens) {
+            if (!surelyTooLong(sentence) && counts.computeIfAbsent(sentence, this::contentTokens) + SPECIAL_TOKENS <= maxTokens) {
                 pieces.add(sentence);
             } else {
                 pieces.addAll(splitWords(sentence, counts));
@@ -157,6 +157,31 @@ public final class Chunker {
             out.add(new Unit(sb.toString(), acc, false));
         }
         return out;
+    }
+
+    /**
+     * Whether the text cannot fit one chunk, known without the tokenizer: every whitespace-separated word is at least
+     * one token, so more words than a chunk holds tokens is too long. It spares tokenizing a whole paragraph of
+     * megabytes (one line of 5 MiB took the tokenizer most of a minute, twice) only to learn that it must be split.
+     * On any real text the tokenizer would have said too long as well, so the chunks are the same; only a word made
+     * of nothing but characters the tokenizer drops (control characters) counts no token, and such a text is merely
+     * split into pieces and packed again by their real counts.
+     */
+    private boolean surelyTooLong(String text) {
+        int limit = maxTokens - SPECIAL_TOKENS;
+        if (text.length() <= limit) {
+            return false; // fewer characters than tokens allowed: fewer words too
+        }
+        int words = 0;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            boolean space = Character.isWhitespace(text.charAt(i));
+            if (!space && !inWord && ++words > limit) {
+                return true;
+            }
+            inWord = !space;
+        }
+        return false;
     }
 
     private int contentTokens(String text) {

@@ -100,6 +100,21 @@ class ChunkerTest {
     }
 
     @Test
+    void aHugeParagraphIsSplitWithoutTokenizingItWhole() {
+        java.util.concurrent.atomic.AtomicInteger longest = new java.util.concurrent.atomic.AtomicInteger();
+        Chunker watched = new Chunker(text -> {
+            longest.accumulateAndGet(text.length(), Math::max);
+            return tokenizer.countTokens(text);
+        }, 256, 64);
+        String line = "*y ".repeat(1024 * 1024 / 3);
+        List<Chunk> chunks = new DocumentChunker(new TextExtractor(), watched, 20_000)
+                .chunk(line, dev.freshrag.events.ContentType.TEXT_MARKDOWN);
+        assertThat(chunks).hasSizeGreaterThan(500).allSatisfy(c -> assertThat(c.tokens()).isLessThanOrEqualTo(256));
+        System.out.printf("1 MiB line: %d chunks; longest text given to the tokenizer %d characters%n", chunks.size(), longest.get());
+        assertThat(longest.get()).as("no tokenizer call sees more than a few chunks' worth of text").isLessThan(16 * 1024);
+    }
+
+    @Test
     void rejectsNonsenseSettings() {
         assertThatThrownBy(() -> new Chunker(tokenizer, 8, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Chunker(tokenizer, 256, 300)).isInstanceOf(IllegalArgumentException.class);

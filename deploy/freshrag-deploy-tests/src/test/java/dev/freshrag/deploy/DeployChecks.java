@@ -43,10 +43,7 @@ final class DeployChecks {
         }
         Map<String, Object> kafka = kafkas.get(0);
         String cluster = Rendered.name(kafka);
-        Map<String, String> ann = Yml.strings(kafka, "metadata", "annotations");
-        if (!"enabled".equals(ann.get("strimzi.io/kraft")) || !"enabled".equals(ann.get("strimzi.io/node-pools"))) {
-            problems.add("Kafka " + cluster + " must be annotated strimzi.io/kraft: enabled and strimzi.io/node-pools: enabled");
-        }
+        problems.addAll(StrimziSupport.check(kafka));
         int brokers = 0;
         int controllers = 0;
         for (Map<String, Object> pool : r.ofKind("KafkaNodePool")) {

@@ -380,6 +380,18 @@ class ChecksCanFailIT {
     }
 
     @Test
+    void aSnapshotImageInProdFails() {
+        breaks("prod", r -> container(r, "query-service").put("image", "freshrag/query-service:" + CODE.imageTag),
+                DeployChecks::releaseImages, "query-service", "SNAPSHOT");
+    }
+
+    @Test
+    void aServiceEnvironmentVariableThatIsNoPropertyStillFailsBesideJavaToolOptions() {
+        breaks("prod", r -> setEnv(container(r, "ingest-service"), "JAVA_TOOL_OPTION", "-Xmx1g"),
+                rr -> DeployChecks.configKeys(rr, CODE), "JAVA_TOOL_OPTION");
+    }
+
+    @Test
     void anImageTagThatIsNotTheBuildsFails() {
         breaks("dev", r -> container(r, "query-service").put("image", "freshrag/query-service:0.0.9"),
                 rr -> DeployChecks.gpu(rr, CODE, false), "query-service", CODE.imageTag);

@@ -239,6 +239,23 @@ final class DeployChecks {
      * interfaces or application.properties) or is a name its code reads; every property without a default and every
      * literal System.getenv read is set; every localhost default is overridden; paths point into mounted volumes.
      */
+    /** Environment variables the JVM itself reads (heap sizing), not the service's configuration. */
+    static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
+
+    /** prod: no SNAPSHOT image (rebuilt under the same tag, so nodes would run stale or mixed builds). */
+    static List<String> releaseImages(Rendered r) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> w : r.workloads()) {
+            for (Map<String, Object> c : Rendered.containers(w)) {
+                String image = String.valueOf(c.get("image"));
+                if (image.contains("SNAPSHOT")) {
+                    problems.add(Rendered.kindAndName(w) + " runs the snapshot image " + image + "; prod runs release tags or digests");
+                }
+            }
+        }
+        return problems;
+    }
+
     static List<String> configKeys(Rendered r, Code code) {
         List<String> problems = new ArrayList<>();
         for (ServiceModule s : code.services) {
@@ -254,7 +271,7 @@ final class DeployChecks {
                             + (key.startsWith("<envFrom secret") ? ": take secrets with env valueFrom.secretKeyRef, so their keys can be checked" : ""));
                     continue;
                 }
-                if (s.acceptsEnv(key) || Pending.anyExcuses(s, key)) {
+                if (s.acceptsEnv(key) || Pending.anyExcuses(s, key) || JVM_ENV.contains(key)) {
                     continue;
                 }
                 if (key.startsWith("FRESHRAG_")) {
@@ -696,7 +713,8 @@ final class DeployChecks {
         Map<String, Object> c = Rendered.mainContainer(embed);
         String gpus = Yml.str(c, "resources", "limits", "nvidia.com/gpu");
         String image = Yml.str(c, "image");
-        String baseTag = code.imageTag;
+        // prod (the GPU overlay) runs release images: the build's version without -SNAPSHOT
+        String baseTag = gpuEmbedding ? code.releaseTag() : code.imageTag;
         if (gpuEmbedding) {
             if (gpus == null || Integer.parseInt(gpus) < 1) {
                 problems.add("embed-service has no nvidia.com/gpu limit");

@@ -33,6 +33,7 @@ class SchemaValidationIT {
     void prodUsesStrimziV1AndTheReadmeStatesTheSupportedRange() {
         Rendered prod = Rendered.overlay("prod");
         assertTrue(prod.objects.stream().noneMatch(o -> String.valueOf(o.get("apiVersion")).endsWith("v1beta2")), "no v1beta2 left");
+        OverlayConsistencyIT.assertNoProblems("prod release images", DeployChecks.releaseImages(prod));
         assertEquals(List.of("v1"), SchemaValidation.STRIMZI_CRDS.get("Kafka").servedVersions(), "Strimzi's Kafka CRD serves v1 only");
         assertTrue(StrimziSupport.readmeStatesRange(), "deploy/README.md states '" + StrimziSupport.RANGE + "'");
     }

@@ -831,4 +831,88 @@ final class DeployChecks {
         }
         return problems;
     }
+
+    // ============================================================================================ hardening
+
+    /**
+     * Every pod: no service-account token, seccomp RuntimeDefault, every container without privilege escalation
+     * and with all capabilities dropped, probes with a timeout of at least 2 s, every emptyDir bounded; the namespace
+     * carries Pod Security Admission labels.
+     */
+    static List<String> hardening(Rendered r) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> ns : r.ofKind("Namespace")) {
+            if (Yml.str(ns, "metadata", "labels", "pod-security.kubernetes.io/enforce") == null) {
+                problems.add("Namespace " + Rendered.name(ns) + " has no pod-security.kubernetes.io/enforce label");
+            }
+        }
+        for (Map<String, Object> w : r.workloads()) {
+            String name = Rendered.kindAndName(w);
+            Map<String, Object> pod = Rendered.podSpec(w);
+            if (!Boolean.FALSE.equals(pod.get("automountServiceAccountToken"))) {
+                problems.add(name + " mounts a service-account token (set automountServiceAccountToken: false)");
+            }
+            boolean podSeccomp = "RuntimeDefault".equals(Yml.str(pod, "securityContext", "seccompProfile", "type"));
+            for (Map<String, Object> c : Rendered.containers(w)) {
+                String where = name + " container " + c.get("name");
+                if (!podSeccomp && !"RuntimeDefault".equals(Yml.str(c, "securityContext", "seccompProfile", "type"))) {
+                    problems.add(where + " runs without the RuntimeDefault seccomp profile");
+                }
+                if (!Boolean.FALSE.equals(Yml.at(c, "securityContext", "allowPrivilegeEscalation"))) {
+                    problems.add(where + " allows privilege escalation");
+                }
+                if (!Yml.list(c, "securityContext", "capabilities", "drop").contains("ALL")) {
+                    problems.add(where + " does not drop ALL capabilities");
+                }
+                for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                    if (c.get(probe) != null) {
+                        String t = Yml.str(c, probe, "timeoutSeconds");
+                        if (t == null || Integer.parseInt(t) < 2) {
+                            problems.add(where + " " + probe + " times out after " + (t == null ? "the default 1" : t) + " s; give it a few seconds");
+                        }
+                    }
+                }
+            }
+            for (Map<String, Object> v : Yml.maps(pod, "volumes")) {
+                if (v.containsKey("emptyDir") && Yml.str(v, "emptyDir", "sizeLimit") == null) {
+                    problems.add(name + " volume " + v.get("name") + " is an emptyDir without sizeLimit");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * prod: every quorum (KRaft controllers, brokers for min.insync.replicas 2, Qdrant's Raft peers) has one member
+     * per node, enforced (required anti-affinity or a hostname spread with DoNotSchedule), and a zone spread; Kafka
+     * knows its brokers' zones (rack).
+     */
+    static List<String> quorumSpread(Rendered r) {
+        List<String> problems = new ArrayList<>();
+        List<Map.Entry<String, Map<String, Object>>> pods = new ArrayList<>();
+        for (Map<String, Object> pool : r.ofKind("KafkaNodePool")) {
+            pods.add(Map.entry("KafkaNodePool " + Rendered.name(pool), Yml.map(pool, "spec", "template", "pod")));
+        }
+        r.workload("qdrant").ifPresent(q -> pods.add(Map.entry("StatefulSet qdrant", Rendered.podSpec(q))));
+        for (Map.Entry<String, Map<String, Object>> e : pods) {
+            Map<String, Object> pod = e.getValue();
+            List<Map<String, Object>> spreads = Yml.maps(pod, "topologySpreadConstraints");
+            boolean hardPerNode = !Yml.maps(pod, "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution").stream()
+                    .filter(t -> "kubernetes.io/hostname".equals(Yml.str(t, "topologyKey"))).toList().isEmpty()
+                    || spreads.stream().anyMatch(s -> "kubernetes.io/hostname".equals(Yml.str(s, "topologyKey"))
+                    && "DoNotSchedule".equals(Yml.str(s, "whenUnsatisfiable")));
+            if (!hardPerNode) {
+                problems.add(e.getKey() + " only prefers one pod per node: two members of its quorum can share a node");
+            }
+            if (spreads.stream().noneMatch(s -> "topology.kubernetes.io/zone".equals(Yml.str(s, "topologyKey")))) {
+                problems.add(e.getKey() + " is not spread over zones");
+            }
+        }
+        for (Map<String, Object> k : r.ofKind("Kafka")) {
+            if (Yml.str(k, "spec", "kafka", "rack", "topologyKey") == null) {
+                problems.add("Kafka " + Rendered.name(k) + " has no rack (spec.kafka.rack.topologyKey): replicas may share a zone");
+            }
+        }
+        return problems;
+    }
 }

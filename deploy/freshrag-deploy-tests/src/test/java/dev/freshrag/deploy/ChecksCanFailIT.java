@@ -380,6 +380,36 @@ class ChecksCanFailIT {
     }
 
     @Test
+    void anUnhardenedPodFails() {
+        breaks("prod", r -> {
+            Rendered.podSpec(r.workload("query-service").orElseThrow()).remove("automountServiceAccountToken");
+            Yml.map(container(r, "qdrant"), "securityContext").remove("capabilities");
+            Yml.map(container(r, "ingest-service"), "livenessProbe").remove("timeoutSeconds");
+        }, DeployChecks::hardening, "query-service mounts a service-account token", "qdrant does not drop ALL", "livenessProbe times out after the default 1 s");
+    }
+
+    @Test
+    void aQuorumSpreadOnlyByPreferenceFails() {
+        breaks("prod", r -> {
+            Map<String, Object> pod = Yml.map(obj(r, "KafkaNodePool", "controllers"), "spec", "template", "pod");
+            Yml.maps(pod, "topologySpreadConstraints").forEach(c -> c.put("whenUnsatisfiable", "ScheduleAnyway"));
+            Yml.map(obj(r, "Kafka", "freshrag"), "spec", "kafka").remove("rack");
+        }, DeployChecks::quorumSpread, "KafkaNodePool controllers only prefers", "no rack");
+    }
+
+    @Test
+    void aSnapshotImageInProdFails() {
+        breaks("prod", r -> container(r, "query-service").put("image", "freshrag/query-service:" + CODE.imageTag),
+                DeployChecks::releaseImages, "query-service", "SNAPSHOT");
+    }
+
+    @Test
+    void aServiceEnvironmentVariableThatIsNoPropertyStillFailsBesideJavaToolOptions() {
+        breaks("prod", r -> setEnv(container(r, "ingest-service"), "JAVA_TOOL_OPTION", "-Xmx1g"),
+                rr -> DeployChecks.configKeys(rr, CODE), "JAVA_TOOL_OPTION");
+    }
+
+    @Test
     void anImageTagThatIsNotTheBuildsFails() {
         breaks("dev", r -> container(r, "query-service").put("image", "freshrag/query-service:0.0.9"),
                 rr -> DeployChecks.gpu(rr, CODE, false), "query-service", CODE.imageTag);

@@ -17,6 +17,11 @@ final class Code {
     final String imageTag;
     final String deployReadme;
 
+    /** The release of the build's version: the tag prod's images carry. */
+    String releaseTag() {
+        return imageTag.replace("-SNAPSHOT", "");
+    }
+
     private Code(Path root) {
         this.root = root;
         this.services = ServiceModule.discover(root);

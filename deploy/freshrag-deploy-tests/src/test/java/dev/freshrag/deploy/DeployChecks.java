@@ -43,10 +43,7 @@ final class DeployChecks {
         }
         Map<String, Object> kafka = kafkas.get(0);
         String cluster = Rendered.name(kafka);
-        Map<String, String> ann = Yml.strings(kafka, "metadata", "annotations");
-        if (!"enabled".equals(ann.get("strimzi.io/kraft")) || !"enabled".equals(ann.get("strimzi.io/node-pools"))) {
-            problems.add("Kafka " + cluster + " must be annotated strimzi.io/kraft: enabled and strimzi.io/node-pools: enabled");
-        }
+        problems.addAll(StrimziSupport.check(kafka));
         int brokers = 0;
         int controllers = 0;
         for (Map<String, Object> pool : r.ofKind("KafkaNodePool")) {
@@ -242,6 +239,23 @@ final class DeployChecks {
      * interfaces or application.properties) or is a name its code reads; every property without a default and every
      * literal System.getenv read is set; every localhost default is overridden; paths point into mounted volumes.
      */
+    /** Environment variables the JVM itself reads (heap sizing), not the service's configuration. */
+    static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
+
+    /** prod: no SNAPSHOT image (rebuilt under the same tag, so nodes would run stale or mixed builds). */
+    static List<String> releaseImages(Rendered r) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> w : r.workloads()) {
+            for (Map<String, Object> c : Rendered.containers(w)) {
+                String image = String.valueOf(c.get("image"));
+                if (image.contains("SNAPSHOT")) {
+                    problems.add(Rendered.kindAndName(w) + " runs the snapshot image " + image + "; prod runs release tags or digests");
+                }
+            }
+        }
+        return problems;
+    }
+
     static List<String> configKeys(Rendered r, Code code) {
         List<String> problems = new ArrayList<>();
         for (ServiceModule s : code.services) {
@@ -257,7 +271,7 @@ final class DeployChecks {
                             + (key.startsWith("<envFrom secret") ? ": take secrets with env valueFrom.secretKeyRef, so their keys can be checked" : ""));
                     continue;
                 }
-                if (s.acceptsEnv(key) || Pending.anyExcuses(s, key)) {
+                if (s.acceptsEnv(key) || Pending.anyExcuses(s, key) || JVM_ENV.contains(key)) {
                     continue;
                 }
                 if (key.startsWith("FRESHRAG_")) {
@@ -699,7 +713,8 @@ final class DeployChecks {
         Map<String, Object> c = Rendered.mainContainer(embed);
         String gpus = Yml.str(c, "resources", "limits", "nvidia.com/gpu");
         String image = Yml.str(c, "image");
-        String baseTag = code.imageTag;
+        // prod (the GPU overlay) runs release images: the build's version without -SNAPSHOT
+        String baseTag = gpuEmbedding ? code.releaseTag() : code.imageTag;
         if (gpuEmbedding) {
             if (gpus == null || Integer.parseInt(gpus) < 1) {
                 problems.add("embed-service has no nvidia.com/gpu limit");
@@ -812,6 +827,90 @@ final class DeployChecks {
             if (terms.stream().noneMatch(t -> NetPol.selects(Yml.map(t, "labelSelector"), labels) && !Yml.map(t, "labelSelector").isEmpty()
                     && Yml.str(t, "topologyKey") != null)) {
                 problems.add(name + " has no podAntiAffinity against its own pods");
+            }
+        }
+        return problems;
+    }
+
+    // ============================================================================================ hardening
+
+    /**
+     * Every pod: no service-account token, seccomp RuntimeDefault, every container without privilege escalation
+     * and with all capabilities dropped, probes with a timeout of at least 2 s, every emptyDir bounded; the namespace
+     * carries Pod Security Admission labels.
+     */
+    static List<String> hardening(Rendered r) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> ns : r.ofKind("Namespace")) {
+            if (Yml.str(ns, "metadata", "labels", "pod-security.kubernetes.io/enforce") == null) {
+                problems.add("Namespace " + Rendered.name(ns) + " has no pod-security.kubernetes.io/enforce label");
+            }
+        }
+        for (Map<String, Object> w : r.workloads()) {
+            String name = Rendered.kindAndName(w);
+            Map<String, Object> pod = Rendered.podSpec(w);
+            if (!Boolean.FALSE.equals(pod.get("automountServiceAccountToken"))) {
+                problems.add(name + " mounts a service-account token (set automountServiceAccountToken: false)");
+            }
+            boolean podSeccomp = "RuntimeDefault".equals(Yml.str(pod, "securityContext", "seccompProfile", "type"));
+            for (Map<String, Object> c : Rendered.containers(w)) {
+                String where = name + " container " + c.get("name");
+                if (!podSeccomp && !"RuntimeDefault".equals(Yml.str(c, "securityContext", "seccompProfile", "type"))) {
+                    problems.add(where + " runs without the RuntimeDefault seccomp profile");
+                }
+                if (!Boolean.FALSE.equals(Yml.at(c, "securityContext", "allowPrivilegeEscalation"))) {
+                    problems.add(where + " allows privilege escalation");
+                }
+                if (!Yml.list(c, "securityContext", "capabilities", "drop").contains("ALL")) {
+                    problems.add(where + " does not drop ALL capabilities");
+                }
+                for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                    if (c.get(probe) != null) {
+                        String t = Yml.str(c, probe, "timeoutSeconds");
+                        if (t == null || Integer.parseInt(t) < 2) {
+                            problems.add(where + " " + probe + " times out after " + (t == null ? "the default 1" : t) + " s; give it a few seconds");
+                        }
+                    }
+                }
+            }
+            for (Map<String, Object> v : Yml.maps(pod, "volumes")) {
+                if (v.containsKey("emptyDir") && Yml.str(v, "emptyDir", "sizeLimit") == null) {
+                    problems.add(name + " volume " + v.get("name") + " is an emptyDir without sizeLimit");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * prod: every quorum (KRaft controllers, brokers for min.insync.replicas 2, Qdrant's Raft peers) has one member
+     * per node, enforced (required anti-affinity or a hostname spread with DoNotSchedule), and a zone spread; Kafka
+     * knows its brokers' zones (rack).
+     */
+    static List<String> quorumSpread(Rendered r) {
+        List<String> problems = new ArrayList<>();
+        List<Map.Entry<String, Map<String, Object>>> pods = new ArrayList<>();
+        for (Map<String, Object> pool : r.ofKind("KafkaNodePool")) {
+            pods.add(Map.entry("KafkaNodePool " + Rendered.name(pool), Yml.map(pool, "spec", "template", "pod")));
+        }
+        r.workload("qdrant").ifPresent(q -> pods.add(Map.entry("StatefulSet qdrant", Rendered.podSpec(q))));
+        for (Map.Entry<String, Map<String, Object>> e : pods) {
+            Map<String, Object> pod = e.getValue();
+            List<Map<String, Object>> spreads = Yml.maps(pod, "topologySpreadConstraints");
+            boolean hardPerNode = !Yml.maps(pod, "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution").stream()
+                    .filter(t -> "kubernetes.io/hostname".equals(Yml.str(t, "topologyKey"))).toList().isEmpty()
+                    || spreads.stream().anyMatch(s -> "kubernetes.io/hostname".equals(Yml.str(s, "topologyKey"))
+                    && "DoNotSchedule".equals(Yml.str(s, "whenUnsatisfiable")));
+            if (!hardPerNode) {
+                problems.add(e.getKey() + " only prefers one pod per node: two members of its quorum can share a node");
+            }
+            if (spreads.stream().noneMatch(s -> "topology.kubernetes.io/zone".equals(Yml.str(s, "topologyKey")))) {
+                problems.add(e.getKey() + " is not spread over zones");
+            }
+        }
+        for (Map<String, Object> k : r.ofKind("Kafka")) {
+            if (Yml.str(k, "spec", "kafka", "rack", "topologyKey") == null) {
+                problems.add("Kafka " + Rendered.name(k) + " has no rack (spec.kafka.rack.topologyKey): replicas may share a zone");
             }
         }
         return problems;

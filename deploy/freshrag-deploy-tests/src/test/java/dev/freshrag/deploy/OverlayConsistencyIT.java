@@ -90,6 +90,17 @@ class OverlayConsistencyIT {
         assertNoProblems("prod availability", DeployChecks.highAvailability(Rendered.overlay("prod"), Code.get()));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyPodIsHardened(String overlay) {
+        assertNoProblems(overlay + " hardening", DeployChecks.hardening(Rendered.overlay(overlay)));
+    }
+
+    @Test
+    void prodQuorumsSurviveANodeAndKnowTheirZones() {
+        assertNoProblems("prod quorum spread", DeployChecks.quorumSpread(Rendered.overlay("prod")));
+    }
+
     @Test
     void theCodeModelSeesTheThreeServicesAndTheirMappings() {
         Code code = Code.get();

@@ -191,15 +191,7 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
             List<String> missing = new ArrayList<>();
             try {
                 IndexWriter w = usableWriter();
-                SearcherManager m = searchers;
-                refreshView(m);
-                IndexSearcher s = m.acquire();
-                Map<String, Document> existing;
-                try {
-                    existing = ChunkQueries.storedChunks(s, tenant, docId);
-                } finally {
-                    m.release(s);
-                }
+                Map<String, Document> existing = storedChunksNow(tenant, docId);
                 for (Map.Entry<String, Integer> e : seqByChunkId.entrySet()) {
                     Document old = existing.get(e.getKey());
                     if (old == null) {
@@ -285,6 +277,18 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         }
     }
 
+    /** A document's stored chunks by id, as this writer sees them now (its own uncommitted writes included). */
+    private Map<String, Document> storedChunksNow(String tenant, String docId) throws IOException {
+        SearcherManager m = searchers;
+        refreshView(m);
+        IndexSearcher s = m.acquire();
+        try {
+            return ChunkQueries.storedChunks(s, tenant, docId);
+        } finally {
+            m.release(s);
+        }
+    }
+
     /** The mark replaces the previous one by its key; chunks labelled below its version go in the same commit. */
     @Override
     public void markDocument(String tenant, String docId, DocumentMark mark) {
@@ -297,15 +301,7 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
                 IndexWriter w = usableWriter();
                 if (!mark.deleted()) {
                     // the label is stored, not indexed: read the document's chunks (few) and delete the older ones
-                    SearcherManager m = searchers;
-                    refreshView(m);
-                    IndexSearcher s = m.acquire();
-                    Map<String, Document> existing;
-                    try {
-                        existing = ChunkQueries.storedChunks(s, tenant, docId);
-                    } finally {
-                        m.release(s);
-                    }
+                    Map<String, Document> existing = storedChunksNow(tenant, docId);
                     for (Map.Entry<String, Document> e : existing.entrySet()) {
                         if (e.getValue().getField(LuceneSchema.F_VERSION).numericValue().longValue() < mark.version()) {
                             w.deleteDocuments(LuceneSchema.chunkKey(tenant, e.getKey()));

@@ -25,6 +25,13 @@ public final class DocumentChunker {
     }
 
     public List<Chunk> chunk(String content, ContentType type) {
+        if (type == ContentType.TEXT_MARKDOWN && content != null) {
+            // a heading-dense document is rejected before its parse, which alone would hold the partition for seconds
+            long certain = CertainHeadings.count(content);
+            if (certain > maxChunks) {
+                throw tooMany("at least " + certain);
+            }
+        }
         List<Block> blocks = extract(content, type);
         // every heading opens a chunk: count them before paying for tokenization of a million headings
         long headings = blocks.stream().filter(Block::heading).count();

@@ -46,6 +46,33 @@ class ChunkerTest {
         return blocks;
     }
 
+    /**
+     * The chunker adds units' counts instead of re-tokenizing each chunk: that holds only if the tokenizer's counts add
+     * up over whitespace joins. Checked on hostile pieces: punctuation, accents, CJK, emoji, digits, over-long words,
+     * control characters, markup.
+     */
+    @Test
+    void tokenCountsAddUpOverWhitespaceJoins() {
+        String[] pieces = {"index", "Fresh-RAG's", "naïve café", "東京タワー", "🙂👍🏽", "3.14159e10", "x".repeat(150), "a\u0000b\u0007c",
+            "**bold** _it_ `code`", "<b>tag</b>", "don't", "U.S.A.", "supercalifragilisticexpialidocious", "Ǆemal", "ﬁne", "\t", "—–-",
+            "peps/pep-0008.txt", "$HOME/.m2", "ÅÄÖ åäö", "ﬀ", "١٢٣", "العربية", "Ελληνικά", "ß", "İstanbul"};
+        Random r = new Random(7);
+        for (int i = 0; i < 500; i++) {
+            StringBuilder a = new StringBuilder();
+            StringBuilder b = new StringBuilder();
+            for (int k = 1 + r.nextInt(4); k > 0; k--) {
+                a.append(pieces[r.nextInt(pieces.length)]).append(k > 1 ? " " : "");
+                b.append(pieces[r.nextInt(pieces.length)]).append(k > 1 ? "\n" : "");
+            }
+            for (String sep : new String[] {" ", "\n\n", "\n"}) {
+                String joined = a + sep + b;
+                assertThat(tokenizer.countTokens(joined) - 2)
+                        .as("content tokens of [%s]", joined)
+                        .isEqualTo(tokenizer.countTokens(a.toString()) - 2 + tokenizer.countTokens(b.toString()) - 2);
+            }
+        }
+    }
+
     @Test
     void everyChunkFitsTheModel() {
         List<Chunk> chunks = chunker.chunk(paragraphs(200, 1));

@@ -145,8 +145,8 @@ class ChecksCanFailIT {
 
     @Test
     void aReadinessProbeOnAnotherPortFails() {
-        breaks("prod", r -> Yml.map(container(r, "query-service"), "readinessProbe", "httpGet").put("port", 9000),
-                rr -> DeployChecks.probesAndMetrics(rr, CODE), "query-service", "readinessProbe", "9000");
+        breaks("prod", r -> Yml.map(container(r, "query-service"), "readinessProbe", "httpGet").put("port", 8080),
+                rr -> DeployChecks.probesAndMetrics(rr, CODE), "query-service", "readinessProbe", "8080");
     }
 
     @Test
@@ -327,6 +327,43 @@ class ChecksCanFailIT {
     @Test
     void aClosedApiFails() {
         breaks("prod", r -> remove(r, "NetworkPolicy", "allow-http-api"), rr -> DeployChecks.networkPolicies(rr, CODE), "ingest-service", "query-service");
+    }
+
+    @Test
+    void metricsOpenToEveryNamespaceFails() {
+        breaks("prod", r -> Yml.maps(r.find("NetworkPolicy", "allow-http-api").orElseThrow(), "spec", "ingress").get(0)
+                        .put("ports", List.of(Map.of("port", 8080, "protocol", "TCP"), Map.of("port", 9000, "protocol", "TCP"))),
+                rr -> DeployChecks.networkPolicies(rr, CODE), "query-service serves health and metrics on 9000");
+    }
+
+    /** Breaks a copy of the monitoring targets and expects {@link DeployChecks#podMonitors} to name the fault. */
+    private static void monitorBreaks(Consumer<Rendered> breakIt, String... fragments) {
+        Rendered prod = Rendered.overlay("prod");
+        assertTrue(DeployChecks.podMonitors(Rendered.monitoring(), prod, CODE).isEmpty(), "the real monitoring targets pass");
+        Rendered broken = Rendered.monitoring().mutate();
+        breakIt.accept(broken);
+        String all = String.join("\n", DeployChecks.podMonitors(broken, prod, CODE));
+        for (String f : fragments) {
+            assertTrue(all.contains(f), "a problem names '" + f + "': " + all);
+        }
+    }
+
+    @Test
+    void aPodMonitorOnAMisspelledPortFails() {
+        monitorBreaks(m -> Yml.maps(obj(m, "PodMonitor", "qdrant"), "spec", "podMetricsEndpoints").get(0).put("port", "htpp"),
+                "PodMonitor qdrant scrapes port htpp");
+    }
+
+    @Test
+    void aPodMonitorWithAKeyTheServerDoesNotReadFails() {
+        monitorBreaks(m -> Yml.map(Yml.maps(obj(m, "PodMonitor", "qdrant"), "spec", "podMetricsEndpoints").get(0), "authorization", "credentials")
+                .put("name", "vllm-api-key"), "sends Secret vllm-api-key");
+    }
+
+    @Test
+    void aPodMonitorPrometheusMayNotReachFails() {
+        monitorBreaks(m -> Yml.maps(obj(m, "PodMonitor", "freshrag-services"), "spec", "podMetricsEndpoints").get(0).put("port", "http"),
+                "scrapes Deployment/embed-service on 8080 but Prometheus");
     }
 
     // ------------------------------------------------------------------------------------------ scaling, GPUs

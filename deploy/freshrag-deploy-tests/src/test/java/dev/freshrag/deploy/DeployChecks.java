@@ -161,7 +161,8 @@ final class DeployChecks {
                 problems.add(s.name + " probes Quarkus health endpoints but its pom lacks quarkus-smallrye-health");
             }
             Map<String, Object> c = Rendered.mainContainer(w.get());
-            int port = httpPort(r, c, s);
+            // health and metrics: the management port when the service serves them there, else the HTTP port
+            int port = healthPort(r, c, s);
             if (Yml.maps(c, "ports").stream().noneMatch(p -> String.valueOf(port).equals(Yml.str(p, "containerPort")))) {
                 problems.add(s.name + " listens on " + port + " but its container declares no such port");
             }
@@ -185,6 +186,14 @@ final class DeployChecks {
             }
         }
         return problems;
+    }
+
+    private static int healthPort(Rendered r, Map<String, Object> c, ServiceModule s) {
+        if (!s.managementInterface()) {
+            return httpPort(r, c, s);
+        }
+        String env = r.envValue(c, "QUARKUS_MANAGEMENT_PORT");
+        return env != null ? Integer.parseInt(env) : s.managementPort();
     }
 
     private static int httpPort(Rendered r, Map<String, Object> c, ServiceModule s) {
@@ -599,6 +608,10 @@ final class DeployChecks {
             } else if (!servesApi && open) {
                 problems.add(e.getKey() + " has no API Service but accepts HTTP from any namespace");
             }
+            int health = healthPort(r, c, code.service(e.getKey()).orElseThrow());
+            if (health != port && NetPol.allows(policies, ns, Rendered.podLabels(w), c, health, outsider)) {
+                problems.add(e.getKey() + " serves health and metrics on " + health + ", which clients from other namespaces may reach: only monitoring should");
+            }
         }
         for (Map<String, Object> w : r.workloads()) {
             Map<String, String> ann = Rendered.podAnnotations(w);
@@ -610,6 +623,74 @@ final class DeployChecks {
             }
         }
         return problems;
+    }
+
+    /**
+     * Every PodMonitor of deploy/k8s/monitoring scrapes something the overlay runs: its selector matches a workload's
+     * pods (or the Kafka Exporter Strimzi makes for the rendered Kafka), the named port is a port of that container,
+     * Prometheus (namespace monitoring) may connect to it, the services' path is their metrics path, and a bearer
+     * token comes from a Secret the scraped pod itself reads (so it is the key the server accepts).
+     */
+    static List<String> podMonitors(Rendered monitoring, Rendered r, Code code) {
+        List<String> problems = new ArrayList<>();
+        String ns = "freshrag";
+        List<Map<String, Object>> policies = r.ofKind("NetworkPolicy");
+        NetPol.Source prometheus = new NetPol.Source("monitoring", Map.of("kubernetes.io/metadata.name", "monitoring"), Map.of("app.kubernetes.io/name", "prometheus"));
+        List<Map<String, Object>> monitors = monitoring.ofKind("PodMonitor");
+        if (monitors.isEmpty()) {
+            problems.add("deploy/k8s/monitoring renders no PodMonitor");
+        }
+        for (Map<String, Object> pm : monitors) {
+            String what = "PodMonitor " + Rendered.name(pm);
+            Map<String, Object> selector = Yml.map(pm, "spec", "selector");
+            Map<String, ScrapeTarget> targets = new LinkedHashMap<>();
+            for (Map<String, Object> w : r.workloads()) {
+                if (NetPol.selects(selector, Rendered.podLabels(w))) {
+                    targets.put(Rendered.kindAndName(w), new ScrapeTarget(Rendered.podLabels(w), Rendered.mainContainer(w)));
+                }
+            }
+            for (Map<String, Object> kafka : r.ofKind("Kafka")) {
+                Map<String, String> exporterLabels = Map.of("strimzi.io/name", Rendered.name(kafka) + "-kafka-exporter");
+                if (Yml.at(kafka, "spec", "kafkaExporter") != null && NetPol.selects(selector, exporterLabels)) {
+                    // the container Strimzi makes for the exporter: metrics on its port tcp-prometheus, 9404
+                    targets.put("Kafka Exporter of " + Rendered.name(kafka), new ScrapeTarget(exporterLabels,
+                            Map.of("ports", List.of(Map.of("name", "tcp-prometheus", "containerPort", 9404)))));
+                }
+            }
+            if (targets.isEmpty()) {
+                problems.add(what + " selects no pod of the " + r.overlay + " overlay");
+                continue;
+            }
+            for (Map<String, Object> ep : Yml.maps(pm, "spec", "podMetricsEndpoints")) {
+                String portName = Yml.str(ep, "port");
+                targets.forEach((name, t) -> {
+                    Optional<Map<String, Object>> port = Yml.maps(t.container(), "ports").stream()
+                            .filter(p -> Objects.equals(portName, Yml.str(p, "name"))).findFirst();
+                    if (port.isEmpty()) {
+                        problems.add(what + " scrapes port " + portName + " of " + name + ", which has no port of that name");
+                        return;
+                    }
+                    int number = Integer.parseInt(Yml.str(port.get(), "containerPort"));
+                    if (!NetPol.allows(policies, ns, t.labels(), t.container(), number, prometheus)) {
+                        problems.add(what + " scrapes " + name + " on " + number + " but Prometheus (namespace monitoring) may not connect");
+                    }
+                    String app = t.labels().get("app.kubernetes.io/name");
+                    Optional<ServiceModule> service = app == null ? Optional.empty() : code.service(app);
+                    if (service.isPresent() && !service.get().metricsPath().equals(Yml.str(ep, "path"))) {
+                        problems.add(what + " scrapes " + Yml.str(ep, "path") + " of " + app + ", whose metrics are at " + service.get().metricsPath());
+                    }
+                    String secret = Yml.str(ep, "authorization", "credentials", "name");
+                    if (secret != null && !Rendered.secretsRead(t.container()).contains(secret)) {
+                        problems.add(what + " sends Secret " + secret + " as bearer token, but " + name + " reads no such Secret: the server would refuse it");
+                    }
+                });
+            }
+        }
+        return problems;
+    }
+
+    /** A pod a PodMonitor scrapes: its labels and its (main) container. */
+    private record ScrapeTarget(Map<String, String> labels, Map<String, Object> container) {
     }
 
     // ============================================================================================ scaling, GPUs

@@ -68,6 +68,12 @@ class OverlayConsistencyIT {
         assertNoProblems(overlay + " network policies", DeployChecks.networkPolicies(Rendered.overlay(overlay), Code.get()));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyPodMonitorScrapesARealPortPrometheusMayReach(String overlay) {
+        assertNoProblems(overlay + " pod monitors", DeployChecks.podMonitors(Rendered.monitoring(), Rendered.overlay(overlay), Code.get()));
+    }
+
     @Test
     void devRunsOneOfEverythingWithoutGpuEmbedding() {
         Rendered dev = Rendered.overlay("dev");

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,11 @@ final class Rendered {
     Rendered(String overlay, List<Map<String, Object>> objects) {
         this.overlay = overlay;
         this.objects = objects;
+    }
+
+    /** The Prometheus Operator scrape targets, deploy/k8s/monitoring, applied beside an overlay. */
+    static Rendered monitoring() {
+        return CACHE.computeIfAbsent("monitoring", n -> new Rendered(n, parse(kustomize(RepoRoot.get().resolve("deploy/k8s/monitoring")))));
     }
 
     static Rendered overlay(String name) {
@@ -220,6 +226,24 @@ final class Rendered {
     }
 
     /** The literal value of an environment variable, or null (unset or from a Secret). */
+    /** Names of the Secrets a container's environment reads (env[].valueFrom.secretKeyRef, envFrom[].secretRef). */
+    static Set<String> secretsRead(Map<String, Object> container) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (Map<String, Object> e : Yml.maps(container, "env")) {
+            String n = Yml.str(e, "valueFrom", "secretKeyRef", "name");
+            if (n != null) {
+                names.add(n);
+            }
+        }
+        for (Map<String, Object> e : Yml.maps(container, "envFrom")) {
+            String n = Yml.str(e, "secretRef", "name");
+            if (n != null) {
+                names.add(n);
+            }
+        }
+        return names;
+    }
+
     String envValue(Map<String, Object> container, String name) {
         EnvValue v = env(container).get(name);
         return v == null ? null : v.value();

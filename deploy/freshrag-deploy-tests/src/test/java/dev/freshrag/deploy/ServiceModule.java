@@ -133,6 +133,15 @@ final class ServiceModule {
         return Integer.parseInt(properties.getOrDefault("quarkus.http.port", "8080"));
     }
 
+    /** Whether health and metrics are served on Quarkus' management interface (quarkus.management.enabled). */
+    boolean managementInterface() {
+        return "true".equals(properties.get("quarkus.management.enabled"));
+    }
+
+    int managementPort() {
+        return Integer.parseInt(properties.getOrDefault("quarkus.management.port", "9000"));
+    }
+
     /** Quarkus' non-application endpoint root: quarkus.http.non-application-root-path (default q) under quarkus.http.root-path. */
     String nonApplicationRoot() {
         String root = properties.getOrDefault("quarkus.http.root-path", "/");

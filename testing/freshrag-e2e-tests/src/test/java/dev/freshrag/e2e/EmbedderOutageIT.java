@@ -181,7 +181,7 @@ class EmbedderOutageIT {
         int total = DOCS_BEFORE + DOCS_DURING;
         // the fingerprint is the remote model's name: opening it as ONNX's "all-minilm-l6-v2" would be refused
         IndexFingerprint fingerprint = new IndexFingerprint(TeiServerDouble.MODEL_ID, 384);
-        assertThat(check(get(embed.uri("/q/health/ready")), "embed-model")).isEqualTo("UP");
+        assertThat(check(get(embed.managementUri("/q/health/ready")), "embed-model")).isEqualTo("UP");
 
         for (int d = 0; d < DOCS_BEFORE; d++) {
             produce(tenant, d);
@@ -207,7 +207,7 @@ class EmbedderOutageIT {
                 if (produced < total) {
                     produce(tenant, produced++);
                 }
-                JsonNode ready = get(embed.uri("/q/health/ready"));
+                JsonNode ready = get(embed.managementUri("/q/health/ready"));
                 if ("DOWN".equals(check(ready, "embed-model"))) {
                     sawDown = true;
                     downReason = ready.path("httpStatus").asText();
@@ -241,7 +241,7 @@ class EmbedderOutageIT {
             for (int d = 0; d < total; d += 7) {
                 found.add(topHit(tenant, key, "what should a beginner know about " + SUBJECTS[d]));
             }
-            JsonNode readyAfter = get(embed.uri("/q/health/ready"));
+            JsonNode readyAfter = get(embed.managementUri("/q/health/ready"));
 
             System.out.printf("FAULT embedder-outage: did make the TEI test server answer 503 for %d s while %d of %d"
                             + " documents were produced; found %d failed embedding requests, embed-model readiness %s during"

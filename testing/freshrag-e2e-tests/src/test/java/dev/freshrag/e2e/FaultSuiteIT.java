@@ -178,7 +178,7 @@ class FaultSuiteIT {
                 + "set the immutable attribute; this scenario needs it (it runs on the project's machines, as root on ext4)");
         scenario("index-refuses-writes", stream -> {
             Path dir = stack.indexDir;
-            double retriesBefore = stack.metric(stack.embedUrl(), "freshrag_index_retries_total");
+            double retriesBefore = stack.metric(stack.embedManagementUrl(), "freshrag_index_retries_total");
             int maxFailures = 0;
             boolean readyDown = false;
             boolean liveDown = false;
@@ -187,7 +187,7 @@ class FaultSuiteIT {
             Immutable.set(dir, true);
             try {
                 while (System.nanoTime() - t0 < Duration.ofSeconds(8).toNanos()) {
-                    PipelineStack.Answer ready = stack.send("GET", stack.embedUrl() + "/q/health/ready", null);
+                    PipelineStack.Answer ready = stack.send("GET", stack.embedManagementUrl() + "/q/health/ready", null);
                     JsonNode check = check(ready, "embed-pipeline");
                     int failures = check == null ? 0 : check.path("data").path("consecutiveIndexFailures").asInt();
                     maxFailures = Math.max(maxFailures, failures);
@@ -195,13 +195,13 @@ class FaultSuiteIT {
                         readyDown = true;
                         downAfter = seconds(t0);
                     }
-                    liveDown |= stack.send("GET", stack.embedUrl() + "/q/health/live", null).status() == 503;
+                    liveDown |= stack.send("GET", stack.embedManagementUrl() + "/q/health/live", null).status() == 503;
                     sleep(200);
                 }
             } finally {
                 Immutable.set(dir, false);
             }
-            double retries = stack.metric(stack.embedUrl(), "freshrag_index_retries_total") - retriesBefore;
+            double retries = stack.metric(stack.embedManagementUrl(), "freshrag_index_retries_total") - retriesBefore;
             assertThat(maxFailures).as("consecutive index failures the embed-service reported").isPositive();
             assertThat(readyDown).as("embed-service readiness went DOWN while the index refused writes").isTrue();
             assertThat(retries).as("freshrag_index_retries_total grew").isPositive();

@@ -75,7 +75,7 @@ class HttpFuzzIT {
             }
         }
         assertThat(failures).isEmpty();
-        for (String url : List.of(stack.ingestUrl(), stack.embedUrl(), stack.queryUrl())) {
+        for (String url : List.of(stack.ingestManagementUrl(), stack.embedManagementUrl(), stack.queryManagementUrl())) {
             assertThat(stack.send("GET", url + "/q/health/ready", null).status()).as(url).isEqualTo(200);
         }
         long events = stack.broker.consumeAllBytes(Topics.DOC_CHANGES, Duration.ofSeconds(10)).stream()

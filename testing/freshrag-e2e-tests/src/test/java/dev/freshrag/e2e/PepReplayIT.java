@@ -37,7 +37,7 @@ class PepReplayIT {
         List<DocumentChange> events = PepStream.load();
         assertThat(events).hasSize(600);
         Set<String> tenants = events.stream().map(DocumentChange::tenant).collect(Collectors.toSet());
-        double embeddedBefore = stack.metric(stack.embedUrl(), "freshrag_chunks_embedded_total");
+        double embeddedBefore = stack.metric(stack.embedManagementUrl(), "freshrag_chunks_embedded_total");
 
         long started = System.nanoTime();
         List<WriteToken> tokens = new ArrayList<>();
@@ -49,7 +49,7 @@ class PepReplayIT {
         try (IndexInspector inspector = new IndexInspector(stack)) {
             inspector.awaitApplied(tokens, Duration.ofMinutes(12));
             double seconds = (System.nanoTime() - started) / 1e9;
-            double embeddedByModel = stack.metric(stack.embedUrl(), "freshrag_chunks_embedded_total") - embeddedBefore;
+            double embeddedByModel = stack.metric(stack.embedManagementUrl(), "freshrag_chunks_embedded_total") - embeddedBefore;
 
             // what the diff asked for, from the operations on kb.chunk-ops
             long embedOps = 0;

@@ -164,8 +164,8 @@ class PipelineEndToEndIT {
         String content = "Metrics make the pipeline observable for operators.";
         String token = stack.put(tenant, "metrics.txt", Map.of("content", content)).json().get("token").asText();
         assertThat(hits("observable pipeline", List.of(token))).isNotEmpty();
-        String ingest = stack.send("GET", stack.ingestUrl() + "/q/metrics", null).body();
-        String embed = stack.send("GET", stack.embedUrl() + "/q/metrics", null).body();
+        String ingest = stack.send("GET", stack.ingestManagementUrl() + "/q/metrics", null).body();
+        String embed = stack.send("GET", stack.embedManagementUrl() + "/q/metrics", null).body();
         for (String name : List.of("freshrag_events_applied_total", "freshrag_events_stale_total", "freshrag_chunks_reused_total", "freshrag_dlq_total")) {
             assertThat(ingest).as("ingest-service /q/metrics").containsPattern("(?m)^" + name + "[{ ]");
         }
@@ -173,7 +173,22 @@ class PipelineEndToEndIT {
                 "freshrag_dlq_total", "freshrag_freshness_seconds_count", "freshrag_freshness_seconds_bucket")) {
             assertThat(embed).as("embed-service /q/metrics").containsPattern("(?m)^" + name + "[{ ]");
         }
-        assertThat(stack.metric(stack.embedUrl(), "freshrag_freshness_seconds_count")).isGreaterThan(0);
-        assertThat(stack.metric(stack.ingestUrl(), "freshrag_events_applied_total")).isGreaterThan(0);
+        assertThat(stack.metric(stack.embedManagementUrl(), "freshrag_freshness_seconds_count")).isGreaterThan(0);
+        assertThat(stack.metric(stack.ingestManagementUrl(), "freshrag_events_applied_total")).isGreaterThan(0);
+    }
+
+    /** Health and metrics live on the management port only: what a client reaches on the API port is the API. */
+    @Test
+    void healthAndMetricsAreNotOnTheApiPorts() {
+        for (String api : List.of(stack.ingestUrl(), stack.embedUrl(), stack.queryUrl())) {
+            assertThat(stack.send("GET", api + "/q/metrics", null).status()).as(api + "/q/metrics").isEqualTo(404);
+            assertThat(stack.send("GET", api + "/q/health/ready", null).status()).as(api + "/q/health/ready").isEqualTo(404);
+        }
+        for (String management : List.of(stack.ingestManagementUrl(), stack.embedManagementUrl(), stack.queryManagementUrl())) {
+            assertThat(stack.send("GET", management + "/q/health/ready", null).status()).as(management).isEqualTo(200);
+            assertThat(stack.send("GET", management + "/q/metrics", null).body()).as(management).contains("jvm_memory_used_bytes");
+        }
+        // the OpenAPI document describes the API and stays beside it
+        assertThat(stack.send("GET", stack.queryUrl() + "/q/openapi", null).status()).isEqualTo(200);
     }
 }

@@ -134,6 +134,19 @@ public final class PipelineStack {
         return "http://127.0.0.1:" + embed.port();
     }
 
+    /** Health and metrics: each service serves them on its management port, apart from its API. */
+    public String ingestManagementUrl() {
+        return ingest.managementUrl();
+    }
+
+    public String queryManagementUrl() {
+        return query.managementUrl();
+    }
+
+    public String embedManagementUrl() {
+        return embed.managementUrl();
+    }
+
     public static String encode(String docId) {
         return URLEncoder.encode(docId, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -222,7 +235,7 @@ public final class PipelineStack {
         return LuceneReaderIndex.open(indexDir, new IndexFingerprint("all-minilm-l6-v2", 384), LuceneOptions.defaults());
     }
 
-    /** A Prometheus counter's value from a service's /q/metrics (sum over tags). */
+    /** A Prometheus counter's value from a service's /q/metrics (sum over tags); {@code baseUrl}: its management URL. */
     public double metric(String baseUrl, String name) {
         Answer a = send("GET", baseUrl + "/q/metrics", null);
         double sum = 0;

@@ -30,7 +30,7 @@ class RestartIT {
         long t0 = System.nanoTime();
         stack.restartIngest();
         double readyAfter = seconds(t0);
-        JsonNode check = readiness(stack.ingestUrl(), "kafka-streams-assignment");
+        JsonNode check = readiness(stack.ingestManagementUrl(), "kafka-streams-assignment");
         assertThat(check.path("status").asText()).isEqualTo("UP");
         assertThat(check.path("data").path("state").asText()).isEqualTo("RUNNING");
         assertThat(check.path("data").path("assignedPartitions").asInt()).isPositive();
@@ -48,7 +48,7 @@ class RestartIT {
         long t0 = System.nanoTime();
         stack.restartEmbed();
         double readyAfter = seconds(t0);
-        JsonNode check = readiness(stack.embedUrl(), "embed-pipeline");
+        JsonNode check = readiness(stack.embedManagementUrl(), "embed-pipeline");
         assertThat(check.path("data").path("assignedPartitions").asInt()).isPositive();
 
         double searchable = putAndAwait("after-embed-restart.md",

@@ -17,6 +17,7 @@ public final class Stack {
 
     public final String ingest;
     public final String query;
+    /** The embed-service's management interface (its metrics), not its API port. */
     public final String embed;
     public final String kafka;
     public final Http http;
@@ -24,7 +25,7 @@ public final class Stack {
     public Stack(Args args) {
         this.ingest = args.get("ingest", "http://127.0.0.1:8081");
         this.query = args.get("query", "http://127.0.0.1:8080");
-        this.embed = args.get("embed", "http://127.0.0.1:8082");
+        this.embed = args.get("embed-management", "http://127.0.0.1:9082");
         this.kafka = args.get("kafka", "127.0.0.1:9092");
         this.http = Http.fromEnvironment();
     }

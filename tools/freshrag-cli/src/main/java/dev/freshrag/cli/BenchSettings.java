@@ -48,6 +48,9 @@ public record BenchSettings(Path benchHome, int portBase, List<String> javaOpts,
         env.put("FRESHRAG_QUERY_PORT", Integer.toString(portBase));
         env.put("FRESHRAG_INGEST_PORT", Integer.toString(portBase + 1));
         env.put("FRESHRAG_EMBED_PORT", Integer.toString(portBase + 2));
+        env.put("FRESHRAG_QUERY_MANAGEMENT_PORT", Integer.toString(portBase + 6));
+        env.put("FRESHRAG_INGEST_MANAGEMENT_PORT", Integer.toString(portBase + 7));
+        env.put("FRESHRAG_EMBED_MANAGEMENT_PORT", Integer.toString(portBase + 8));
         env.put("FRESHRAG_KAFKA_PORT", Integer.toString(portBase + 12));
         env.put("FRESHRAG_KAFKA_CONTROLLER_PORT", Integer.toString(portBase + 13));
         env.put("FRESHRAG_SECURITY_KEYS_FILE", null);
@@ -57,7 +60,7 @@ public record BenchSettings(Path benchHome, int portBase, List<String> javaOpts,
     /** The stack's URLs as the HTTP benchmarks take them. */
     public List<String> stackArgs() {
         return List.of("--ingest", "http://127.0.0.1:" + (portBase + 1), "--query", "http://127.0.0.1:" + portBase,
-                "--embed", "http://127.0.0.1:" + (portBase + 2), "--kafka", "127.0.0.1:" + (portBase + 12));
+                "--embed-management", "http://127.0.0.1:" + (portBase + 8), "--kafka", "127.0.0.1:" + (portBase + 12));
     }
 
     /** The PEP change stream every benchmark reads. */

@@ -47,6 +47,9 @@ public final class FreshragCli implements Callable<Integer> {
               FRESHRAG_QUERY_PORT             query-service HTTP port (8080)
               FRESHRAG_INGEST_PORT            ingest-service HTTP port (8081)
               FRESHRAG_EMBED_PORT             embed-service HTTP port (8082)
+              FRESHRAG_QUERY_MANAGEMENT_PORT  query-service health and metrics port (9080)
+              FRESHRAG_INGEST_MANAGEMENT_PORT ingest-service health and metrics port (9081)
+              FRESHRAG_EMBED_MANAGEMENT_PORT  embed-service health and metrics port (9082)
               FRESHRAG_KAFKA_PORT             Kafka client port (9092)
               FRESHRAG_KAFKA_CONTROLLER_PORT  Kafka controller port (9093)
               FRESHRAG_KAFKA_PARTITIONS       partitions of kb.doc-changes and kb.chunk-ops(.bulk) on first start

@@ -28,6 +28,8 @@ public final class ServiceStarter {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(settings.port(service)));
         env.put("QUARKUS_HTTP_HOST", settings.httpHost());
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(settings.managementPort(service)));
+        env.put("QUARKUS_MANAGEMENT_HOST", settings.httpHost());
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
         env.put("QUARKUS_KAFKA_STREAMS_BOOTSTRAP_SERVERS", kafka);
         env.put("FRESHRAG_SECURITY_KEYS_FILE", settings.keysFile().toString());
@@ -60,12 +62,12 @@ public final class ServiceStarter {
         }
     }
 
-    /** Polls {@code /q/health/ready} until 200; fails with the log's tail if the service exits or times out. */
+    /** Polls {@code /q/health/ready} on the management port until 200; fails with the log's tail if the service exits or times out. */
     public void awaitReady(Component service, ProcessHandle process) {
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         String host = Readiness.probeHost(settings.httpHost());
         int status;
-        while ((status = Readiness.httpStatus(host, settings.port(service), Readiness.READY_PATH)) != 200) {
+        while ((status = Readiness.httpStatus(host, settings.managementPort(service), Readiness.READY_PATH)) != 200) {
             if (!process.isAlive()) {
                 throw new CliFailure(service.id() + " exited during start-up; " + settings.logFile(service)
                         + " ends with:\n" + LocalBroker.indent(LogTail.of(settings.logFile(service), 40)));

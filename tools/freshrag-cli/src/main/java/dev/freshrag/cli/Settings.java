@@ -17,7 +17,8 @@ import java.util.OptionalInt;
  * @param partitions   FRESHRAG_KAFKA_PARTITIONS, empty: Topics.DEFAULT_PARTITIONS
  * @param env          the whole environment, passed on to the services
  */
-public record Settings(Path root, Path home, Path keysFile, Map<Component, Integer> ports, int controllerPort,
+public record Settings(Path root, Path home, Path keysFile, Map<Component, Integer> ports,
+                       Map<Component, Integer> managementPorts, int controllerPort,
                        String httpHost, Duration startTimeout, Duration kafkaTimeout, Duration stopGrace,
                        List<String> javaOpts, List<String> kafkaJavaOpts, List<String> mavenArgs, String tenant,
                        OptionalInt partitions, Map<String, String> env) {
@@ -26,6 +27,7 @@ public record Settings(Path root, Path home, Path keysFile, Map<Component, Integ
 
     public Settings {
         ports = Map.copyOf(ports);
+        managementPorts = Map.copyOf(managementPorts);
         javaOpts = List.copyOf(javaOpts);
         kafkaJavaOpts = List.copyOf(kafkaJavaOpts);
         mavenArgs = List.copyOf(mavenArgs);
@@ -39,12 +41,16 @@ public record Settings(Path root, Path home, Path keysFile, Map<Component, Integ
         for (Component c : Component.values()) {
             ports.put(c, port(env, c.portVariable(), c.defaultPort()));
         }
+        Map<Component, Integer> managementPorts = new EnumMap<>(Component.class);
+        for (Component c : Component.SERVICES) {
+            managementPorts.put(c, port(env, c.managementPortVariable(), c.defaultManagementPort()));
+        }
         OptionalInt partitions = blank(env.get("FRESHRAG_KAFKA_PARTITIONS")) ? OptionalInt.empty()
                 : OptionalInt.of(positive(env, "FRESHRAG_KAFKA_PARTITIONS", 1));
         String tenant = env.getOrDefault("FRESHRAG_TENANT", "");
         return new Settings(root.toAbsolutePath().normalize(), home.toAbsolutePath().normalize(),
                 path(env, "FRESHRAG_SECURITY_KEYS_FILE", cwd).orElse(home.resolve("keys")).toAbsolutePath().normalize(),
-                ports, port(env, "FRESHRAG_KAFKA_CONTROLLER_PORT", 9093),
+                ports, managementPorts, port(env, "FRESHRAG_KAFKA_CONTROLLER_PORT", 9093),
                 blank(env.get("FRESHRAG_HTTP_HOST")) ? "127.0.0.1" : env.get("FRESHRAG_HTTP_HOST").strip(),
                 Duration.ofSeconds(positive(env, "FRESHRAG_START_TIMEOUT", 180)),
                 Duration.ofSeconds(positive(env, "FRESHRAG_KAFKA_TIMEOUT", 60)),
@@ -57,6 +63,11 @@ public record Settings(Path root, Path home, Path keysFile, Map<Component, Integ
 
     public int port(Component c) {
         return ports.get(c);
+    }
+
+    /** A service's management port (health, metrics). */
+    public int managementPort(Component service) {
+        return managementPorts.get(service);
     }
 
     /** The local operator key itself (not a hash), made by the first {@code up}; read by {@code dlq} commands. */

@@ -82,6 +82,9 @@ public final class StackDown {
             if (Readiness.portOpen(host, settings.port(c))) {
                 held.add(new HeldPort(settings.port(c), c.portVariable()));
             }
+            if (c.isService() && Readiness.portOpen(host, settings.managementPort(c))) {
+                held.add(new HeldPort(settings.managementPort(c), c.managementPortVariable()));
+            }
         }
         if (Readiness.portOpen("127.0.0.1", settings.controllerPort())) {
             held.add(new HeldPort(settings.controllerPort(), "FRESHRAG_KAFKA_CONTROLLER_PORT"));

@@ -61,11 +61,13 @@ public final class StackUp {
     /** Refuses a port held by something that is not ours, and two components on one port. */
     void checkPorts(List<Component> active) {
         List<Integer> all = new ArrayList<>(settings.ports().values());
+        all.addAll(settings.managementPorts().values());
         all.add(settings.controllerPort());
         if (new HashSet<>(all).size() != all.size()) {
             throw new CliFailure("two components would share a port: kafka " + settings.port(Component.KAFKA)
                     + ", controller " + settings.controllerPort() + ", ingest " + settings.port(Component.INGEST)
-                    + ", embed " + settings.port(Component.EMBED) + ", query " + settings.port(Component.QUERY));
+                    + ", embed " + settings.port(Component.EMBED) + ", query " + settings.port(Component.QUERY)
+                    + ", management " + settings.managementPorts());
         }
         String serviceHost = Readiness.probeHost(settings.httpHost());
         for (Component c : active) {
@@ -73,6 +75,10 @@ public final class StackUp {
             if (running.find(c).isEmpty() && Readiness.portOpen(host, settings.port(c))) {
                 throw new CliFailure("port " + settings.port(c) + " (" + c.portVariable() + ", for " + c.id()
                         + ") is already in use by another program; stop it or choose another port");
+            }
+            if (c.isService() && running.find(c).isEmpty() && Readiness.portOpen(host, settings.managementPort(c))) {
+                throw new CliFailure("port " + settings.managementPort(c) + " (" + c.managementPortVariable() + ", for "
+                        + c.id() + "'s health and metrics) is already in use by another program; stop it or choose another port");
             }
         }
         if (running.find(Component.KAFKA).isEmpty() && Readiness.portOpen("127.0.0.1", settings.controllerPort())) {

@@ -30,7 +30,7 @@ public final class StatusReport {
                 boolean open = Readiness.portOpen(host, port);
                 rows.add(new Row(c, Optional.of(p.get().pid()), port, open ? "healthy" : "starting (port not open)", open));
             } else {
-                int status = Readiness.httpStatus(host, port, Readiness.READY_PATH);
+                int status = Readiness.httpStatus(host, settings.managementPort(c), Readiness.READY_PATH);
                 String state = status == 200 ? "healthy"
                         : status < 0 ? "not answering on " + Readiness.READY_PATH
                         : "not ready (" + Readiness.READY_PATH + ": HTTP " + status + ")";

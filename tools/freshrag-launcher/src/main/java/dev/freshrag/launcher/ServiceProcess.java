@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * The HTTP port is passed as {@code -Dquarkus.http.port} (jar mode) and as {@code QUARKUS_HTTP_PORT} in the
- * environment. stdout and stderr go to one log file under {@code target/service-logs/}. Processes still
+ * environment; the management port (health and metrics: the services serve them on Quarkus' management interface, not
+ * on the API's port) as {@code -Dquarkus.management.port} and {@code QUARKUS_MANAGEMENT_PORT}. A command serves
+ * both on one port unless told otherwise. stdout and stderr go to one log file under {@code target/service-logs/}. Processes still
  * running when this JVM exits are killed: they belong to the test or benchmark that started them (the CLI's
  * long-lived processes are launched with {@link ProcessLauncher} directly).
  */
@@ -90,6 +92,7 @@ public final class ServiceProcess implements AutoCloseable {
         private final Path jar;
         private final List<String> command;
         private int port;
+        private int managementPort;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
@@ -107,6 +110,12 @@ public final class ServiceProcess implements AutoCloseable {
         /** HTTP port; a free one is picked when not set. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** Management port (health, metrics); a free one is picked for a jar when not set, a command uses its HTTP port. */
+        public Builder managementPort(int port) {
+            this.managementPort = port;
             return this;
         }
 
@@ -169,6 +178,9 @@ public final class ServiceProcess implements AutoCloseable {
             if (port == 0) {
                 port = FreePorts.next();
             }
+            if (managementPort == 0) {
+                managementPort = command != null ? port : FreePorts.next();
+            }
             List<String> cmd = new ArrayList<>();
             if (command != null) {
                 cmd.addAll(command);
@@ -181,6 +193,7 @@ public final class ServiceProcess implements AutoCloseable {
                 cmd.add(ProcessLauncher.javaExecutable());
                 cmd.addAll(jvmArgs);
                 cmd.add("-Dquarkus.http.port=" + port);
+                cmd.add("-Dquarkus.management.port=" + managementPort);
                 systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
                 cmd.add("-jar");
                 cmd.add(jar.toString());
@@ -188,6 +201,7 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = logDir.resolve(name + "-" + port + "-" + LOG_SEQ.incrementAndGet() + ".log");
             Map<String, String> fullEnv = new LinkedHashMap<>();
             fullEnv.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            fullEnv.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
             fullEnv.putAll(env);
             try {
                 Process process = ProcessLauncher.start(new LaunchSpec(name, cmd, fullEnv, log, workingDirectory, false));
@@ -218,6 +232,21 @@ public final class ServiceProcess implements AutoCloseable {
     /** {@code baseUrl() + path}; path starts with '/'. */
     public URI uri(String path) {
         return URI.create(baseUrl() + path);
+    }
+
+    /** Port of health and metrics ({@code /q/health}, {@code /q/metrics}). */
+    public int managementPort() {
+        return spec.managementPort;
+    }
+
+    /** {@code http://127.0.0.1:<managementPort>}. */
+    public String managementUrl() {
+        return Readiness.baseUrl("127.0.0.1", spec.managementPort);
+    }
+
+    /** {@code managementUrl() + path}, e.g. {@code /q/health/ready}. */
+    public URI managementUri(String path) {
+        return URI.create(managementUrl() + path);
     }
 
     public long pid() {
@@ -255,7 +284,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name() + " exited with code " + process.exitValue()
                         + " before it was ready; " + logFile + " ends with:\n" + logTail(60));
             }
-            lastStatus = Readiness.httpStatus("127.0.0.1", spec.port, spec.readyPath);
+            lastStatus = Readiness.httpStatus("127.0.0.1", spec.managementPort, spec.readyPath);
             if (lastStatus == 200) {
                 return;
             }

@@ -152,6 +152,8 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
     /** The largest answer the clients accept; see {@link #newClient()}. */
     private volatile int clientInboundLimit = QdrantConsistency.MAX_INBOUND_MESSAGE_BYTES;
 
+    private volatile boolean ignoreUpdateFilters;
+
     private volatile Status failEverything;
     private volatile boolean hangEverything;
     private final Map<String, Status> failMethods = new java.util.concurrent.ConcurrentHashMap<>();
@@ -183,6 +185,14 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
         ManagedChannel channel = InProcessChannelBuilder.forName(name)
                 .maxInboundMessageSize(clientInboundLimit).build();
         return new QdrantClient(QdrantGrpcClient.newBuilder(channel, true).build());
+    }
+
+    /**
+     * From now on upserts ignore {@code update_filter}, as a Qdrant before 1.16 did: only for tests that show what the
+     * condition prevents.
+     */
+    void ignoreUpdateFilters() {
+        ignoreUpdateFilters = true;
     }
 
     /** The client's inbound message limit from now on (gRPC's default is 4 MiB; the adapter raises it). */
@@ -566,7 +576,7 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
         }
         for (StoredPoint p : stored) {
             StoredPoint old = c.points.get(p.id());
-            if (old == null || updateFilter == null || matches(updateFilter, old)) {
+            if (old == null || updateFilter == null || ignoreUpdateFilters || matches(updateFilter, old)) {
                 c.points.put(p.id(), p);
             }
         }

@@ -128,7 +128,7 @@ import java.util.function.Supplier;
  * behaviour was not verifiable here (e.g. the status code of creating an existing collection, or creating an alias
  * that exists), the double picks a plausible one and the adapter is written to cope with either.
  */
-final class InProcessQdrantProtocolDouble implements AutoCloseable {
+public final class InProcessQdrantProtocolDouble implements AutoCloseable {
 
     /** The server version reported by the health check; the client's compatibility check parses it. */
     static final String VERSION = "1.17.0";
@@ -168,7 +168,7 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
                 .start();
     }
 
-    static InProcessQdrantProtocolDouble start() {
+    public static InProcessQdrantProtocolDouble start() {
         try {
             return new InProcessQdrantProtocolDouble();
         } catch (IOException e) {
@@ -191,8 +191,18 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
      * From now on upserts ignore {@code update_filter}, as a Qdrant before 1.16 did: only for tests that show what the
      * condition prevents.
      */
-    void ignoreUpdateFilters() {
+    public void ignoreUpdateFilters() {
         ignoreUpdateFilters = true;
+    }
+
+    /**
+     * Opens the Qdrant adapter on a new client of this double under {@code alias} (created on first open), as one
+     * embed-service replica would: for tests of other modules, which see only the port's types. The index is both a
+     * {@link dev.freshrag.index.VectorIndexWriter} and a {@link dev.freshrag.index.VectorIndexReader}.
+     */
+    public dev.freshrag.index.VectorIndexWriter openIndex(String alias, dev.freshrag.index.IndexFingerprint fingerprint) {
+        return QdrantVectorIndex.open(newClient(), QdrantOptions.defaults().withAlias(alias).withCollectionPrefix(alias)
+                .withTimeout(java.time.Duration.ofSeconds(10)), fingerprint);
     }
 
     /** The client's inbound message limit from now on (gRPC's default is 4 MiB; the adapter raises it). */

@@ -190,7 +190,7 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
     }
 
     /**
-     * From now on upserts ignore {@code update_filter}, as a Qdrant before 1.16 did: only for tests that show what the
+     * From now on upserts ignore {@code update_filter}, as a server that does not know the field would: only for tests that show what the
      * condition prevents.
      */
     public void ignoreUpdateFilters() {

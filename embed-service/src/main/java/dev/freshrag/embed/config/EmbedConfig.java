@@ -22,6 +22,20 @@ public interface EmbedConfig {
 
     Batching batching();
 
+    Fence fence();
+
+    /** {@code freshrag.fence.*}: how a replica gives up partitions in a rebalance (see README "Scale-out"). */
+    interface Fence {
+        /**
+         * How long a revoked partition's batch in flight may take to finish (its index commit included) before its
+         * records are abandoned (not written, not recorded as applied; the partition's new owner applies them), and
+         * again how long an index call under way may take to return after that. Keep it well below
+         * {@code max.poll.interval.ms} (10 minutes): the rebalance waits for it.
+         */
+        @WithDefault("PT20S")
+        Duration revokeWait();
+    }
+
     interface TopicNames {
         /** Chunk operations from the ingest-service. */
         @WithDefault(Topics.CHUNK_OPS)

@@ -148,11 +148,11 @@ public final class BatchApplier {
         int restored = 0;
         for (BatchPlan.DocumentPlan doc : plan.documents()) {
             if (doc.deleteFirst()) {
-                index.deleteDocument(doc.tenant(), doc.docId());
+                index.deleteDocument(doc.tenant(), doc.docId(), doc.version());
             }
             List<ChunkOp> deletes = doc.ops(ChunkOp.Type.DELETE);
             if (!deletes.isEmpty()) {
-                index.deletePoints(doc.tenant(), doc.docId(), deletes.stream().map(ChunkOp::chunkId).toList());
+                index.deletePoints(doc.tenant(), doc.docId(), deletes.stream().map(ChunkOp::chunkId).toList(), doc.version());
                 deleted += deletes.size();
             }
             if (doc.payload() == null) {

@@ -67,9 +67,12 @@ public class ChunkOpsConsumer {
         return t;
     });
 
+    private final LaneFences fences;
+
     public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
-                            @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq) {
+                            @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq, LaneFences fences) {
         this.applier = applier;
+        this.fences = fences;
         this.metrics = metrics;
         this.config = config;
         this.dlq = dlq;
@@ -141,6 +144,8 @@ public class ChunkOpsConsumer {
         }
         FairSlicer slicer = new FairSlicer(ops);
         LaneProgress progress = new LaneProgress(ops);
+        PartitionFence fence = fences.of(lane);
+        PartitionFence.Ticket ticket = fence.admit(ops.stream().map(DocumentOps::sourcePartition).toList());
         Future<?> writing = null;
         int done = 0;
         try {
@@ -155,7 +160,7 @@ public class ChunkOpsConsumer {
                     scheduler.release();
                 }
                 done += await(writing);
-                writing = write(lane, slice, embedded, progress, timestamps);
+                writing = write(lane, slice, embedded, progress, timestamps, fence, ticket);
             }
             done += await(writing);
         } catch (InterruptedException e) {
@@ -165,23 +170,47 @@ public class ChunkOpsConsumer {
         } catch (RuntimeException e) {
             metrics.laneAbandoned(lane, records.size() - done);
             throw e;
+        } finally {
+            fence.finished(ticket);
         }
     }
 
-    /** Writes and commits the slice on the index-writer thread; the future answers how many records it applied. */
+    /**
+     * Writes and commits the slice on the index-writer thread; the future answers how many records it handled. Each
+     * attempt writes only the records whose partitions the fence still holds for this batch: those of a partition
+     * revoked meanwhile are abandoned, neither written nor counted applied (the partition's new owner applies them).
+     */
     private Future<Integer> write(Lane lane, List<DocumentOps> slice, Embedded embedded, LaneProgress progress,
-                                  Map<DocumentOps, Long> timestamps) {
+                                  Map<DocumentOps, Long> timestamps, PartitionFence fence, PartitionFence.Ticket ticket) {
         // a dead-lettered record is not written, but counts as handled: the lane's position moves past it
         return indexWriter.submit(() -> {
-            int superseded = retry.call(() -> applier.write(lane, embedded.kept(), embedded.vectors(), progress.positionsAfter(slice)));
-            progress.applied(slice);
+            java.util.concurrent.atomic.AtomicReference<List<DocumentOps>> held = new java.util.concurrent.atomic.AtomicReference<>();
+            Integer result = retry.call(() -> {
+                List<DocumentOps> holding = slice.stream().filter(o -> ticket.holds(o.sourcePartition())).toList();
+                held.set(holding);
+                if (holding.isEmpty()) {
+                    return 0;
+                }
+                java.util.Set<DocumentOps> holdingSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                holdingSet.addAll(holding);
+                List<DocumentOps> kept = embedded.kept().stream().filter(holdingSet::contains).toList();
+                return fence.write(ticket, holding.stream().map(DocumentOps::sourcePartition).distinct().toList(),
+                        () -> applier.write(lane, kept, embedded.vectors(), progress.positionsAfter(holding)));
+            });
+            List<DocumentOps> appliedSlice = result == null ? List.of() : held.get();
+            if (appliedSlice.size() < slice.size()) {
+                LOG.infof("%s lane: %d records of revoked partitions abandoned (their new owner applies them)", lane,
+                        slice.size() - appliedSlice.size());
+            }
+            int superseded = result == null ? 0 : result;
+            progress.applied(appliedSlice);
             long durableAt = System.currentTimeMillis();
-            for (DocumentOps o : slice) {
+            for (DocumentOps o : appliedSlice) {
                 if (o.kind() != DocumentOps.Kind.SKIP) {
                     metrics.fresh(timestamps.get(o), durableAt);
                 }
             }
-            metrics.laneApplied(lane, slice.size(), superseded);
+            metrics.laneApplied(lane, appliedSlice.size(), superseded);
             return slice.size();
         });
     }

@@ -81,6 +81,11 @@ public final class TransientFaultRetry {
                 return result;
             } catch (EmbeddingRejectedException e) {
                 throw e; // deterministic: the same texts are rejected again; the caller dead-letters their record
+            } catch (dev.freshrag.index.IndexRequestTooLargeException e) {
+                // a request or answer over a message limit fails the same way every time: a bug to surface, not an outage
+                lastError.set(Stage.INDEX + ": " + e);
+                LOG.errorf("index call over a message size limit; not retried, the batch stays unacknowledged: %s", e);
+                throw e;
             } catch (RuntimeException e) {
                 Stage stage = e instanceof EmbeddingFailedException ? Stage.MODEL : Stage.INDEX;
                 int n = consecutive.get(stage).incrementAndGet();

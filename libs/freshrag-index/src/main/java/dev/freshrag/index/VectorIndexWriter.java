@@ -13,7 +13,10 @@ import java.util.Map;
  */
 public interface VectorIndexWriter extends VectorIndexHandle {
 
-    /** Inserts or replaces points by chunk id. */
+    /**
+     * Inserts or replaces points by chunk id. A store several writers share replaces a stored point only when the stored
+     * one is labelled at or below the new point's version, so an older change applied late cannot overwrite a newer one.
+     */
     void upsert(List<IndexPoint> points);
 
     /**
@@ -27,6 +30,22 @@ public interface VectorIndexWriter extends VectorIndexHandle {
 
     /** Deletes points of a document by chunk id. */
     void deletePoints(String tenant, String docId, Collection<String> chunkIds);
+
+    /**
+     * {@link #deleteDocument(String, String)} fenced by version: only points labelled at or below {@code version} go,
+     * so a writer applying an old change late can never delete what a newer change wrote. A store several writers
+     * share (Qdrant with several embed-service replicas) must apply the condition in the store itself. The default
+     * ignores it, which is right only for a store with exactly one writer (Lucene's write lock), where the caller's
+     * check of the {@link #documentMark} already skips every older change.
+     */
+    default void deleteDocument(String tenant, String docId, long version) {
+        deleteDocument(tenant, docId);
+    }
+
+    /** {@link #deletePoints(String, String, Collection)} fenced by version, as {@link #deleteDocument(String, String, long)}. */
+    default void deletePoints(String tenant, String docId, Collection<String> chunkIds, long version) {
+        deletePoints(tenant, docId, chunkIds);
+    }
 
     /** {@link #commit(Lane, SourceOffsets)} of the live lane. */
     default void commit(SourceOffsets applied) {
@@ -47,7 +66,9 @@ public interface VectorIndexWriter extends VectorIndexHandle {
      * Records the document's mark (durable with the next {@link #commit}) and, unless it is a tombstone, deletes the
      * document's points labelled with a version below {@code mark.version()}: after applying a version, no chunk of an
      * older one stays, even when the change was computed against a version this index never received (it was
-     * skipped as superseded, or is still queued in the other lane).
+     * skipped as superseded, or is still queued in the other lane). A store several writers share records the mark only
+     * if the stored one does not supersede it, and then sweeps below the version of whichever mark is stored, so the
+     * chunks an older change wrote after a newer one was applied go again.
      */
     void markDocument(String tenant, String docId, DocumentMark mark);
 

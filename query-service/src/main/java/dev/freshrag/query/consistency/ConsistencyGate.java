@@ -22,7 +22,13 @@ import java.util.List;
 @ApplicationScoped
 public class ConsistencyGate {
 
-    private static final long POLL_MS = 5;
+    /**
+     * The first re-check waits 5 ms (a Lucene commit is usually visible within 20 ms), each next one twice as long, up
+     * to 200 ms: a request waiting for a slow write then costs at most five reads a second of the index (with Qdrant,
+     * a majority read of the offset points), not two hundred, while a fast write is still seen within milliseconds.
+     */
+    static final long FIRST_BACKOFF_MS = 5;
+    static final long MAX_BACKOFF_MS = 200;
 
     private final VectorIndexHandle index;
 
@@ -82,16 +88,19 @@ public class ConsistencyGate {
             return true;
         }
         long deadline = System.nanoTime() + wait.toNanos();
+        long backoffMs = FIRST_BACKOFF_MS;
         while (!isReflected(tokens)) {
-            if (System.nanoTime() >= deadline) {
+            long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+            if (leftMs <= 0) {
                 return false;
             }
             try {
-                Thread.sleep(POLL_MS);
+                Thread.sleep(Math.min(backoffMs, leftMs));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
+            backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         }
         return true;
     }

@@ -54,4 +54,48 @@ class ConsistencyGateTest {
             assertThat(gate.await(List.of(live.get(0), bulk.get(0)), Duration.ofSeconds(5))).isTrue();
         }
     }
+
+    @Test
+    void aWaitingRequestBacksOffInsteadOfReadingTheIndexEveryFewMilliseconds(@TempDir Path dir) {
+        try (LuceneWriterIndex index = LuceneWriterIndex.open(dir, new IndexFingerprint("m", 4), LuceneOptions.defaults())) {
+            java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+            // the real index, counting how often the gate reads its positions
+            dev.freshrag.index.VectorIndexHandle counting = new dev.freshrag.index.VectorIndexHandle() {
+                @Override
+                public IndexFingerprint fingerprint() {
+                    return index.fingerprint();
+                }
+
+                @Override
+                public SourceOffsets appliedSourceOffsets(Lane lane) {
+                    reads.incrementAndGet();
+                    return index.appliedSourceOffsets(lane);
+                }
+
+                @Override
+                public boolean isHealthy() {
+                    return index.isHealthy();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            ConsistencyGate gate = new ConsistencyGate(counting);
+            List<ReadToken> never = ConsistencyGate.parse("acme", List.of("v1.acme.0.10"), 10);
+
+            long start = System.nanoTime();
+            assertThat(gate.await(never, Duration.ofSeconds(1))).isFalse();
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+            // 5, 10, 20, ... 200 ms: about 10 reads in a second, where a fixed 5 ms poll made about 200
+            System.out.printf("consistency gate: %d index reads while waiting %d ms for a write that never came%n",
+                    reads.get(), waitedMs);
+            assertThat(waitedMs).isGreaterThanOrEqualTo(990); // the sleeps are cut to the deadline, in whole ms
+            assertThat(reads.get()).isBetween(2, 20);
+
+            index.commit(Lane.LIVE, new SourceOffsets(Map.of(0, 11L)));
+            assertThat(gate.await(never, Duration.ofSeconds(5))).isTrue();
+        }
+    }
 }

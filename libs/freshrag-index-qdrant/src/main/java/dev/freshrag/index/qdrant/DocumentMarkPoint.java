@@ -55,6 +55,37 @@ final class DocumentMarkPoint {
                 .build();
     }
 
+    /**
+     * The condition a stored mark must meet to be replaced by {@code mark}: it does not supersede it
+     * ({@link DocumentMark#supersedes}). In the same partition the stored offset is at or below the new one; from
+     * another partition the stored version is at or below the new one. A point that does not exist is inserted anyway.
+     */
+    static io.qdrant.client.grpc.Common.Filter replaceableBy(DocumentMark mark) {
+        var samePartition = io.qdrant.client.grpc.Common.Filter.newBuilder()
+                .addMust(integer(PARTITION, mark.sourcePartition()))
+                .addMust(range(OFFSET, mark.sourceOffset()));
+        var otherPartition = io.qdrant.client.grpc.Common.Filter.newBuilder()
+                .addMustNot(integer(PARTITION, mark.sourcePartition()))
+                .addMust(range(VERSION, mark.version()));
+        return io.qdrant.client.grpc.Common.Filter.newBuilder()
+                .addShould(io.qdrant.client.grpc.Common.Condition.newBuilder().setFilter(samePartition))
+                .addShould(io.qdrant.client.grpc.Common.Condition.newBuilder().setFilter(otherPartition))
+                .build();
+    }
+
+    private static io.qdrant.client.grpc.Common.Condition integer(String key, long value) {
+        return io.qdrant.client.grpc.Common.Condition.newBuilder().setField(io.qdrant.client.grpc.Common.FieldCondition
+                .newBuilder().setKey(key).setMatch(io.qdrant.client.grpc.Common.Match.newBuilder().setInteger(value)))
+                .build();
+    }
+
+    /** {@code key <= atMost} */
+    private static io.qdrant.client.grpc.Common.Condition range(String key, long atMost) {
+        return io.qdrant.client.grpc.Common.Condition.newBuilder().setField(io.qdrant.client.grpc.Common.FieldCondition
+                .newBuilder().setKey(key).setRange(io.qdrant.client.grpc.Common.Range.newBuilder().setLte(atMost)))
+                .build();
+    }
+
     /** The mark in the retrieved point, if it is this document's (a name collision is not trusted). */
     static Optional<DocumentMark> read(List<RetrievedPoint> retrieved, String tenant, String docId) {
         for (RetrievedPoint p : retrieved) {

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeoutException;
 final class QdrantCalls {
 
     /**
-     * Codes that say nothing about the request itself. {@code RESOURCE_EXHAUSTED} is Qdrant's rate limiting and
-     * {@code ABORTED} a lost consensus race; both pass on retry.
+     * Codes that say nothing about the request itself. {@code RESOURCE_EXHAUSTED} is Qdrant's rate limiting (unless it
+     * says a message is too large: {@link #isMessageTooLarge}) and {@code ABORTED} a lost consensus race; both pass on
+     * retry.
      */
     private static final Set<Status.Code> TRANSIENT = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
             Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED);
@@ -79,6 +80,9 @@ final class QdrantCalls {
         }
         String what = operation + " on Qdrant at " + target + " failed with " + status.getCode()
                 + (status.getDescription() != null ? ": " + status.getDescription() : "");
+        if (isMessageTooLarge(status)) {
+            return new dev.freshrag.index.IndexRequestTooLargeException(what, failure);
+        }
         if (TRANSIENT.contains(status.getCode())) {
             return new IndexUnavailableException(what, failure);
         }
@@ -86,6 +90,19 @@ final class QdrantCalls {
             return new IllegalArgumentException(what, failure);
         }
         return new IllegalStateException(what, failure);
+    }
+
+    /**
+     * gRPC answers {@code RESOURCE_EXHAUSTED} both for a message over a size limit (the client's inbound limit, or the
+     * server's request limit) and for Qdrant's rate limiting. Only the second passes on retry; the first fails the same
+     * way forever, so it is told apart by gRPC's own wording and never retried.
+     */
+    static boolean isMessageTooLarge(Status status) {
+        if (status.getCode() != Status.Code.RESOURCE_EXHAUSTED && status.getCode() != Status.Code.OUT_OF_RANGE) {
+            return false;
+        }
+        String d = status.getDescription() == null ? "" : status.getDescription().toLowerCase(java.util.Locale.ROOT);
+        return d.contains("message") && (d.contains("exceeds maximum") || d.contains("too large") || d.contains("larger than"));
     }
 
     /** The gRPC status anywhere in the cause chain (the client wraps it differently depending on the call). */

@@ -65,6 +65,7 @@ final class QdrantChunkReader {
                         .setLimit(query.k())
                         .setWithPayload(include(ChunkPayloads.HIT_FIELDS))
                         .setWithVectors(noVectors())
+                        .setReadConsistency(QdrantConsistency.READ_CONSISTENCY)
                         .build(),
                 calls.timeout()));
         List<SearchHit> hits = new ArrayList<>(points.size());
@@ -100,16 +101,17 @@ final class QdrantChunkReader {
         return chunks.stream().map(Map.Entry::getValue).toList();
     }
 
-    /** The offsets of a lane recorded in the bookkeeping point ({@link SourceOffsetsPoint}). */
+    /**
+     * The offsets of a lane: one point per partition ({@link PartitionOffsetPoint}), merged with the single shared point
+     * that releases before per-partition bookkeeping wrote ({@link SourceOffsetsPoint}), so an upgrade loses no position.
+     */
     SourceOffsets offsets(dev.freshrag.index.Lane lane) {
-        return SourceOffsetsPoint.read(bookkeeping(List.of(SourceOffsetsPoint.field(lane))), lane);
-    }
-
-    /** The offsets of both lanes, read in one request: live first, then bulk. */
-    List<SourceOffsets> offsetsOfBothLanes() {
-        List<RetrievedPoint> retrieved = bookkeeping(List.of(SourceOffsetsPoint.OFFSETS, SourceOffsetsPoint.BULK_OFFSETS));
-        return List.of(SourceOffsetsPoint.read(retrieved, dev.freshrag.index.Lane.LIVE),
-                SourceOffsetsPoint.read(retrieved, dev.freshrag.index.Lane.BULK));
+        java.util.TreeMap<Integer, Long> next = new java.util.TreeMap<>(SourceOffsetsPoint.read(
+                bookkeeping(List.of(SourceOffsetsPoint.field(lane))), lane).nextByPartition());
+        List<RetrievedPoint> points = new ArrayList<>();
+        scroll("read source offsets", PartitionOffsetPoint.ofLane(lane), PartitionOffsetPoint.FIELDS, points::add);
+        PartitionOffsetPoint.read(points, next);
+        return new SourceOffsets(next);
     }
 
     private List<RetrievedPoint> bookkeeping(List<String> fields) {
@@ -118,11 +120,13 @@ final class QdrantChunkReader {
                         .addIds(PointIds.id(PointIds.BOOKKEEPING))
                         .setWithPayload(include(fields))
                         .setWithVectors(noVectors())
+                        .setReadConsistency(QdrantConsistency.READ_CONSISTENCY)
                         .build(),
                 calls.timeout()));
     }
 
-    private void scroll(String operation, Filter filter, List<String> fields, Consumer<RetrievedPoint> each) {
+    /** Pages through the points a filter selects, reading only {@code fields} (never vectors): no answer grows with a document. */
+    void scroll(String operation, Filter filter, List<String> fields, Consumer<RetrievedPoint> each) {
         PointId offset = null;
         do {
             ScrollPoints.Builder request = ScrollPoints.newBuilder()
@@ -130,7 +134,8 @@ final class QdrantChunkReader {
                     .setFilter(filter)
                     .setLimit(SCROLL_PAGE)
                     .setWithPayload(include(fields))
-                    .setWithVectors(noVectors());
+                    .setWithVectors(noVectors())
+                    .setReadConsistency(QdrantConsistency.READ_CONSISTENCY);
             if (offset != null) {
                 request.setOffset(offset);
             }
@@ -147,6 +152,7 @@ final class QdrantChunkReader {
                         .addIds(PointIds.id(DocumentMarkPoint.id(tenant, docId)))
                         .setWithPayload(include(DocumentMarkPoint.FIELDS))
                         .setWithVectors(noVectors())
+                        .setReadConsistency(QdrantConsistency.READ_CONSISTENCY)
                         .build(),
                 calls.timeout()));
         return DocumentMarkPoint.read(retrieved, tenant, docId);

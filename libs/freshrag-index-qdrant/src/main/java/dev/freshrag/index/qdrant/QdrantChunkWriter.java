@@ -42,7 +42,13 @@ import java.util.UUID;
 /**
  * The writes of the Qdrant adapter through its alias. Every write asks Qdrant to wait until it is applied
  * ({@code wait=true}), so when a method returns the write is durable (in Qdrant's WAL) and visible to every reader;
- * that is why {@link #commit} has nothing to flush and only records the source offsets ({@link SourceOffsetsPoint}).
+ * that is why {@link #commit} has nothing to flush and only records the source offsets ({@link PartitionOffsetPoint}).
+ *
+ * <p>Several writers may share the collection (embed-service replicas, one during a rebalance finishing late): every
+ * write that could overwrite a newer change is conditional in Qdrant itself. Upserts and payload updates replace only
+ * points labelled at or below their version, versioned deletes remove only such points, the document mark is replaced
+ * only by a newer change, and source positions only move forward. All writes use strong ordering ({@link
+ * QdrantConsistency}).
  */
 final class QdrantChunkWriter {
 
@@ -52,17 +58,23 @@ final class QdrantChunkWriter {
      */
     static final int WRITE_BATCH = 256;
 
-    /** What a payload update keeps of the stored point: identity, text and write time. */
-    private static final List<String> KEPT_FIELDS = List.of(ChunkPayloads.TENANT, ChunkPayloads.DOC_ID,
-            ChunkPayloads.CHUNK_ID, ChunkPayloads.HASH, ChunkPayloads.TEXT, ChunkPayloads.INDEXED_AT);
+    /** What a payload update reads of the stored point: its identity only, never its text. */
+    private static final List<String> IDENTITY_FIELDS = List.of(ChunkPayloads.TENANT, ChunkPayloads.DOC_ID,
+            ChunkPayloads.CHUNK_ID);
+
+    /** What a payload update writes; identity, hash, text and write time stay as stored. */
+    private static final java.util.Set<String> RELABELLED_FIELDS = java.util.Set.of(ChunkPayloads.SEQ,
+            ChunkPayloads.TITLE, ChunkPayloads.VERSION, ChunkPayloads.METADATA, ChunkPayloads.META_TERMS);
+
+    private static final Value NULL = Value.newBuilder().setNullValue(io.qdrant.client.grpc.JsonWithInt.NullValue.NULL_VALUE)
+            .build();
 
     private final QdrantClient client;
     private final QdrantCalls calls;
     private final String alias;
     private final IndexFingerprint fingerprint;
-    /** Reads the stored offsets for the read-modify-write of {@link #commit}. */
+    /** Reads back the stored document mark after a conditional mark write. */
     private final QdrantChunkReader reader;
-    private final Object commitLock = new Object();
 
     QdrantChunkWriter(QdrantClient client, QdrantCalls calls, String alias, IndexFingerprint fingerprint,
             QdrantChunkReader reader) {
@@ -93,17 +105,27 @@ final class QdrantChunkWriter {
                             p.payload(), p.indexedAt()))
                     .build());
         }
-        List<PointStruct> all = new ArrayList<>(structs.values());
-        for (int from = 0; from < all.size(); from += WRITE_BATCH) {
-            upsertWaiting("upsert", all.subList(from, Math.min(all.size(), from + WRITE_BATCH)));
+        // the fence: a stored point is replaced only if it is labelled at or below the new version (one request per
+        // version, as the condition is per request); a point that does not exist is inserted regardless
+        Map<Long, List<PointStruct>> byVersion = new java.util.TreeMap<>();
+        for (PointStruct ps : structs.values()) {
+            byVersion.computeIfAbsent(ChunkPayloads.number(ps.getPayloadMap(), ChunkPayloads.VERSION),
+                    v -> new ArrayList<>()).add(ps);
         }
+        byVersion.forEach((version, all) -> {
+            for (int from = 0; from < all.size(); from += WRITE_BATCH) {
+                upsertWaiting("upsert", all.subList(from, Math.min(all.size(), from + WRITE_BATCH)), atOrBelow(version));
+            }
+        });
     }
 
     /**
-     * Reads the named points first (to report the missing ones and to keep their text and write time), then
-     * overwrites each present point's payload in one batch request. Overwrite rather than set: the new payload is
-     * complete, so no key of the old one (a title now absent, a metadata key now gone) can survive, whatever Qdrant's
-     * merge rules for nested values; and each point changes in one step, so no reader sees it half-updated.
+     * Reads which of the named points are present, page by page and without their text (a relabel of a document with
+     * thousands of unchanged chunks must not pull their texts in one answer), then sets each present point's new
+     * payload fields in one batch request per page. Set rather than overwrite, so the text stays on the server and is
+     * never read: every field a relabel changes is written whole (top-level keys are replaced, so no key of an old
+     * metadata object survives), and a title now absent is set to null, which reads as absent; each point still
+     * changes in one step. Fenced like {@link #upsert}: a point labelled above the payload's version is left alone.
      */
     List<String> updatePayload(String tenant, String docId, DocumentPayload payload,
             Map<String, Integer> seqByChunkId) {
@@ -121,44 +143,47 @@ final class QdrantChunkWriter {
             chunkByPoint.put(PointIds.of(tenant, chunkId), chunkId);
         });
 
-        Map<String, RetrievedPoint> present = new LinkedHashMap<>();
+        java.util.Set<String> present = new java.util.HashSet<>();
         List<PointId> ids = chunkByPoint.keySet().stream().map(PointIds::id).toList();
-        List<RetrievedPoint> retrieved = calls.await("read points for a payload update", client.retrieveAsync(
-                GetPoints.newBuilder()
-                        .setCollectionName(alias)
-                        .addAllIds(ids)
-                        .setWithPayload(include(KEPT_FIELDS))
-                        .setWithVectors(noVectors())
-                        .build(),
-                calls.timeout()));
-        for (RetrievedPoint p : retrieved) {
-            String chunkId = chunkByPoint.get(UUID.fromString(p.getId().getUuid()));
-            Map<String, Value> stored = p.getPayloadMap();
-            // only this tenant's document counts as present: a chunk of another document is "missing" here
-            if (chunkId != null && tenant.equals(ChunkPayloads.text(stored, ChunkPayloads.TENANT))
-                    && docId.equals(ChunkPayloads.text(stored, ChunkPayloads.DOC_ID))
-                    && chunkId.equals(ChunkPayloads.text(stored, ChunkPayloads.CHUNK_ID))) {
-                present.put(chunkId, p);
+        for (int from = 0; from < ids.size(); from += WRITE_BATCH) {
+            List<RetrievedPoint> retrieved = calls.await("read points for a payload update", client.retrieveAsync(
+                    GetPoints.newBuilder()
+                            .setCollectionName(alias)
+                            .addAllIds(ids.subList(from, Math.min(ids.size(), from + WRITE_BATCH)))
+                            .setWithPayload(include(IDENTITY_FIELDS))
+                            .setWithVectors(noVectors())
+                            .setReadConsistency(QdrantConsistency.READ_CONSISTENCY)
+                            .build(),
+                    calls.timeout()));
+            for (RetrievedPoint p : retrieved) {
+                String chunkId = chunkByPoint.get(UUID.fromString(p.getId().getUuid()));
+                Map<String, Value> stored = p.getPayloadMap();
+                // only this tenant's document counts as present: a chunk of another document is "missing" here
+                if (chunkId != null && tenant.equals(ChunkPayloads.text(stored, ChunkPayloads.TENANT))
+                        && docId.equals(ChunkPayloads.text(stored, ChunkPayloads.DOC_ID))
+                        && chunkId.equals(ChunkPayloads.text(stored, ChunkPayloads.CHUNK_ID))) {
+                    present.add(chunkId);
+                }
             }
         }
 
         List<String> missing = new ArrayList<>();
         List<PointsUpdateOperation> operations = new ArrayList<>();
         seqByChunkId.forEach((chunkId, seq) -> {
-            RetrievedPoint old = present.get(chunkId);
-            if (old == null) {
+            if (!present.contains(chunkId)) {
                 missing.add(chunkId);
                 return;
             }
-            Map<String, Value> stored = old.getPayloadMap();
+            Map<String, Value> fields = new LinkedHashMap<>(ChunkPayloads.of(tenant, docId, chunkId, seq, null, null,
+                    payload, 0L));
+            fields.keySet().retainAll(RELABELLED_FIELDS);
+            fields.putIfAbsent(ChunkPayloads.TITLE, NULL);
             operations.add(PointsUpdateOperation.newBuilder()
-                    .setOverwritePayload(PointsUpdateOperation.OverwritePayload.newBuilder()
-                            .putAllPayload(ChunkPayloads.of(tenant, docId, chunkId, seq,
-                                    ChunkPayloads.text(stored, ChunkPayloads.HASH),
-                                    ChunkPayloads.text(stored, ChunkPayloads.TEXT), payload,
-                                    ChunkPayloads.number(stored, ChunkPayloads.INDEXED_AT)))
+                    .setSetPayload(PointsUpdateOperation.SetPayload.newBuilder()
+                            .putAllPayload(fields)
                             .setPointsSelector(selector(TenantFilters.points(tenant, docId,
-                                    List.of(PointIds.id(tenant, chunkId))))))
+                                    List.of(PointIds.id(tenant, chunkId))).toBuilder()
+                                    .addMust(versionAtOrBelow(payload.version())).build())))
                     .build());
         });
         for (int from = 0; from < operations.size(); from += WRITE_BATCH) {
@@ -166,6 +191,7 @@ final class QdrantChunkWriter {
                     UpdateBatchPoints.newBuilder()
                             .setCollectionName(alias)
                             .setWait(true)
+                            .setOrdering(QdrantConsistency.WRITE_ORDERING)
                             .addAllOperations(operations.subList(from, Math.min(operations.size(), from + WRITE_BATCH)))
                             .build(),
                     calls.timeout()));
@@ -180,7 +206,20 @@ final class QdrantChunkWriter {
         deleteWaiting("delete document", TenantFilters.document(tenant, docId));
     }
 
+    /** The document's points labelled at or below {@code version}: a newer change's chunks stay. */
+    void deleteDocument(String tenant, String docId, long version) {
+        checkTenant(tenant);
+        checkId(docId, "docId");
+        deleteWaiting("delete document", TenantFilters.document(tenant, docId).toBuilder()
+                .addMust(versionAtOrBelow(version)).build());
+    }
+
     void deletePoints(String tenant, String docId, Collection<String> chunkIds) {
+        deletePoints(tenant, docId, chunkIds, null);
+    }
+
+    /** The named points, if labelled at or below {@code version} (null: whatever their version). */
+    void deletePoints(String tenant, String docId, Collection<String> chunkIds, Long version) {
         checkTenant(tenant);
         checkId(docId, "docId");
         Objects.requireNonNull(chunkIds, "chunkIds");
@@ -190,54 +229,64 @@ final class QdrantChunkWriter {
             ids.add(PointIds.id(tenant, chunkId));
         }
         for (int from = 0; from < ids.size(); from += WRITE_BATCH) {
-            deleteWaiting("delete points", TenantFilters.points(tenant, docId,
-                    ids.subList(from, Math.min(ids.size(), from + WRITE_BATCH))));
+            Filter filter = TenantFilters.points(tenant, docId, ids.subList(from, Math.min(ids.size(), from + WRITE_BATCH)));
+            deleteWaiting("delete points", version == null ? filter
+                    : filter.toBuilder().addMust(versionAtOrBelow(version)).build());
         }
     }
 
     /**
-     * Records the source offsets of a lane, merged into its stored ones; writes the bookkeeping point only when
-     * something advanced, keeping the other lane's. Assumes one committing process (the embed-service): the merge is
-     * a read-modify-write.
+     * Records the source offsets of a lane: one point per partition ({@link PartitionOffsetPoint}), each written only
+     * if it moves the stored position forward. No read, no merge, no lock: replicas committing different partitions
+     * (or the same one, during a rebalance) cannot roll a partition back.
      */
     void commit(Lane lane, SourceOffsets applied) {
         Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(applied, "applied");
-        synchronized (commitLock) {
-            List<SourceOffsets> both = reader.offsetsOfBothLanes();
-            SourceOffsets live = both.get(0);
-            SourceOffsets bulk = both.get(1);
-            SourceOffsets stored = lane == Lane.LIVE ? live : bulk;
-            SourceOffsets merged = stored.mergedWith(applied);
-            if (merged.equals(stored)) {
-                return;
-            }
-            upsertWaiting("record source offsets", List.of(SourceOffsetsPoint.point(
-                    lane == Lane.LIVE ? merged : live, lane == Lane.BULK ? merged : bulk, fingerprint.dimension())));
-        }
+        applied.nextByPartition().forEach((partition, next) -> upsertWaiting("record source offsets",
+                List.of(PartitionOffsetPoint.point(lane, partition, next, fingerprint.dimension())),
+                PartitionOffsetPoint.onlyForward(next)));
     }
 
     /**
-     * Deletes the document's points labelled below the mark's version (a range condition on the {@code version}
-     * payload field, which Qdrant filters on whether indexed or not), then writes the mark point.
+     * Writes the mark point only if the stored mark does not supersede it (the {@code update_filter} is
+     * {@link DocumentMarkPoint#replaceableBy}), reads back whichever mark is stored, and deletes the document's points
+     * labelled below that mark's version (all of them at or below it, if it is a tombstone). When an older change was
+     * written after a newer one was applied (a replica that lost its partition finishing late), its mark is refused and
+     * this sweep removes the chunks it inserted; when it was written before, the newer change's own sweep does. The range
+     * condition on the {@code version} payload field works whether that field is indexed or not.
      */
     void markDocument(String tenant, String docId, DocumentMark mark) {
         checkTenant(tenant);
         checkId(docId, "docId");
         Objects.requireNonNull(mark, "mark");
-        if (!mark.deleted()) {
-            deleteWaiting("delete older chunks", TenantFilters.document(tenant, docId).toBuilder()
-                    .addMust(Condition.newBuilder().setField(FieldCondition.newBuilder().setKey(ChunkPayloads.VERSION)
-                            .setRange(Range.newBuilder().setLt(mark.version()))))
-                    .build());
-        }
-        upsertWaiting("record a document mark", List.of(DocumentMarkPoint.point(tenant, docId, mark, fingerprint.dimension())));
+        upsertWaiting("record a document mark", List.of(DocumentMarkPoint.point(tenant, docId, mark, fingerprint.dimension())),
+                DocumentMarkPoint.replaceableBy(mark));
+        DocumentMark stored = reader.mark(tenant, docId).orElse(mark);
+        Range.Builder below = stored.deleted() ? Range.newBuilder().setLte(stored.version())
+                : Range.newBuilder().setLt(stored.version());
+        deleteWaiting("delete older chunks", TenantFilters.document(tenant, docId).toBuilder()
+                .addMust(Condition.newBuilder().setField(FieldCondition.newBuilder().setKey(ChunkPayloads.VERSION)
+                        .setRange(below)))
+                .build());
     }
 
-    private void upsertWaiting(String operation, List<PointStruct> points) {
+    static Condition versionAtOrBelow(long version) {
+        return Condition.newBuilder().setField(FieldCondition.newBuilder().setKey(ChunkPayloads.VERSION)
+                .setRange(Range.newBuilder().setLte(version))).build();
+    }
+
+    private static Filter atOrBelow(long version) {
+        return Filter.newBuilder().addMust(versionAtOrBelow(version)).build();
+    }
+
+    /** @param updateFilter the condition a stored point must meet to be replaced (new points are inserted regardless) */
+    private void upsertWaiting(String operation, List<PointStruct> points, Filter updateFilter) {
         UpdateResult result = calls.await(operation, client.upsertAsync(UpsertPoints.newBuilder()
                         .setCollectionName(alias)
                         .setWait(true)
+                        .setOrdering(QdrantConsistency.WRITE_ORDERING)
+                        .setUpdateFilter(updateFilter)
                         .addAllPoints(points)
                         .build(),
                 calls.timeout()));
@@ -248,6 +297,7 @@ final class QdrantChunkWriter {
         UpdateResult result = calls.await(operation, client.deleteAsync(DeletePoints.newBuilder()
                         .setCollectionName(alias)
                         .setWait(true)
+                        .setOrdering(QdrantConsistency.WRITE_ORDERING)
                         .setPoints(selector(filter))
                         .build(),
                 calls.timeout()));

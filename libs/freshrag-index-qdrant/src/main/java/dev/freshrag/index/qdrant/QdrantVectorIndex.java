@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  *       ({@link QdrantCalls}). Every gRPC call has the deadline {@link QdrantOptions#timeout()}.</li>
  * </ul>
  *
- * <p>Any number of processes may open the same alias; Qdrant serialises their writes per point. FreshRAG has one
- * writer (the embed-service) and readers (the query-service), but nothing here depends on that except the
- * read-modify-write of the source offsets in {@link #commit}, which assumes one committing process.
+ * <p>Any number of processes may open the same alias; Qdrant serialises their writes per point. Several writers
+ * (embed-service replicas) are safe: every write that could overwrite a newer change is conditional in Qdrant itself
+ * (see {@link QdrantChunkWriter}), and source positions are kept per partition, never read, merged and written back.
  *
  * <p>This class opens the index (connection, server version, {@link CollectionBootstrap}) and owns the connection;
  * the reads are {@link QdrantChunkReader}, the writes {@link QdrantChunkWriter}. It implements both sides of the
@@ -103,8 +103,15 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
         }
         // No client-side version check at build time: it is a blocking call without a deadline. open() asks for
         // the server version itself, with one.
+        io.grpc.ManagedChannelBuilder<?> channel = io.grpc.ManagedChannelBuilder.forAddress(options.host(), options.port())
+                .maxInboundMessageSize(QdrantConsistency.MAX_INBOUND_MESSAGE_BYTES);
+        if (options.tls()) {
+            channel.useTransportSecurity();
+        } else {
+            channel.usePlaintext();
+        }
         QdrantGrpcClient.Builder builder = QdrantGrpcClient
-                .newBuilder(options.host(), options.port(), options.tls(), false)
+                .newBuilder(channel.build(), true, false)
                 .withTimeout(options.timeout());
         options.apiKey().ifPresent(builder::withApiKey);
         QdrantClient client = new QdrantClient(builder.build());
@@ -185,6 +192,18 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     public void deletePoints(String tenant, String docId, Collection<String> chunkIds) {
         ensureOpen();
         writer.deletePoints(tenant, docId, chunkIds);
+    }
+
+    @Override
+    public void deleteDocument(String tenant, String docId, long version) {
+        ensureOpen();
+        writer.deleteDocument(tenant, docId, version);
+    }
+
+    @Override
+    public void deletePoints(String tenant, String docId, Collection<String> chunkIds, long version) {
+        ensureOpen();
+        writer.deletePoints(tenant, docId, chunkIds, version);
     }
 
     @Override

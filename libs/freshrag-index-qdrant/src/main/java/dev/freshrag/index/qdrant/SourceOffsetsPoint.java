@@ -2,17 +2,18 @@ package dev.freshrag.index.qdrant;
 
 import dev.freshrag.index.Lane;
 import dev.freshrag.index.SourceOffsets;
-import io.qdrant.client.VectorFactory;
-import io.qdrant.client.grpc.JsonWithInt.Struct;
 import io.qdrant.client.grpc.JsonWithInt.Value;
-import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
-import io.qdrant.client.grpc.Points.Vectors;
 import java.util.List;
 import java.util.TreeMap;
 
 /**
- * The reserved bookkeeping point that records the applied source offsets ({@code kb.doc-changes} partition to next
+ * Read only, for upgrades: the single shared bookkeeping point in which releases before per-partition bookkeeping
+ * ({@link PartitionOffsetPoint}) recorded the applied source offsets. It is still read and merged, never written: a
+ * read-merge-write of one shared point loses concurrent commits of several replicas. What follows is why it was a
+ * point at all, which holds for the per-partition points too.
+ *
+ * <p>The reserved bookkeeping point that records the applied source offsets ({@code kb.doc-changes} partition to next
  * offset) inside the collection itself.
  *
  * <p>Why a point: the offsets must live in the same store as the vectors, so that a restarted embed-service resumes
@@ -35,26 +36,6 @@ final class SourceOffsetsPoint {
     static final String BULK_OFFSETS = "bulkOffsets";
 
     private SourceOffsetsPoint() {
-    }
-
-    static PointStruct point(SourceOffsets offsets, SourceOffsets bulkOffsets, int dimension) {
-        float[] unit = new float[dimension];
-        unit[0] = 1f;
-        return PointStruct.newBuilder()
-                .setId(PointIds.id(PointIds.BOOKKEEPING))
-                .putPayload(ChunkPayloads.TENANT, ChunkPayloads.string(QdrantVectorIndex.RESERVED_TENANT))
-                .putPayload(KIND, ChunkPayloads.string(KIND_VALUE))
-                .putPayload(OFFSETS, ChunkPayloads.object(struct(offsets)))
-                .putPayload(BULK_OFFSETS, ChunkPayloads.object(struct(bulkOffsets)))
-                .setVectors(Vectors.newBuilder().setVector(VectorFactory.vector(unit)))
-                .build();
-    }
-
-    private static Struct.Builder struct(SourceOffsets offsets) {
-        Struct.Builder struct = Struct.newBuilder();
-        offsets.nextByPartition().forEach((partition, offset) ->
-                struct.putFields(Integer.toString(partition), ChunkPayloads.integer(offset)));
-        return struct;
     }
 
     /** The payload field holding a lane's offsets. */

@@ -87,7 +87,9 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -117,14 +119,18 @@ import java.util.function.Supplier;
  * scroll (ordered by id, paged by {@code next_page_offset}), count, and {@code Query} with {@code nearest} only,
  * exact (brute-force) and scored by the dot product of normalised vectors, as Qdrant's Cosine is. Filters:
  * {@code must}, {@code should}, {@code must_not}, nested filters, {@code has_id}, and field conditions with keyword,
- * integer or keywords matches on top-level keys (a list value matches if any element does). Anything else is answered
+ * integer or keywords matches on top-level keys (a list value matches if any element does). Upserts honour
+ * {@code update_filter} (a stored point that does not match keeps its state; new points are inserted). Message sizes
+ * are enforced as a real channel would: an answer over the client's inbound limit and a request over Qdrant's
+ * 32 MiB request limit fail with {@code RESOURCE_EXHAUSTED}. Anything else is answered
  * {@code UNIMPLEMENTED}, so a test never silently passes on semantics the double does not have. Not modelled:
- * approximate (HNSW) search, consistency and replication, write ordering, shard keys, payload index effects on
+ * approximate (HNSW) search, consistency and replication (read_consistency and write ordering are recorded, with one
+ * copy they change nothing), shard keys, payload index effects on
  * results (indexes are recorded, never required), and the exact texts of Qdrant's error messages. Where Qdrant's
  * behaviour was not verifiable here (e.g. the status code of creating an existing collection, or creating an alias
  * that exists), the double picks a plausible one and the adapter is written to cope with either.
  */
-final class InProcessQdrantProtocolDouble implements AutoCloseable {
+public final class InProcessQdrantProtocolDouble implements AutoCloseable {
 
     /** The server version reported by the health check; the client's compatibility check parses it. */
     static final String VERSION = "1.17.0";
@@ -142,6 +148,14 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final AtomicLong operationIds = new AtomicLong();
 
+    /** Qdrant's own limit on a request ({@code service.max_request_size_mb}, 32 MiB by default). */
+    static final int SERVER_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
+    /** The largest answer the clients accept; see {@link #newClient()}. */
+    private volatile int clientInboundLimit = QdrantConsistency.MAX_INBOUND_MESSAGE_BYTES;
+
+    private volatile boolean ignoreUpdateFilters;
+
     private volatile Status failEverything;
     private volatile boolean hangEverything;
     private final Map<String, Status> failMethods = new java.util.concurrent.ConcurrentHashMap<>();
@@ -156,7 +170,7 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
                 .start();
     }
 
-    static InProcessQdrantProtocolDouble start() {
+    public static InProcessQdrantProtocolDouble start() {
         try {
             return new InProcessQdrantProtocolDouble();
         } catch (IOException e) {
@@ -164,10 +178,38 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
         }
     }
 
-    /** A client on a fresh in-process channel, closed (with its channel) by {@code QdrantClient.close()}. */
+    /**
+     * A client on a fresh in-process channel, closed (with its channel) by {@code QdrantClient.close()}. Its inbound
+     * limit is the one the adapter's own channel sets; the in-process transport does not serialise messages, so this
+     * double enforces that limit on its answers itself ({@link #answer}).
+     */
     QdrantClient newClient() {
-        ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+        ManagedChannel channel = InProcessChannelBuilder.forName(name)
+                .maxInboundMessageSize(clientInboundLimit).build();
         return new QdrantClient(QdrantGrpcClient.newBuilder(channel, true).build());
+    }
+
+    /**
+     * From now on upserts ignore {@code update_filter}, as a server that does not know the field would: only for tests that show what the
+     * condition prevents.
+     */
+    public void ignoreUpdateFilters() {
+        ignoreUpdateFilters = true;
+    }
+
+    /**
+     * Opens the Qdrant adapter on a new client of this double under {@code alias} (created on first open), as one
+     * embed-service replica would: for tests of other modules, which see only the port's types. The index is both a
+     * {@link dev.freshrag.index.VectorIndexWriter} and a {@link dev.freshrag.index.VectorIndexReader}.
+     */
+    public dev.freshrag.index.VectorIndexWriter openIndex(String alias, dev.freshrag.index.IndexFingerprint fingerprint) {
+        return QdrantVectorIndex.open(newClient(), QdrantOptions.defaults().withAlias(alias).withCollectionPrefix(alias)
+                .withTimeout(java.time.Duration.ofSeconds(10)), fingerprint);
+    }
+
+    /** The client's inbound message limit from now on (gRPC's default is 4 MiB; the adapter raises it). */
+    void clientInboundLimit(int bytes) {
+        clientInboundLimit = bytes;
     }
 
     // =====================================================================================================
@@ -286,14 +328,24 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
                 @Override
                 public void onMessage(Q message) {
                     requests.add(new Recorded(method, (Message) message));
+                    int size = ((Message) message).getSerializedSize();
+                    if (size > SERVER_MAX_REQUEST_BYTES) {
+                        // as the server refuses a request over its limit; the handler never sees it
+                        call.close(Status.RESOURCE_EXHAUSTED.withDescription("gRPC message exceeds maximum size "
+                                + SERVER_MAX_REQUEST_BYTES + ": " + size), new Metadata());
+                        return;
+                    }
                     super.onMessage(message);
                 }
             };
         }
     }
 
-    /** Runs a unary handler, answering its exception as a status the way Qdrant would (never as UNKNOWN). */
-    private static <T> void answer(StreamObserver<T> observer, Supplier<T> handler) {
+    /**
+     * Runs a unary handler, answering its exception as a status the way Qdrant would (never as UNKNOWN), and an answer
+     * over the client's inbound limit the way a real channel fails it: {@code RESOURCE_EXHAUSTED} with gRPC's wording.
+     */
+    private <T> void answer(StreamObserver<T> observer, Supplier<T> handler) {
         T response;
         try {
             response = handler.get();
@@ -303,6 +355,12 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
         } catch (RuntimeException e) {
             observer.onError(Status.INTERNAL.withDescription("protocol double failed: " + e).withCause(e)
                     .asRuntimeException());
+            return;
+        }
+        int size = response instanceof Message m ? m.getSerializedSize() : 0;
+        if (size > clientInboundLimit) {
+            observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("gRPC message exceeds maximum size "
+                    + clientInboundLimit + ": " + size).asRuntimeException());
             return;
         }
         observer.onNext(response);
@@ -470,7 +528,16 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
                 selector.getPoints().getIdsList().forEach(id -> ids.add(idString(id)));
                 yield c.points.values().stream().filter(p -> ids.contains(p.id())).toList();
             }
-            case FILTER -> c.points.values().stream().filter(p -> matches(selector.getFilter(), p)).toList();
+            case FILTER -> {
+                // a must has_id condition narrows the candidates first, as Qdrant's id index does (else a relabel of
+                // thousands of chunks, one filtered operation each, scans the collection once per chunk)
+                Optional<Condition> ids = selector.getFilter().getMustList().stream().filter(Condition::hasHasId).findFirst();
+                Collection<StoredPoint> candidates = ids.isEmpty() ? c.points.values()
+                        : ids.get().getHasId().getHasIdList().stream().map(id -> c.points.get(idString(id)))
+                                .filter(java.util.Objects::nonNull).sorted(java.util.Comparator.comparing(StoredPoint::id))
+                                .toList();
+                yield candidates.stream().filter(p -> matches(selector.getFilter(), p)).toList();
+            }
             default -> throw invalid("points selector is empty");
         };
     }
@@ -499,6 +566,14 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
     // ---- writes, shared by the single requests and UpdateBatch
 
     private void upsert(StoredCollection c, List<PointStruct> points) {
+        upsert(c, points, null);
+    }
+
+    /**
+     * As Qdrant's {@code update_filter}: a stored point that does not match the filter keeps its state; a point that
+     * does not exist is inserted regardless.
+     */
+    private void upsert(StoredCollection c, List<PointStruct> points, Filter updateFilter) {
         List<StoredPoint> stored = new ArrayList<>(points.size());
         for (PointStruct ps : points) { // validate the whole batch first
             if (!ps.hasVectors() || !ps.getVectors().hasVector()) {
@@ -520,7 +595,12 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
             }
             stored.add(new StoredPoint(idString(ps.getId()), vector, new LinkedHashMap<>(ps.getPayloadMap())));
         }
-        stored.forEach(p -> c.points.put(p.id(), p));
+        for (StoredPoint p : stored) {
+            StoredPoint old = c.points.get(p.id());
+            if (old == null || updateFilter == null || ignoreUpdateFilters || matches(updateFilter, old)) {
+                c.points.put(p.id(), p);
+            }
+        }
     }
 
     private static void normalise(float[] v) {
@@ -552,7 +632,8 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
 
     private void apply(StoredCollection c, PointsUpdateOperation op) {
         switch (op.getOperationCase()) {
-            case UPSERT -> upsert(c, op.getUpsert().getPointsList());
+            case UPSERT -> upsert(c, op.getUpsert().getPointsList(),
+                    op.getUpsert().hasUpdateFilter() ? op.getUpsert().getUpdateFilter() : null);
             case DELETE_POINTS -> select(c, op.getDeletePoints().getPoints()).forEach(p -> c.points.remove(p.id()));
             case SET_PAYLOAD -> setPayload(c, op.getSetPayload().getPointsSelector(), op.getSetPayload().getPayloadMap(),
                     false, op.getSetPayload().hasKey());
@@ -725,8 +806,11 @@ final class InProcessQdrantProtocolDouble implements AutoCloseable {
         public void upsert(UpsertPoints request, StreamObserver<PointsOperationResponse> observer) {
             answer(observer, () -> {
                 synchronized (lock) {
+                    if (request.hasUpdateMode()) {
+                        throw unimplemented("update_mode");
+                    }
                     InProcessQdrantProtocolDouble.this.upsert(resolve(request.getCollectionName()),
-                            request.getPointsList());
+                            request.getPointsList(), request.hasUpdateFilter() ? request.getUpdateFilter() : null);
                     return PointsOperationResponse.newBuilder().setResult(completed(request.getWait())).build();
                 }
             });

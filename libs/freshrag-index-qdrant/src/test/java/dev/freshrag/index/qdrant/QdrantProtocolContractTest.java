@@ -414,54 +414,63 @@ class QdrantProtocolContractTest {
         }
 
         @Test
-        void updatePayloadReadsThenOverwritesEachPresentPointInsideItsTenantsDocument() {
+        void updatePayloadReadsIdentitiesOnlyThenSetsEachPresentPointsFieldsFencedByVersion() {
             QdrantVectorIndex index = open();
             seed(index);
             qdrant.clearRequests();
 
-            List<String> missing = index.updatePayload(A, "doc", new DocumentPayload(5, "new", Map.of()),
+            List<String> missing = index.updatePayload(A, "doc", new DocumentPayload(5, null, Map.of()),
                     Map.of(chunk("c1"), 4, chunk("ghost"), 9));
 
             assertThat(missing).containsExactly(chunk("ghost"));
             GetPoints get = qdrant.requests(GetPoints.class).get(0);
             assertThat(get.getIdsList()).containsExactlyInAnyOrder(pointId(PointIds.of(A, chunk("c1"))),
                     pointId(PointIds.of(A, chunk("ghost"))));
+            assertThat(get.getWithPayload().getInclude().getFieldsList()).as("never the text")
+                    .containsExactlyInAnyOrder("tenant", "docId", "chunkId");
             UpdateBatchPoints batch = qdrant.requests(UpdateBatchPoints.class).get(0);
+            assertThat(batch.getOrdering().getType()).isEqualTo(io.qdrant.client.grpc.Points.WriteOrderingType.Strong);
             assertThat(batch.getOperationsList()).singleElement().satisfies(op -> {
-                PointsUpdateOperation.OverwritePayload overwrite = op.getOverwritePayload();
-                assertThat(overwrite.getPointsSelector().getFilter()).isEqualTo(Filter.newBuilder()
+                PointsUpdateOperation.SetPayload set = op.getSetPayload();
+                assertThat(set.getPointsSelector().getFilter()).isEqualTo(Filter.newBuilder()
                         .addMust(keyword("tenant", A)).addMust(keyword("docId", "doc"))
-                        .addMust(hasIds(A, chunk("c1"))).build());
-                assertThat(overwrite.getPayloadMap()).containsEntry("version", ChunkPayloads.integer(5))
+                        .addMust(hasIds(A, chunk("c1"))).addMust(QdrantChunkWriter.versionAtOrBelow(5)).build());
+                assertThat(set.getPayloadMap()).containsEntry("version", ChunkPayloads.integer(5))
                         .containsEntry("seq", ChunkPayloads.integer(4))
-                        .containsEntry("title", ChunkPayloads.string("new"))
-                        // kept from the stored point
-                        .containsEntry("text", ChunkPayloads.string("text of " + chunk("c1")))
-                        .containsEntry("tenant", ChunkPayloads.string(A));
+                        .containsKeys("metadata", "metaTerms")
+                        .doesNotContainKeys("text", "hash", "tenant", "docId", "chunkId", "indexedAt");
+                assertThat(set.getPayloadMap().get("title").hasNullValue()).as("an absent title is cleared").isTrue();
             });
-            assertThat(qdrant.requests(SetPayloadPoints.class)).isEmpty();
+            // the stored text stays, and the old title is gone
+            assertThat(index.search(new SearchQuery(A, vector(1), 10, Map.of())))
+                    .filteredOn(h -> h.chunkId().equals(chunk("c1"))).singleElement().satisfies(h -> {
+                        assertThat(h.text()).isEqualTo("text of " + chunk("c1"));
+                        assertThat(h.title()).isNull();
+                        assertThat(h.version()).isEqualTo(5);
+                    });
         }
 
         @Test
-        void commitRecordsOffsetsInTheReservedBookkeepingPointOnlyWhenTheyAdvance() {
+        void commitWritesOnePointPerPartitionConditionalOnMovingForwardWithoutReadingFirst() {
             QdrantVectorIndex index = open();
             qdrant.clearRequests();
 
             index.commit(new SourceOffsets(Map.of(0, 12L, 3, 4L)));
-            index.commit(new SourceOffsets(Map.of(0, 7L))); // behind: nothing to write
+            index.commit(new SourceOffsets(Map.of(0, 7L))); // behind: written, but refused by the condition
             index.commit(SourceOffsets.NONE);
 
+            assertThat(qdrant.requests(GetPoints.class)).as("no read-merge-write").isEmpty();
             List<UpsertPoints> upserts = qdrant.requests(UpsertPoints.class);
-            assertThat(upserts).hasSize(1);
-            PointStruct bookkeeping = upserts.get(0).getPoints(0);
-            assertThat(bookkeeping.getId()).isEqualTo(pointId(PointIds.BOOKKEEPING));
-            assertThat(bookkeeping.getPayloadMap()).containsEntry("tenant",
-                    ChunkPayloads.string(QdrantVectorIndex.RESERVED_TENANT));
-            assertThat(bookkeeping.getPayloadMap().get("offsets").getStructValue().getFieldsMap())
-                    .containsExactly(Map.entry("0", ChunkPayloads.integer(12)), Map.entry("3", ChunkPayloads.integer(4)));
-            assertThat(qdrant.requests(GetPoints.class)).hasSize(3).allSatisfy(g ->
-                    assertThat(g.getIdsList()).containsExactly(pointId(PointIds.BOOKKEEPING)));
+            assertThat(upserts).hasSize(3).allSatisfy(u -> {
+                assertThat(u.getPointsList()).singleElement().satisfies(p -> assertThat(p.getPayloadMap())
+                        .containsEntry("tenant", ChunkPayloads.string(QdrantVectorIndex.RESERVED_TENANT)));
+                assertThat(u.hasUpdateFilter()).isTrue();
+            });
+            assertThat(upserts.get(2).getPoints(0).getId())
+                    .isEqualTo(pointId(PartitionOffsetPoint.id(dev.freshrag.index.Lane.LIVE, 0)));
+            assertThat(upserts.get(2).getUpdateFilter()).isEqualTo(PartitionOffsetPoint.onlyForward(7));
             assertThat(index.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(0, 12L, 3, 4L)));
+            assertThat(index.appliedSourceOffsets(dev.freshrag.index.Lane.BULK)).isEqualTo(SourceOffsets.NONE);
         }
 
         @Test
@@ -505,7 +514,7 @@ class QdrantProtocolContractTest {
             qdrant.requests(CountPoints.class).forEach(c -> filters.add(c.getFilter()));
             qdrant.requests(DeletePoints.class).forEach(d -> filters.add(d.getPoints().getFilter()));
             qdrant.requests(UpdateBatchPoints.class).forEach(b -> b.getOperationsList().forEach(op ->
-                    filters.add(op.getOverwritePayload().getPointsSelector().getFilter())));
+                    filters.add(op.getSetPayload().getPointsSelector().getFilter())));
             assertThat(filters).hasSize(2 + 2 + 1 + 2);
             assertThat(filters).allSatisfy(f -> {
                 assertThat(f.getShouldList()).isEmpty();

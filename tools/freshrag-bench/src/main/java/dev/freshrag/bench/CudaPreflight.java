@@ -5,8 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtProvider;
+import dev.freshrag.embedding.ExecutionProviders;
 
 /**
  * Before {@code bench embedder --target cuda} loads anything: is there a CUDA execution provider in this ONNX
@@ -19,12 +18,13 @@ final class CudaPreflight {
 
     /** Why CUDA cannot run here, or empty when both the provider and a GPU are present. */
     static Optional<String> check() {
-        return check(OrtEnvironment.getAvailableProviders(), NvidiaSmi.query());
+        return check(ExecutionProviders.available(), NvidiaSmi.query());
     }
 
-    static Optional<String> check(Set<OrtProvider> providers, NvidiaSmi.Result gpus) {
+    /** {@code providers}: ONNX Runtime's names ({@code CPU}, {@code CUDA}, ...). */
+    static Optional<String> check(Set<String> providers, NvidiaSmi.Result gpus) {
         List<String> missing = new ArrayList<>();
-        if (!providers.contains(OrtProvider.CUDA)) {
+        if (!providers.contains("CUDA")) {
             missing.add("no CUDA execution provider in this ONNX Runtime build (providers " + providers
                     + "): the bench was built on com.microsoft.onnxruntime:onnxruntime, the CPU build; build it on"
                     + " onnxruntime_gpu with FRESHRAG_MAVEN_ARGS=-Pgpu");

@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtProvider;
 import dev.freshrag.embedding.BatchingPolicy;
 import dev.freshrag.embedding.EmbedderOptions;
+import dev.freshrag.embedding.ExecutionProviders;
 import org.junit.jupiter.api.Test;
 
 /** {@code bench embedder --target cuda}: fails fast and says why where CUDA cannot run; its GPU and plan figures. */
@@ -27,7 +26,7 @@ class CudaTargetTest {
 
     @Test
     void onThisCpuBuildTheCudaTargetFailsFastNamingTheMissingProvider() throws Exception {
-        assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
+        assumeFalse(ExecutionProviders.cudaBuild(),
                 "this ONNX Runtime build has the CUDA provider: the failure this test is about cannot happen here");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long start = System.nanoTime();
@@ -53,14 +52,14 @@ class CudaTargetTest {
 
     @Test
     void eachMissingPieceIsNamed() {
-        String noGpu = CudaPreflight.check(Set.of(OrtProvider.CPU, OrtProvider.CUDA),
+        String noGpu = CudaPreflight.check(Set.of("CPU", "CUDA"),
                 new NvidiaSmi.Result(List.of(), "nvidia-smi not found (error=2): no NVIDIA driver on this machine")).orElseThrow();
         assertTrue(noGpu.contains("no NVIDIA GPU: nvidia-smi not found") && !noGpu.contains("no CUDA execution provider"), noGpu);
 
-        String noProvider = CudaPreflight.check(Set.of(OrtProvider.CPU), ONE_GPU).orElseThrow();
+        String noProvider = CudaPreflight.check(Set.of("CPU"), ONE_GPU).orElseThrow();
         assertTrue(noProvider.contains("no CUDA execution provider") && !noProvider.contains("no NVIDIA GPU"), noProvider);
 
-        assertTrue(CudaPreflight.check(Set.of(OrtProvider.CPU, OrtProvider.CUDA), ONE_GPU).isEmpty());
+        assertTrue(CudaPreflight.check(Set.of("CPU", "CUDA"), ONE_GPU).isEmpty());
     }
 
     @Test

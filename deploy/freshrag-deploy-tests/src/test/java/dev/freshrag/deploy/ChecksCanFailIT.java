@@ -247,6 +247,46 @@ class ChecksCanFailIT {
     }
 
     @Test
+    void aTeiModelOtherThanTheServicesFails() {
+        breaks("prod-tei", r -> setConfig(r, "query-service-config", "FRESHRAG_EMBEDDING_REMOTE_MODEL", "BAAI/bge-small-en-v1.5"),
+                r -> DeployChecks.remoteEmbedding(r, CODE, true), "BAAI/bge-small-en-v1.5", "--model-id=sentence-transformers/all-MiniLM-L6-v2",
+                "embed differently");
+    }
+
+    @Test
+    void aTeiWithoutAGpuFails() {
+        breaks("prod-tei", r -> {
+            Map<String, Object> c = container(r, "tei");
+            Yml.map(c, "resources", "limits").remove("nvidia.com/gpu");
+            Rendered.podSpec(r.workload("tei").orElseThrow()).remove("tolerations");
+        }, r -> DeployChecks.remoteEmbedding(r, CODE, true), "no nvidia.com/gpu limit", "does not tolerate");
+    }
+
+    @Test
+    void servicesWithoutEgressToTeiFail() {
+        breaks("prod-tei", r -> remove(r, "NetworkPolicy", "egress-tei"),
+                r -> DeployChecks.remoteEmbedding(r, CODE, true), "embed-service may not open connections", "query-service may not open");
+    }
+
+    @Test
+    void aTeiOpenToOtherPodsFails() {
+        breaks("prod-tei", r -> Yml.maps(obj(r, "NetworkPolicy", "tei"), "spec", "ingress").get(0).remove("from"),
+                r -> DeployChecks.networkPolicies(r, CODE), "the embedding server");
+    }
+
+    @Test
+    void aTeiKeyFromAnotherSecretFails() {
+        breaks("prod-tei", r -> setEnv(container(r, "embed-service"), "FRESHRAG_EMBEDDING_REMOTE_API_KEY", secretRef("vllm-api-key", "api-key")),
+                r -> DeployChecks.remoteEmbedding(r, CODE, true), "FRESHRAG_EMBEDDING_REMOTE_API_KEY must come from Secret tei-api-key");
+    }
+
+    @Test
+    void requestsLargerThanTeisBatchesFail() {
+        breaks("prod-tei", r -> setConfig(r, "embed-service-config", "FRESHRAG_EMBEDDING_REMOTE_BATCH_TOKENS", "32768"),
+                r -> DeployChecks.remoteEmbedding(r, CODE, true), "--max-batch-tokens=16384");
+    }
+
+    @Test
     void aModelVllmDoesNotServeFails() {
         breaks("prod", r -> setConfig(r, "query-service-config", "FRESHRAG_LLM_MODEL", "Qwen/Qwen2.5-72B-Instruct"),
                 rr -> DeployChecks.wiring(rr, CODE), "FRESHRAG_LLM_MODEL=Qwen/Qwen2.5-72B-Instruct");

@@ -531,6 +531,10 @@ final class DeployChecks {
                     endpointUsers.computeIfAbsent("Qdrant", k -> new TreeSet<>()).add(s.name);
                 });
             }
+            remoteEmbeddingUrl(r, c).ifPresent(u -> r.resolveService(u.getHost(), portOf(u)).ifPresent(ep -> {
+                endpoints.put("the embedding server", ep);
+                endpointUsers.computeIfAbsent("the embedding server", k -> new TreeSet<>()).add(s.name);
+            }));
             String llm = r.envValue(c, "FRESHRAG_LLM_BASE_URL");
             if (llm != null) {
                 URI u = URI.create(llm);
@@ -689,6 +693,110 @@ final class DeployChecks {
         return problems;
     }
 
+    // ============================================================================================ remote embedding
+
+    private static final Pattern ARG = Pattern.compile("--([a-z-]+)(?:[= ](\\S+))?");
+
+    /** The embedding server's URL of a service configured with a remote backend (openai or tei), else empty. */
+    static Optional<URI> remoteEmbeddingUrl(Rendered r, Map<String, Object> container) {
+        String backend = r.envValue(container, "FRESHRAG_EMBEDDING_BACKEND");
+        String url = r.envValue(container, "FRESHRAG_EMBEDDING_REMOTE_URL");
+        if (backend == null || backend.equalsIgnoreCase("onnx") || url == null) {
+            return Optional.empty();
+        }
+        return Optional.of(URI.create(url));
+    }
+
+    private static int portOf(URI u) {
+        return u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+    }
+
+    /** {@code --name=value} / {@code --name value} / {@code --flag} arguments of a container. */
+    static Map<String, String> args(Map<String, Object> container) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = ARG.matcher(String.join(" ", Yml.list(container, "args").stream().map(String::valueOf).toList()));
+        while (m.find()) {
+            out.put(m.group(1), m.group(2) == null ? "true" : m.group(2));
+        }
+        return out;
+    }
+
+    /**
+     * Remote embedding (overlays/prod-tei): every service that embeds (the embed- and the query-service) uses the
+     * same remote backend, URL and model; the URL leads to a rendered text-embeddings-inference Deployment serving
+     * that model (--model-id), on a GPU node (nvidia.com/gpu limit, GPU node selector, the GPU taint tolerated);
+     * the API key comes from the Secret TEI reads; a request's token budget fits in one TEI batch
+     * (--max-batch-tokens, 16384 by default); and egress policies let each service reach it. With
+     * {@code required}, an overlay where the services embed in process is a problem too.
+     */
+    static List<String> remoteEmbedding(Rendered r, Code code, boolean required) {
+        List<String> problems = new ArrayList<>();
+        Set<String> configurations = new TreeSet<>();
+        for (String name : List.of("embed-service", "query-service")) {
+            Map<String, Object> w = r.workload(name).orElse(null);
+            if (w == null) {
+                problems.add("no " + name + " workload");
+                continue;
+            }
+            Map<String, Object> c = Rendered.mainContainer(w);
+            String backend = r.envValue(c, "FRESHRAG_EMBEDDING_BACKEND");
+            Optional<URI> url = remoteEmbeddingUrl(r, c);
+            if (url.isEmpty()) {
+                if (required) {
+                    problems.add(name + " embeds in process (FRESHRAG_EMBEDDING_BACKEND=" + backend
+                            + ", FRESHRAG_EMBEDDING_REMOTE_URL=" + r.envValue(c, "FRESHRAG_EMBEDDING_REMOTE_URL") + "); this overlay embeds through TEI");
+                }
+                continue;
+            }
+            String model = r.envValue(c, "FRESHRAG_EMBEDDING_REMOTE_MODEL");
+            configurations.add(backend + " " + url.get() + " " + model);
+            Optional<Rendered.Endpoint> ep = r.resolveService(url.get().getHost(), portOf(url.get()));
+            if (ep.isEmpty()) {
+                problems.add(name + ": FRESHRAG_EMBEDDING_REMOTE_URL " + url.get() + " is no port of a rendered Service with pods behind it");
+                continue;
+            }
+            Map<String, Object> server = ep.get().workload();
+            Map<String, Object> sc = Rendered.mainContainer(server);
+            String where = Rendered.kindAndName(server);
+            if ("tei".equalsIgnoreCase(backend) && !String.valueOf(Yml.str(sc, "image")).contains("text-embeddings-inference")) {
+                problems.add(name + ": backend tei, but " + url.get() + " leads to " + where + " (" + Yml.str(sc, "image") + ")");
+            }
+            Map<String, String> args = args(sc);
+            if (model == null || !model.equals(args.get("model-id"))) {
+                problems.add(name + ": FRESHRAG_EMBEDDING_REMOTE_MODEL=" + model + " but " + where + " serves --model-id=" + args.get("model-id"));
+            }
+            if (ep.get().containerPort() != Integer.parseInt(args.getOrDefault("port", "3000"))) {
+                problems.add(name + ": " + url.get() + " reaches port " + ep.get().containerPort() + " of " + where + ", which listens on --port="
+                        + args.getOrDefault("port", "3000 (the default)"));
+            }
+            int serverBatch = Integer.parseInt(args.getOrDefault("max-batch-tokens", "16384"));
+            String budget = r.envValue(c, "FRESHRAG_EMBEDDING_REMOTE_BATCH_TOKENS");
+            int requestBatch = budget == null ? 8192 : Integer.parseInt(budget);
+            if (requestBatch > serverBatch) {
+                problems.add(name + ": requests of " + requestBatch + " tokens do not fit in " + where + "'s batches of --max-batch-tokens=" + serverBatch);
+            }
+            problems.addAll(sameSecret(r, name, c, "FRESHRAG_EMBEDDING_REMOTE_API_KEY", sc, "API_KEY"));
+            String gpus = Yml.str(sc, "resources", "limits", "nvidia.com/gpu");
+            if (gpus == null || Integer.parseInt(gpus) < 1) {
+                problems.add(where + " (the embedding server) has no nvidia.com/gpu limit");
+            }
+            if (!"true".equals(Yml.str(Rendered.podSpec(server), "nodeSelector", "nvidia.com/gpu.present"))) {
+                problems.add(where + " (the embedding server) is not steered to GPU nodes (nodeSelector nvidia.com/gpu.present)");
+            }
+            if (Yml.maps(Rendered.podSpec(server), "tolerations").stream().noneMatch(t -> "nvidia.com/gpu".equals(Yml.str(t, "key")))) {
+                problems.add(where + " (the embedding server) does not tolerate the nvidia.com/gpu taint of GPU nodes");
+            }
+            if (!NetPol.allowsEgress(r.ofKind("NetworkPolicy"), Rendered.podLabels(w), Rendered.podLabels(server), sc, ep.get().containerPort())) {
+                problems.add(name + " may not open connections to " + where + " port " + ep.get().containerPort() + " (no egress rule)");
+            }
+        }
+        if (configurations.size() > 1) {
+            problems.add("the embed- and the query-service embed differently (backend, URL, model): " + configurations
+                    + "; chunks and queries must be embedded by the same model");
+        }
+        return problems;
+    }
+
     /** A pod a PodMonitor scrapes: its labels and its (main) container. */
     private record ScrapeTarget(Map<String, String> labels, Map<String, Object> container) {
     }
@@ -786,6 +894,11 @@ final class DeployChecks {
      * always gets a GPU, LoRA enabled with runtime updating, and its adapters volume.
      */
     static List<String> gpu(Rendered r, Code code, boolean gpuEmbedding) {
+        return gpu(r, code, gpuEmbedding, gpuEmbedding);
+    }
+
+    /** As above; {@code releaseImages}: the overlay runs release tags (prod and overlays built on it). */
+    static List<String> gpu(Rendered r, Code code, boolean gpuEmbedding, boolean releaseImages) {
         List<String> problems = new ArrayList<>();
         Map<String, Object> embed = r.workload("embed-service").orElse(null);
         if (embed == null) {
@@ -795,7 +908,7 @@ final class DeployChecks {
         String gpus = Yml.str(c, "resources", "limits", "nvidia.com/gpu");
         String image = Yml.str(c, "image");
         // prod (the GPU overlay) runs release images: the build's version without -SNAPSHOT
-        String baseTag = gpuEmbedding ? code.releaseTag() : code.imageTag;
+        String baseTag = releaseImages ? code.releaseTag() : code.imageTag;
         if (gpuEmbedding) {
             if (gpus == null || Integer.parseInt(gpus) < 1) {
                 problems.add("embed-service has no nvidia.com/gpu limit");

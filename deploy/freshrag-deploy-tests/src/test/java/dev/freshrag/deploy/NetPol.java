@@ -48,6 +48,32 @@ final class NetPol {
         return !isolated;
     }
 
+    /**
+     * Whether a pod (labels {@code source}) may open a connection to a pod of the same namespace ({@code target},
+     * its container and port) as far as egress policies go: unrestricted unless an Egress policy selects the source,
+     * then some such policy must have a rule whose peers include the target and whose ports include the port.
+     */
+    static boolean allowsEgress(List<Map<String, Object>> policies, Map<String, String> source, Map<String, String> target,
+                                Map<String, Object> targetContainer, int port) {
+        List<Map<String, Object>> selecting = policies.stream()
+                .filter(np -> Yml.list(np, "spec", "policyTypes").contains("Egress"))
+                .filter(np -> selects(Yml.map(np, "spec", "podSelector"), source)).toList();
+        if (selecting.isEmpty()) {
+            return true;
+        }
+        for (Map<String, Object> np : selecting) {
+            for (Map<String, Object> rule : Yml.maps(np, "spec", "egress")) {
+                boolean peer = Yml.at(rule, "to") == null || Yml.list(rule, "to").isEmpty()
+                        || Yml.maps(rule, "to").stream().anyMatch(t -> Yml.at(t, "namespaceSelector") == null
+                        && Yml.at(t, "podSelector") != null && selects(Yml.map(t, "podSelector"), target));
+                if (peer && portMatches(rule, targetContainer, port)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static boolean hasIngressType(Map<String, Object> np) {
         List<Object> types = Yml.list(np, "spec", "policyTypes");
         return types.isEmpty() || types.contains("Ingress");

@@ -21,49 +21,49 @@ class OverlayConsistencyIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei"})
     void everyTopicOfTheCodeIsAKafkaTopicWithItsPartitionsAndConfig(String overlay) {
         assertNoProblems(overlay + " topics", DeployChecks.topics(Rendered.overlay(overlay)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei"})
     void everyTopicAServiceIsConfiguredWithExists(String overlay) {
         assertNoProblems(overlay + " configured topics", DeployChecks.configuredTopics(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei"})
     void everyServiceIsDeployedWithProbesOnItsHealthEndpointsAndScrapedMetrics(String overlay) {
         assertNoProblems(overlay + " probes and metrics", DeployChecks.probesAndMetrics(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei"})
     void everyContainerHasRequestsLimitsAndAPinnedImage(String overlay) {
         assertNoProblems(overlay + " resources and images", DeployChecks.resourcesAndImages(Rendered.overlay(overlay)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei"})
     void everyEnvironmentKeyIsARealPropertyAndEverythingRequiredIsSet(String overlay) {
         assertNoProblems(overlay + " configuration keys", DeployChecks.configKeys(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei"})
     void addressesAndKeysLeadToTheRightServers(String overlay) {
         assertNoProblems(overlay + " wiring", DeployChecks.wiring(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei"})
     void everyNeededSecretIsRenderedOrDocumented(String overlay) {
         assertNoProblems(overlay + " secrets", DeployChecks.secrets(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei"})
     void onlyTheServicesThatNeedKafkaQdrantOrTheLlmReachThem(String overlay) {
         assertNoProblems(overlay + " network policies", DeployChecks.networkPolicies(Rendered.overlay(overlay), Code.get()));
     }
@@ -92,12 +92,34 @@ class OverlayConsistencyIT {
     }
 
     @Test
+    void prodTeiEmbedsThroughTeiOnAGpuNodeAndTheEmbedServiceNeedsNoGpu() {
+        Rendered tei = Rendered.overlay("prod-tei");
+        assertNoProblems("prod-tei remote embedding", DeployChecks.remoteEmbedding(tei, Code.get(), true));
+        // the embed-service: the CPU image, no GPU; the rest of prod (KEDA, availability, release images) stays
+        assertNoProblems("prod-tei GPUs", DeployChecks.gpu(tei, Code.get(), false, true));
+        assertNoProblems("prod-tei release images", DeployChecks.releaseImages(tei));
+        assertNoProblems("prod-tei scaling", DeployChecks.scaling(tei, Code.get()));
+        assertNoProblems("prod-tei availability", DeployChecks.highAvailability(tei, Code.get()));
+        assertNoProblems("prod-tei quorum spread", DeployChecks.quorumSpread(tei));
+        System.out.println("[deploy-tests] prod-tei: embed- and query-service embed through "
+                + Rendered.kindAndName(tei.workload("tei").orElseThrow()) + " on a GPU node");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void overlaysWithoutTeiEmbedInProcess(String overlay) {
+        Rendered r = Rendered.overlay(overlay);
+        assertNoProblems(overlay + " remote embedding", DeployChecks.remoteEmbedding(r, Code.get(), false));
+        assertFalse(DeployChecks.remoteEmbedding(r, Code.get(), true).isEmpty(), overlay + " embeds in process");
+    }
+
+    @Test
     void prodIsReplicatedSpreadAndProtectedByDisruptionBudgets() {
         assertNoProblems("prod availability", DeployChecks.highAvailability(Rendered.overlay("prod"), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei"})
     void everyPodIsHardened(String overlay) {
         assertNoProblems(overlay + " hardening", DeployChecks.hardening(Rendered.overlay(overlay)));
     }

@@ -12,13 +12,16 @@ import java.util.Objects;
  * @param maxBatchSize   most texts per ONNX run; bounds memory, and with length-sorting keeps padding small
  * @param intraOpThreads ONNX Runtime threads per run; 1 is best when several callers share the session
  * @param target         CPU, CUDA, or CUDA-if-available
+ * @param cuda           CUDA provider options and GPU batching, used only when the session runs on CUDA
+ *                       ({@code maxBatchSize} and {@code intraOpThreads} above are the CPU policy's)
  */
 public record EmbedderOptions(
         ModelVariant variant,
         int maxLength,
         int maxBatchSize,
         int intraOpThreads,
-        ExecutionTarget target) {
+        ExecutionTarget target,
+        CudaOptions cuda) {
 
     public static final int DEFAULT_MAX_LENGTH = 256;
     public static final int DEFAULT_MAX_BATCH_SIZE = 32;
@@ -27,6 +30,7 @@ public record EmbedderOptions(
     public EmbedderOptions {
         Objects.requireNonNull(variant, "variant");
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(cuda, "cuda");
         // 2 = room for [CLS] and [SEP]; the upper bound is the model's position embedding table.
         if (maxLength < 2 || maxLength > ModelVariant.POSITION_LIMIT) {
             throw new IllegalArgumentException(
@@ -40,29 +44,39 @@ public record EmbedderOptions(
         }
     }
 
-    /** FP32, 256 tokens, batches of 32, one intra-op thread, CUDA if available. */
+    /** The CPU-only options, with the CUDA defaults. */
+    public EmbedderOptions(ModelVariant variant, int maxLength, int maxBatchSize, int intraOpThreads,
+                           ExecutionTarget target) {
+        this(variant, maxLength, maxBatchSize, intraOpThreads, target, CudaOptions.defaults());
+    }
+
+    /** FP32, 256 tokens, batches of 32, one intra-op thread, CUDA if available (with {@link CudaOptions#defaults()}). */
     public static EmbedderOptions defaults() {
         return new EmbedderOptions(ModelVariant.FP32, DEFAULT_MAX_LENGTH, DEFAULT_MAX_BATCH_SIZE,
-                DEFAULT_INTRA_OP_THREADS, ExecutionTarget.AUTO);
+                DEFAULT_INTRA_OP_THREADS, ExecutionTarget.AUTO, CudaOptions.defaults());
     }
 
     public EmbedderOptions withVariant(ModelVariant variant) {
-        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target, cuda);
     }
 
     public EmbedderOptions withMaxLength(int maxLength) {
-        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target, cuda);
     }
 
     public EmbedderOptions withMaxBatchSize(int maxBatchSize) {
-        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target, cuda);
     }
 
     public EmbedderOptions withIntraOpThreads(int intraOpThreads) {
-        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target, cuda);
     }
 
     public EmbedderOptions withTarget(ExecutionTarget target) {
-        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target);
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target, cuda);
+    }
+
+    public EmbedderOptions withCuda(CudaOptions cuda) {
+        return new EmbedderOptions(variant, maxLength, maxBatchSize, intraOpThreads, target, cuda);
     }
 }

@@ -38,9 +38,11 @@ import dev.freshrag.tokenizer.TokenizedText;
  * {@code workers - 1} helper threads of this embedder, so a single caller (the embed-service's consumer) still
  * uses every core.
  *
- * <p>Workers default to {@code availableProcessors / intraOpThreads}; the system properties
- * {@value #WORKERS_PROPERTY} and {@value #BATCH_TOKENS_PROPERTY} override the worker count and the padded-token
- * budget of one micro-batch (for benchmarks; the defaults were chosen by them).
+ * <p>How a call is cut into runs depends on where the session runs ({@link BatchingPolicy}): on CPU as above,
+ * workers {@code availableProcessors / intraOpThreads}, and the system properties {@value #WORKERS_PROPERTY} and
+ * {@value #BATCH_TOKENS_PROPERTY} override the worker count and the padded-token budget of one micro-batch (for
+ * benchmarks; the defaults were chosen by them). On CUDA the budget is device-sized, widths are bucketed, the caller
+ * alone runs the batches, and {@link #warmUp()} runs every bucketed shape once.
  */
 public final class OnnxEmbedder implements Embedder {
 
@@ -60,17 +62,16 @@ public final class OnnxEmbedder implements Embedder {
      * 256: 0.046, while batches of exactly one text cost 0.055: large padded batches do not run faster per token
      * on CPU, they only pad more, and a few short texts per run still amortise the per-run overhead.
      */
-    static final int DEFAULT_BATCH_TOKENS = 256;
+    public static final int DEFAULT_BATCH_TOKENS = 256;
 
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final ModelTokenizer tokenizer;
     private final ModelInfo model;
     private final String executionProvider;
-    private final int maxBatchSize;
+    private final BatchingPolicy batching;
     private final boolean takesTokenTypeIds;
     private final int workers;
-    private final int batchTokens;
     /** Helper threads ({@code workers - 1}); null with a single worker. */
     private final ExecutorService helpers;
     /** Runs hold the read side, close() the write side: closing never frees the session under a running batch. */
@@ -78,13 +79,14 @@ public final class OnnxEmbedder implements Embedder {
     private boolean closed;
 
     private OnnxEmbedder(OrtEnvironment environment, OrtSessionLoader.LoadedSession loaded,
-                         ModelTokenizer tokenizer, EmbedderOptions options) throws OrtException {
+                         ModelTokenizer tokenizer, EmbedderOptions options, BatchingPolicy batching)
+            throws OrtException {
         this.environment = environment;
         this.session = loaded.session();
         this.executionProvider = loaded.executionProvider();
         this.tokenizer = tokenizer;
         this.model = new ModelInfo(options.variant().modelId(), options.variant().dimension(), options.maxLength());
-        this.maxBatchSize = options.maxBatchSize();
+        this.batching = batching != null ? batching : BatchingPolicy.forProvider(executionProvider, options);
         Set<String> inputs = session.getInputNames();
         if (!inputs.contains(INPUT_IDS) || !inputs.contains(ATTENTION_MASK)
                 || !session.getOutputNames().contains(LAST_HIDDEN_STATE)) {
@@ -93,9 +95,7 @@ public final class OnnxEmbedder implements Embedder {
         }
         // BERT exports usually take segment ids; feeding an input the graph does not declare is an error
         this.takesTokenTypeIds = inputs.contains(TOKEN_TYPE_IDS);
-        this.workers = Math.max(1, Integer.getInteger(WORKERS_PROPERTY,
-                Math.max(1, Runtime.getRuntime().availableProcessors() / options.intraOpThreads())));
-        this.batchTokens = Math.max(1, Integer.getInteger(BATCH_TOKENS_PROPERTY, DEFAULT_BATCH_TOKENS));
+        this.workers = this.batching.workers();
         this.helpers = workers == 1 ? null : helperPool(workers - 1);
     }
 
@@ -113,13 +113,21 @@ public final class OnnxEmbedder implements Embedder {
 
     /** Loads model and tokenizer from the classpath; nothing is downloaded. */
     public static OnnxEmbedder load(EmbedderOptions options) {
+        return load(options, null);
+    }
+
+    /**
+     * With a given batching policy instead of the provider's: lets a test run the CUDA plan (bucketed padding, one
+     * runner, warm-up) on a CPU session, the only kind this build machine has.
+     */
+    static OnnxEmbedder load(EmbedderOptions options, BatchingPolicy batching) {
         Objects.requireNonNull(options, "options");
         ModelTokenizer tokenizer = ModelTokenizer.load(options.variant().tokenizerResource(), options.maxLength());
         OrtSessionLoader.LoadedSession loaded = null;
         try {
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             loaded = OrtSessionLoader.load(environment, options);
-            return new OnnxEmbedder(environment, loaded, tokenizer, options);
+            return new OnnxEmbedder(environment, loaded, tokenizer, options, batching);
         } catch (OrtException | RuntimeException e) {
             tokenizer.close();
             if (loaded != null) {
@@ -142,6 +150,49 @@ public final class OnnxEmbedder implements Embedder {
         return executionProvider;
     }
 
+    /** How calls are cut into runs: the policy of the provider the session runs on. */
+    public BatchingPolicy batching() {
+        return batching;
+    }
+
+    /**
+     * Runs each of the policy's warm-up shapes once (none on CPU), so that the memory arena and any per-shape
+     * kernel choice are settled before the first real batch. Answers the shapes it ran.
+     */
+    public List<BatchingPolicy.Shape> warmUp() {
+        List<BatchingPolicy.Shape> shapes = batching.warmUpShapes();
+        if (shapes.isEmpty()) {
+            return shapes;
+        }
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("embedder is closed");
+            }
+            TokenizedText sample = tokenizer.encode("warm up");
+            for (BatchingPolicy.Shape shape : shapes) {
+                // rows of full-width text: the token values do not matter, the shape and the mask do
+                long[] ids = new long[shape.width()];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = sample.inputIds()[i % sample.length()];
+                }
+                long[] ones = new long[shape.width()];
+                Arrays.fill(ones, 1L);
+                TokenizedText text = new TokenizedText(ids, ones, new long[shape.width()]);
+                TokenizedText[] encoded = new TokenizedText[shape.rows()];
+                int[] indexes = new int[shape.rows()];
+                for (int r = 0; r < shape.rows(); r++) {
+                    encoded[r] = text;
+                    indexes[r] = r;
+                }
+                run(new BatchingPolicy.Batch(indexes, shape.width()), encoded);
+            }
+            return shapes;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** The tokenizer this embedder truncates with; also a {@link dev.freshrag.tokenizer.TokenCounter} for chunking. */
     public ModelTokenizer tokenizer() {
         return tokenizer;
@@ -159,10 +210,10 @@ public final class OnnxEmbedder implements Embedder {
                 throw new IllegalStateException("embedder is closed");
             }
             TokenizedText[] encoded = tokenizer.encode(texts);
-            List<int[]> batches = plan(encoded);
+            List<BatchingPolicy.Batch> batches = plan(encoded);
             float[][] vectors = new float[encoded.length][];
             if (batches.size() == 1 || helpers == null) {
-                for (int[] batch : batches) {
+                for (BatchingPolicy.Batch batch : batches) {
                     runInto(batch, encoded, vectors);
                 }
                 return vectors;
@@ -180,49 +231,33 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
-    /**
-     * Micro-batches of text indexes, costliest first: sorted by length, longest first, each batch as many
-     * texts as fit in {@link #batchTokens} padded tokens (at least one, at most {@code maxBatchSize}).
-     */
-    private List<int[]> plan(TokenizedText[] encoded) {
-        Integer[] order = new Integer[encoded.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+    /** The policy's runs for these texts, costliest first. */
+    private List<BatchingPolicy.Batch> plan(TokenizedText[] encoded) {
+        int[] lengths = new int[encoded.length];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = encoded[i].length();
         }
-        Arrays.sort(order, (a, b) -> Integer.compare(encoded[b].length(), encoded[a].length()));
-        List<int[]> batches = new ArrayList<>();
-        int from = 0;
-        while (from < order.length) {
-            int width = Math.max(1, encoded[order[from]].length());
-            int rows = Math.max(1, Math.min(maxBatchSize, batchTokens / width));
-            int to = Math.min(order.length, from + rows);
-            int[] batch = new int[to - from];
-            for (int i = from; i < to; i++) {
-                batch[i - from] = order[i];
-            }
-            batches.add(batch);
-            from = to;
-        }
-        return batches;
+        return batching.plan(lengths);
     }
 
-    private void runInto(int[] batch, TokenizedText[] encoded, float[][] vectors) {
+    private void runInto(BatchingPolicy.Batch batch, TokenizedText[] encoded, float[][] vectors) {
         float[][] batchVectors = run(batch, encoded);
-        for (int j = 0; j < batch.length; j++) {
-            vectors[batch[j]] = batchVectors[j];
+        int[] indexes = batch.indexes();
+        for (int j = 0; j < indexes.length; j++) {
+            vectors[indexes[j]] = batchVectors[j];
         }
     }
 
     /** The micro-batches of one call, taken in order by the caller and by helpers. */
     private final class Work {
-        private final List<int[]> batches;
+        private final List<BatchingPolicy.Batch> batches;
         private final TokenizedText[] encoded;
         private final float[][] vectors;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         private int done;
 
-        Work(List<int[]> batches, TokenizedText[] encoded, float[][] vectors) {
+        Work(List<BatchingPolicy.Batch> batches, TokenizedText[] encoded, float[][] vectors) {
             this.batches = batches;
             this.encoded = encoded;
             this.vectors = vectors;
@@ -273,14 +308,17 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
-    /** One ONNX run over the texts at {@code indexes}, padded to the longest of them. */
-    private float[][] run(int[] indexes, TokenizedText[] encoded) {
+    /** One ONNX run over the batch's texts, padded to its width (on CPU: the longest of them). */
+    private float[][] run(BatchingPolicy.Batch batch, TokenizedText[] encoded) {
+        int[] indexes = batch.indexes();
         int rows = indexes.length;
-        int width = 0;
+        int width = batch.width();
         int[] lengths = new int[rows];
         for (int r = 0; r < rows; r++) {
             lengths[r] = encoded[indexes[r]].length();
-            width = Math.max(width, lengths[r]);
+            if (lengths[r] > width) {
+                throw new IllegalStateException("text of " + lengths[r] + " tokens in a run " + width + " wide");
+            }
         }
         // zero = [PAD] id, mask 0, segment 0; texts are left-aligned, padding only at the end of a row
         long[] ids = new long[rows * width];

@@ -26,6 +26,9 @@ import dev.langchain4j.model.output.Response;
  * FreshRAG's embedder (OnnxEmbedder) against langchain4j's in-process OnnxEmbeddingModel: the same model file,
  * the same chunks, the same max length, fp32 and int8. The two sides run alternately (FreshRAG, peer, FreshRAG,
  * ...) so that a change in background load hits both alike; medians over the measured runs.
+ *
+ * <p>{@code --target cuda} measures the embedder on a GPU instead ({@link CudaEmbedderBench}); {@code --target cpu}
+ * (the default) is the comparison above, unchanged.
  */
 public final class EmbedderBench {
 
@@ -42,6 +45,37 @@ public final class EmbedderBench {
     }
 
     public static void main(String[] argv) throws Exception {
+        int rc = run(argv, System.err);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    /** 0 when the benchmark ran; 2 for a target this machine cannot run (the reason on {@code err}). */
+    static int run(String[] argv, java.io.PrintStream err) throws Exception {
+        String target = new Args(argv).get("target", "cpu").toLowerCase(Locale.ROOT);
+        switch (target) {
+            case "cpu" -> {
+                cpu(argv);
+                return 0;
+            }
+            case "cuda" -> {
+                // before anything is loaded: fail fast, naming what is missing
+                java.util.Optional<String> why = CudaPreflight.check();
+                if (why.isPresent()) {
+                    err.println("freshrag bench embedder: " + why.get());
+                    return 2;
+                }
+                return CudaEmbedderBench.run(argv, err);
+            }
+            default -> {
+                err.println("freshrag bench embedder: unknown --target " + target + " (cpu or cuda)");
+                return 2;
+            }
+        }
+    }
+
+    private static void cpu(String[] argv) throws Exception {
         Args args = new Args(argv);
         int count = args.getInt("chunks", 480);
         int runs = args.getInt("runs", 5);

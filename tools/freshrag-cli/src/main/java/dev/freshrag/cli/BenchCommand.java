@@ -16,6 +16,8 @@ final class BenchCommand implements Callable<Integer> {
 
             Benchmarks (each prints Markdown tables; BENCHMARKS.md records a run):
               embedder     FreshRAG's OnnxEmbedder against langchain4j's OnnxEmbeddingModel (fp32, int8), in one JVM
+                           --target cuda: on the GPU (CUDA build, -Pgpu) against the CPU: tokens/s, batch
+                           shapes, GPU memory and utilisation (nvidia-smi); fails at once without a GPU
               search       /search latency and recall@10 at 10k and 100k synthetic chunks (in process and over HTTP)
               pipeline     the PEP stream through a fresh local stack: end-to-end chunks/s against the raw embedder,
                            and the incremental table (chunk diff against whole-document re-embedding)

@@ -35,8 +35,12 @@ final class BenchRunner {
 
     /** Answers 0 when every benchmark ran, else 1. */
     int run(Benchmark which, List<String> args) {
+        boolean cuda = which == Benchmark.EMBEDDER && CudaBench.requested(args);
+        if (cuda) {
+            CudaBench.requireGpu();
+        }
         Path shared = bench.requirePepStream();
-        Path argFile = prepare();
+        Path argFile = prepare(cuda);
         String typed = "./freshrag bench " + which.id() + (args.isEmpty() ? "" : " " + String.join(" ", args));
         uptime();
         int rc = 0;
@@ -158,16 +162,24 @@ final class BenchRunner {
         return new Console(nowhere, nowhere);
     }
 
-    /** Builds freshrag-bench (and what it uses) when needed; answers the argfile with its classpath. */
-    private Path prepare() {
+    /**
+     * Builds freshrag-bench (and what it uses) when needed; answers the argfile with its classpath. With
+     * {@code cuda}, on ONNX Runtime's CUDA build ({@code -Pgpu}), kept apart from the CPU build's classpath.
+     */
+    private Path prepare(boolean cuda) {
         Path module = settings.root().resolve(BENCH_MODULE);
-        Path argFile = bench.benchHome().resolve("java.args");
-        Path stamp = bench.benchHome().resolve("build.stamp");
-        Path classpath = module.resolve("target/runtime.classpath");
+        String suffix = cuda ? "-gpu" : "";
+        Path argFile = bench.benchHome().resolve("java" + suffix + ".args");
+        Path stamp = bench.benchHome().resolve("build" + suffix + ".stamp");
+        Path classpath = module.resolve("target/runtime" + suffix + ".classpath");
         if (!Files.exists(argFile) || !Files.isDirectory(module.resolve("target/classes/dev/freshrag/bench"))
                 || !Files.exists(classpath) || changedSince(stamp)) {
-            new MavenBuild(settings, console).packageModules(List.of("freshrag-bench"), List.of(
-                    "dependency:build-classpath", "-DincludeScope=runtime", "-Dmdep.outputFile=target/runtime.classpath"));
+            List<String> extra = new ArrayList<>(List.of("dependency:build-classpath", "-DincludeScope=runtime",
+                    "-Dmdep.outputFile=target/runtime" + suffix + ".classpath"));
+            if (cuda) {
+                extra.add("-Pgpu");
+            }
+            new MavenBuild(settings, console).packageModules(List.of("freshrag-bench"), extra);
             try {
                 String cp = module.resolve("target/classes") + java.io.File.pathSeparator + Files.readString(classpath).strip();
                 JavaArgFile.writeClasspath(argFile, cp);

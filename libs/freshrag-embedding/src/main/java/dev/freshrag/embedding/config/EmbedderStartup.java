@@ -1,5 +1,6 @@
 package dev.freshrag.embedding.config;
 
+import dev.freshrag.embedding.CudaOptions;
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.OnnxEmbedder;
@@ -23,7 +24,14 @@ public final class EmbedderStartup {
                 .withVariant(settings.variant())
                 .withTarget(settings.target())
                 .withMaxBatchSize(settings.maxBatchSize())
-                .withIntraOpThreads(settings.intraOpThreads());
+                .withIntraOpThreads(settings.intraOpThreads())
+                .withCuda(cudaOptions(settings.cuda()));
+    }
+
+    /** The CUDA options the settings stand for. */
+    public static CudaOptions cudaOptions(EmbeddingSettings.Cuda c) {
+        return new CudaOptions(c.deviceId(), c.gpuMemLimit(), c.cudnnConvAlgoSearch(), c.arenaExtendStrategy(),
+                c.batchTokens(), c.maxBatchSize(), c.bucketWidth(), c.warmUp());
     }
 
     /** The remote options the settings stand for; fails naming the key when the URL is missing. */
@@ -49,12 +57,18 @@ public final class EmbedderStartup {
         };
     }
 
-    /** Loads the model and runs it once, so that the first real text does not pay for allocation and compilation. */
+    /**
+     * Loads the model and runs it once, so that the first real text does not pay for allocation and compilation;
+     * on CUDA also once per bucketed shape of its batching policy.
+     */
     public static OnnxEmbedder startOnnx(EmbeddingSettings settings) {
         OnnxEmbedder embedder = OnnxEmbedder.load(options(settings));
         embedder.embed("warm up");
-        LOG.info("embedding model {} ({} dims) on {}", embedder.model().id(), embedder.model().dimension(),
-                embedder.executionProvider());
+        var shapes = embedder.warmUp();
+        LOG.info("embedding model {} ({} dims) on {}; runs of at most {} padded tokens and {} texts{}",
+                embedder.model().id(), embedder.model().dimension(), embedder.executionProvider(),
+                embedder.batching().batchTokens(), embedder.batching().maxBatchSize(),
+                shapes.isEmpty() ? "" : "; warmed up on shapes " + shapes);
         return embedder;
     }
 }

@@ -1,5 +1,6 @@
 package dev.freshrag.embedding.config;
 
+import dev.freshrag.embedding.CudaOptions;
 import dev.freshrag.embedding.EmbeddingBackend;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.ModelVariant;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * {@code freshrag.embedding.*}: which model build the embedder runs and where. A config group that the
@@ -44,13 +46,58 @@ public interface EmbeddingSettings {
     @WithDefault("auto")
     ExecutionTarget target();
 
-    /** Largest micro-batch handed to ONNX Runtime; inputs are sorted by length first. */
+    /** Largest micro-batch handed to ONNX Runtime on CPU; inputs are sorted by length first. */
     @WithDefault("32")
     int maxBatchSize();
 
     /** ONNX Runtime intra-op threads per session. */
     @WithDefault("1")
     int intraOpThreads();
+
+    /**
+     * {@code freshrag.embedding.cuda.*}: the CUDA provider and GPU batching, used only when the model runs on CUDA
+     * (target {@code cuda}, or {@code auto} on a machine with a GPU and the {@code -gpu} build). Why the defaults:
+     * see {@link CudaOptions}.
+     */
+    Cuda cuda();
+
+    /** CUDA provider options (ONNX Runtime's names in brackets) and the batching of a GPU. */
+    interface Cuda {
+
+        /** CUDA device ordinal to run on ({@code device_id}). */
+        @WithDefault("0")
+        int deviceId();
+
+        /**
+         * Most bytes ONNX Runtime's device memory arena may hold ({@code gpu_mem_limit}); unset = no limit. Set it
+         * when the embedder shares its GPU; about 1 GiB holds the model and a full 16384-token run.
+         */
+        OptionalLong gpuMemLimit();
+
+        /** cuDNN convolution algorithm search ({@code cudnn_conv_algo_search}): {@code exhaustive}, {@code heuristic} or {@code default}. */
+        @WithDefault("exhaustive")
+        CudaOptions.ConvAlgoSearch cudnnConvAlgoSearch();
+
+        /** How the arena grows ({@code arena_extend_strategy}): {@code same-as-requested} or {@code next-power-of-two}. */
+        @WithDefault("same-as-requested")
+        CudaOptions.ArenaExtendStrategy arenaExtendStrategy();
+
+        /** Most padded tokens (texts x bucketed width) in one run; TEI's {@code --max-batch-tokens} default. */
+        @WithDefault("16384")
+        int batchTokens();
+
+        /** Most texts in one run. */
+        @WithDefault("512")
+        int maxBatchSize();
+
+        /** Run widths are rounded up to a multiple of this many tokens, so that few shapes occur. */
+        @WithDefault("32")
+        int bucketWidth();
+
+        /** Run every bucketed shape once at start (memory arena and kernel choices settled before real work). */
+        @WithDefault("true")
+        boolean warmUp();
+    }
 
     /** The embedding server, used only when {@code backend} is {@code openai} or {@code tei}. */
     interface Remote {

@@ -69,6 +69,33 @@ class EmbeddingSettingsTest {
     }
 
     @Test
+    void cudaDefaultsAreTheDocumentedOnes() {
+        assertEquals(dev.freshrag.embedding.CudaOptions.defaults(), EmbedderStartup.options(settings(Map.of())).cuda());
+    }
+
+    @Test
+    void everyCudaSettingReachesTheOptions() {
+        EmbedderOptions o = EmbedderStartup.options(settings(Map.of("freshrag.embedding.cuda.device-id", "1",
+                "freshrag.embedding.cuda.gpu-mem-limit", "2147483648",
+                "freshrag.embedding.cuda.cudnn-conv-algo-search", "heuristic",
+                "freshrag.embedding.cuda.arena-extend-strategy", "next-power-of-two",
+                "freshrag.embedding.cuda.batch-tokens", "8192", "freshrag.embedding.cuda.max-batch-size", "128",
+                "freshrag.embedding.cuda.bucket-width", "16", "freshrag.embedding.cuda.warm-up", "false")));
+        assertEquals(new dev.freshrag.embedding.CudaOptions(1, java.util.OptionalLong.of(2147483648L),
+                dev.freshrag.embedding.CudaOptions.ConvAlgoSearch.HEURISTIC,
+                dev.freshrag.embedding.CudaOptions.ArenaExtendStrategy.NEXT_POWER_OF_TWO, 8192, 128, 16, false), o.cuda());
+        // the CPU settings stay as they were
+        assertEquals(EmbedderOptions.DEFAULT_MAX_BATCH_SIZE, o.maxBatchSize());
+    }
+
+    @Test
+    void aWrongCudaValueFailsNamingTheKey() {
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> settings(Map.of("freshrag.embedding.cuda.cudnn-conv-algo-search", "fastest")));
+        assertTrue(e.getMessage().contains("freshrag.embedding.cuda.cudnn-conv-algo-search"), e.getMessage());
+    }
+
+    @Test
     void theBackendIsOnnxUnlessTold() {
         assertEquals(EmbeddingBackend.ONNX, settings(Map.of()).backend());
         assertEquals(EmbeddingBackend.TEI, settings(Map.of("freshrag.embedding.backend", "tei")).backend());

@@ -7,12 +7,12 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** JSON serde for FreshRAG's records in state stores and sinks. */
-public final class JsonSerde {
+final class JsonSerde {
 
     private JsonSerde() {
     }
 
-    public static <T> Serde<T> of(Class<T> type) {
+    static <T> Serde<T> of(Class<T> type) {
         Serializer<T> ser = (topic, value) -> value == null ? null : EventJson.write(value);
         Deserializer<T> de = (topic, bytes) -> bytes == null ? null : EventJson.read(bytes, type);
         return Serdes.serdeFrom(ser, de);

@@ -55,7 +55,8 @@ public interface DebeziumSourcesConfig {
 
         /**
          * The document version: {@code lsn} (default; the change's PostgreSQL log position, {@code source.lsn}),
-         * {@code column:<name>} (a column that grows with every change, e.g. a row version counter), or {@code none}
+         * {@code column:<name>} (a column that grows with every change and across a delete and re-insert of the key,
+         * e.g. taken from a sequence), or {@code none}
          * (versionless: applied in log order, which Debezium keeps per row).
          */
         @WithDefault("lsn")

@@ -2,9 +2,10 @@ package dev.freshrag.ingest.sources.debezium;
 
 import dev.freshrag.events.DocumentChangeValidator;
 import dev.freshrag.events.Limits;
-import dev.freshrag.ingest.pipeline.JsonSerde;
+import dev.freshrag.events.EventJson;
 import java.time.Clock;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -23,6 +24,11 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class DebeziumTopology {
 
+    /** Row states as JSON, like the document states (own serde: this package does not reach into the pipeline's). */
+    private static final Serde<RowState> ROW_STATE = Serdes.serdeFrom(
+            (topic, state) -> state == null ? null : EventJson.write(state),
+            (topic, bytes) -> bytes == null ? null : EventJson.read(bytes, RowState.class));
+
     private DebeziumTopology() {
     }
 
@@ -34,7 +40,7 @@ public final class DebeziumTopology {
             topology.addProcessor(m.nodeName("translator"),
                     () -> new DebeziumSourceProcessor(m, new DebeziumTranslator(m, validator), clock), m.nodeName("source"));
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName(m)),
-                    Serdes.String(), JsonSerde.of(RowState.class)), m.nodeName("translator"));
+                    Serdes.String(), ROW_STATE), m.nodeName("translator"));
             // default partitioner on the tenant/docId key bytes: the partition the gateway's producer picks too
             topology.addSink(docChangesSinkName(m), docChangesTopic, Serdes.ByteArray().serializer(),
                     Serdes.ByteArray().serializer(), m.nodeName("translator"));

@@ -102,6 +102,22 @@ final class DeployChecks {
             }
             maxMessage = Math.max(maxMessage, Long.parseLong(spec.config().getOrDefault("max.message.bytes", "0")));
         }
+        // the topics the ingest-service reads through a source mapping (freshrag.sources.debezium.<name>.topic) are the
+        // source's, not the code's: they only need to exist and fit the brokers
+        int brokerCount = brokers;
+        r.workload("ingest-service").ifPresent(w -> r.env(Rendered.mainContainer(w)).forEach((key, value) -> {
+            if (key.matches("FRESHRAG_SOURCES_DEBEZIUM_.+_TOPIC") && value.value() != null) {
+                Map<String, Object> t = byName.remove(value.value());
+                if (t == null) {
+                    problems.add("the ingest-service maps topic " + value.value() + " (" + key + ") but there is no KafkaTopic for it");
+                } else {
+                    int replicas = Integer.parseInt(Objects.requireNonNullElse(Yml.str(t, "spec", "replicas"), "0"));
+                    if (replicas < 1 || replicas > brokerCount) {
+                        problems.add("KafkaTopic " + value.value() + " has " + replicas + " replicas with " + brokerCount + " brokers");
+                    }
+                }
+            }
+        }));
         byName.keySet().forEach(n -> problems.add("KafkaTopic " + n + " is not a topic of the code (Topics.specs)"));
 
         for (String key : List.of("message.max.bytes", "replica.fetch.max.bytes")) {

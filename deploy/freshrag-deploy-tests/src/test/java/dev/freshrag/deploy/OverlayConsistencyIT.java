@@ -21,49 +21,49 @@ class OverlayConsistencyIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void everyTopicOfTheCodeIsAKafkaTopicWithItsPartitionsAndConfig(String overlay) {
         assertNoProblems(overlay + " topics", DeployChecks.topics(Rendered.overlay(overlay)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void everyTopicAServiceIsConfiguredWithExists(String overlay) {
         assertNoProblems(overlay + " configured topics", DeployChecks.configuredTopics(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void everyServiceIsDeployedWithProbesOnItsHealthEndpointsAndScrapedMetrics(String overlay) {
         assertNoProblems(overlay + " probes and metrics", DeployChecks.probesAndMetrics(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void everyContainerHasRequestsLimitsAndAPinnedImage(String overlay) {
         assertNoProblems(overlay + " resources and images", DeployChecks.resourcesAndImages(Rendered.overlay(overlay)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void everyEnvironmentKeyIsARealPropertyAndEverythingRequiredIsSet(String overlay) {
         assertNoProblems(overlay + " configuration keys", DeployChecks.configKeys(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void addressesAndKeysLeadToTheRightServers(String overlay) {
         assertNoProblems(overlay + " wiring", DeployChecks.wiring(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void everyNeededSecretIsRenderedOrDocumented(String overlay) {
         assertNoProblems(overlay + " secrets", DeployChecks.secrets(Rendered.overlay(overlay), Code.get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void onlyTheServicesThatNeedKafkaQdrantOrTheLlmReachThem(String overlay) {
         assertNoProblems(overlay + " network policies", DeployChecks.networkPolicies(Rendered.overlay(overlay), Code.get()));
     }
@@ -119,7 +119,7 @@ class OverlayConsistencyIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void everyPodIsHardened(String overlay) {
         assertNoProblems(overlay + " hardening", DeployChecks.hardening(Rendered.overlay(overlay)));
     }

@@ -33,7 +33,9 @@ final class SchemaValidation {
     static final Map<String, CrdSchema> STRIMZI_CRDS = Map.of(
             "Kafka", CrdSchema.resource("/strimzi-crds/040-Crd-kafka.yaml"),
             "KafkaTopic", CrdSchema.resource("/strimzi-crds/043-Crd-kafkatopic.yaml"),
-            "KafkaNodePool", CrdSchema.resource("/strimzi-crds/045-Crd-kafkanodepool.yaml"));
+            "KafkaNodePool", CrdSchema.resource("/strimzi-crds/045-Crd-kafkanodepool.yaml"),
+            "KafkaConnect", CrdSchema.resource("/strimzi-crds/041-Crd-kafkaconnect.yaml"),
+            "KafkaConnector", CrdSchema.resource("/strimzi-crds/047-Crd-kafkaconnector.yaml"));
 
     /**
      * KEDA's `kafka` scaler metadata (keda.sh docs, "Apache Kafka" scaler, 2.x): the parameters it reads. Anything

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SchemaValidationIT {
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei"})
+    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
     void everyObjectFitsItsSchema(String overlay) {
         Rendered r = Rendered.overlay(overlay);
         OverlayConsistencyIT.assertNoProblems(overlay + " core objects", SchemaValidation.core(r));

@@ -7,6 +7,9 @@ import dev.freshrag.events.EventJson;
 import dev.freshrag.ingest.chunking.Chunker;
 import dev.freshrag.ingest.config.IngestConfig;
 import dev.freshrag.ingest.metrics.IngestMetrics;
+import dev.freshrag.ingest.sources.debezium.DebeziumMapping;
+import dev.freshrag.ingest.sources.debezium.DebeziumSourcesConfig;
+import dev.freshrag.ingest.sources.debezium.DebeziumTopology;
 import dev.freshrag.tokenizer.TokenCounter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -22,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * kb.doc-changes -> validate, version guard, chunk, diff -> kb.chunk-ops, or kb.chunk-ops.bulk for events marked
- * bulk (or kb.dlq).
+ * bulk (or kb.dlq); plus, per declared Debezium source, its topic -> kb.doc-changes ({@link DebeziumTopology}).
  * Names are constants so tests reuse them.
  */
 @ApplicationScoped
@@ -36,10 +39,13 @@ public class TopologyProducer {
     public static final String DOCUMENT_STATE_STORE = "document-state";
 
     @Produces
-    public Topology topology(IngestConfig config, TokenCounter tokens, IngestMetrics metrics) {
+    public Topology topology(IngestConfig config, DebeziumSourcesConfig sources, TokenCounter tokens, IngestMetrics metrics) {
         TopologySettings settings = TopologySettings.from(config);
         warmUp(settings, tokens);
-        return build(settings, tokens, metrics, Clock.systemUTC());
+        Topology topology = build(settings, tokens, metrics, Clock.systemUTC());
+        DebeziumTopology.addTo(topology, DebeziumMapping.from(sources), settings.docChangesTopic(), settings.dlqTopic(),
+                settings.limits(), Clock.systemUTC());
+        return topology;
     }
 
     /**

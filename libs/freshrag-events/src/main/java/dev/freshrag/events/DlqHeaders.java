@@ -16,7 +16,7 @@ public final class DlqHeaders {
     public static final String REASON = "freshrag.dlq.reason";
     /** The offending field (JSON path) or {@code $} for the whole record. */
     public static final String FIELD = "freshrag.dlq.field";
-    /** Which stage rejected it: {@code ingest} or {@code embed}. */
+    /** Which stage rejected it: {@code ingest}, {@code embed} or {@code source} (a source mapping, e.g. Debezium). */
     public static final String STAGE = "freshrag.dlq.stage";
     public static final String SOURCE_TOPIC = "freshrag.dlq.source.topic";
     public static final String SOURCE_PARTITION = "freshrag.dlq.source.partition";
@@ -33,7 +33,12 @@ public final class DlqHeaders {
 
     /** The stage that rejected a record ({@link #STAGE}, lower case). */
     public enum Stage {
-        INGEST, EMBED;
+        INGEST, EMBED,
+        /**
+         * A source mapping of the ingest-service (a Debezium topic) could not read the record: the record is the
+         * source's own, so it is listed but never replayed into kb.doc-changes; fix the mapping or the row instead.
+         */
+        SOURCE;
 
         String value() {
             return name().toLowerCase(Locale.ROOT);

@@ -42,6 +42,13 @@ final class IndexInspector implements AutoCloseable {
                 .toList();
     }
 
+    /** The docIds of every chunk the tenant has in the index. */
+    java.util.Set<String> docIds(String tenant) {
+        reader.refreshNow();
+        return reader.search(new SearchQuery(tenant, ANY_VECTOR, 10_000, Map.of())).stream().map(SearchHit::docId)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
     Optional<DocumentStatus> status(String tenant, String docId) {
         return reader.document(tenant, docId);
     }

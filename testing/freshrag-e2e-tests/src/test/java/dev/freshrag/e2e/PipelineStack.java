@@ -38,6 +38,11 @@ public final class PipelineStack {
 
     private static PipelineStack shared;
 
+    /** The Debezium topic of the table {@code public.pages} that the ingest-service maps (DebeziumPostgresIT). */
+    public static final String CDC_TOPIC = "e2e.public.pages";
+    /** The tenant that mapping writes to. */
+    public static final String CDC_TENANT = "cdc-pages";
+
     public final KafkaBroker broker;
     public final Path dataDir;
     public final Path indexDir;
@@ -60,6 +65,8 @@ public final class PipelineStack {
     private PipelineStack() {
         broker = KafkaBroker.shared();
         broker.createTopics(Topics.specs(KafkaBroker.TEST_PARTITIONS));
+        // a mapped source topic must exist before the ingest-service starts (as Debezium's would in production)
+        broker.createTopics(java.util.List.of(new Topics.Spec(CDC_TOPIC, KafkaBroker.TEST_PARTITIONS, Map.of())));
         try {
             dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "stack-");
         } catch (IOException e) {
@@ -83,10 +90,23 @@ public final class PipelineStack {
         embed = embedSpec.start();
         ingest = ServiceProcess.forModule("ingest-service").env(common)
                 .env("KAFKA_STREAMS_STATE_DIR", dataDir.resolve("streams").toString())
+                .systemProperties(cdcMapping())
                 .logDirectory(logs).port(FreePorts.next()).jvmArgs("-Xmx512m").start();
         query = ServiceProcess.forModule("query-service").env(common).logDirectory(logs)
                 .port(FreePorts.next()).jvmArgs("-Xmx512m").start();
         producer = broker.newByteProducer();
+    }
+
+    /**
+     * The Debezium source mapping of the table {@code pages(doc text primary key, title text, body text, team text,
+     * views int)}: docId = doc, metadata = doc and team (doc is what {@link IndexInspector} lists chunks by), the LSN
+     * as version, views deliberately unmapped.
+     */
+    private static Map<String, String> cdcMapping() {
+        String p = "freshrag.sources.debezium.pages.";
+        return Map.of(p + "topic", CDC_TOPIC, p + "tenant", CDC_TENANT, p + "doc-id-columns", "doc",
+                p + "title-column", "title", p + "content-column", "body", p + "content-type", "text/plain",
+                p + "metadata-columns", "doc,team", p + "version", "lsn");
     }
 
     /**

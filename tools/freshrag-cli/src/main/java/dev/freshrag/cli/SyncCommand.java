@@ -68,7 +68,6 @@ final class SyncCommand implements Callable<Integer> {
         if (!watch) {
             return s.failed() == 0 ? 0 : 1;
         }
-        console.say("Watching " + root + " (Ctrl-C stops).");
         follow(root, sync);
         return 0;
     }
@@ -88,6 +87,9 @@ final class SyncCommand implements Callable<Integer> {
     private void follow(Path root, FolderSync sync) throws IOException, InterruptedException {
         try (WatchService watcher = root.getFileSystem().newWatchService()) {
             registerTree(root, watcher);
+            // what changed between the first pass and the registration, then the announcement: from here on nothing is missed
+            sync.pass(true);
+            context.console().say("Watching " + root + " (Ctrl-C stops).");
             while (!Thread.currentThread().isInterrupted()) {
                 WatchKey key = watcher.take();
                 boolean relevant = drain(key, watcher, root);

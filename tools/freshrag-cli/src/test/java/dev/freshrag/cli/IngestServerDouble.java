@@ -34,7 +34,8 @@ final class IngestServerDouble implements AutoCloseable {
                 answer.append("{\"results\":[");
                 List<String> lines = body.lines().toList();
                 for (int i = 0; i < lines.size(); i++) {
-                    boolean bad = reject.stream().anyMatch(d -> lines.get(i).contains("\"docId\":\"" + d + "\""));
+                    String line = lines.get(i);
+                    boolean bad = reject.stream().anyMatch(d -> line.contains("\"docId\":\"" + d + "\""));
                     answer.append(i == 0 ? "" : ",").append("{\"line\":").append(i + 1).append(",\"status\":").append(bad ? 400 : 202)
                             .append(bad ? ",\"problem\":{\"detail\":\"line " + (i + 1) + ": rejected by the double\"}" : "").append("}");
                 }

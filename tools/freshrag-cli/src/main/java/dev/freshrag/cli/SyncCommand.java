@@ -98,9 +98,14 @@ final class SyncCommand implements Callable<Integer> {
                     relevant |= drain(more, watcher, root);
                 }
                 if (relevant) {
-                    FolderSync.Summary s = sync.pass(true);
-                    if (s.failed() > 0) {
-                        context.console().warn(s.failed() + " change" + (s.failed() == 1 ? "" : "s") + " not sent; retried on the next change");
+                    try {
+                        FolderSync.Summary s = sync.pass(true);
+                        if (s.failed() > 0) {
+                            context.console().warn(s.failed() + " change" + (s.failed() == 1 ? "" : "s") + " not sent; retried on the next change");
+                        }
+                    } catch (CliFailure e) {
+                        // the service unreachable for a moment must not end the watch: what was not recorded is sent later
+                        context.console().warn(e.getMessage() + "; retried on the next change");
                     }
                 }
             }

@@ -15,6 +15,7 @@ import dev.freshrag.ingest.chunking.Chunk;
 import dev.freshrag.ingest.chunking.Chunker;
 import dev.freshrag.ingest.chunking.DocumentChunker;
 import dev.freshrag.ingest.chunking.TextExtractor;
+import dev.freshrag.ingest.cloudevents.KafkaCloudEvents;
 import dev.freshrag.ingest.metrics.IngestMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -46,6 +47,7 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     private final IngestMetrics metrics;
     private final Optional<Duration> tombstoneRetention;
     private final Clock clock;
+    private final KafkaCloudEvents cloudEvents = new KafkaCloudEvents();
 
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<String, DocumentState> store;
@@ -189,7 +191,10 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     }
 
     private DocumentChange parse(Record<byte[], byte[]> record) {
-        DocumentChange event = EventJson.readDocumentChange(record.value());
+        // the Kafka binding of CloudEvents shares the topic: same key, same order per document, same compaction
+        DocumentChange event = KafkaCloudEvents.isCloudEvent(record.headers())
+                ? cloudEvents.read(record.key(), record.headers(), record.value())
+                : EventJson.readDocumentChange(record.value());
         List<Violation> violations = validator.validate(event);
         if (!violations.isEmpty()) {
             throw new InvalidEventException(violations);

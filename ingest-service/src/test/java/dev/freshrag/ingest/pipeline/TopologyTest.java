@@ -396,6 +396,27 @@ class TopologyTest {
         assertThat(ops.isEmpty()).isTrue();
     }
 
+    @Test
+    void cloudEventsOnDocChangesAreAppliedAndBadOnesDeadLettered() {
+        org.apache.kafka.common.header.internals.RecordHeaders h = dev.freshrag.ingest.cloudevents.KafkaCloudEventsTest
+                .binaryHeaders("wiki.page.updated", "faq.md");
+        input.pipeInput(new TestRecord<>("acme/faq.md".getBytes(StandardCharsets.UTF_8),
+                "# FAQ\n\nThe cafeteria opens at eight.".getBytes(StandardCharsets.UTF_8), h));
+        DocumentOps applied = next();
+        assertThat(applied.docId()).isEqualTo("faq.md");
+        assertThat(applied.version()).isEqualTo(3L);
+        assertThat(applied.ops()).anyMatch(op -> op.text() != null && op.text().contains("cafeteria opens at eight"));
+
+        org.apache.kafka.common.header.internals.RecordHeaders noSubject = dev.freshrag.ingest.cloudevents.KafkaCloudEventsTest
+                .binaryHeaders("wiki.page.updated", "faq.md");
+        noSubject.remove("ce_subject");
+        input.pipeInput(new TestRecord<>("acme/faq.md".getBytes(StandardCharsets.UTF_8), "x".getBytes(StandardCharsets.UTF_8), noSubject));
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(header(dead, DlqHeaders.FIELD)).isEqualTo("subject");
+        assertThat(header(dead, DlqHeaders.REASON)).contains("docId");
+        assertThat(ops.isEmpty()).isTrue();
+    }
+
     private void sendTyped(String docId, String contentType, String content) {
         DocumentChange e = new DocumentChange("acme", docId, 1L, Op.UPSERT, null, contentType, content, null, null);
         input.pipeInput(e.key().toBytes(), EventJson.write(e));

@@ -38,6 +38,14 @@ public final class FreshragCli implements Callable<Integer> {
                                          --partition P [--from O] [--to O] (kb.dlq offsets, inclusive), --limit N
                                          (default 100). --url URL: the ingest-service (default FRESHRAG_URL, else
                                          the local one).
+              sync DIR --tenant T [--watch] [--include GLOB] [--exclude GLOB] [--url URL] [--key KEY]
+                                         Make tenant T's documents match a folder: docId = relative path; sends new and
+                                         changed files (SHA-256 kept in DIR/.freshrag-sync.json) through the bulk lane,
+                                         deletes files that are gone; progress and a summary. --watch then follows the
+                                         folder and sends each change as a live edit. Formats: .md .html .txt (as text),
+                                         .pdf .docx .pptx .odt .rtf .epub (text extracted by the ingest-service).
+                                         Hidden files and folders are skipped. Key: --key, else FRESHRAG_KEY (a writer
+                                         key of T).
               bench <name|all> [args]    Run a benchmark (embedder, search, pipeline, incremental, freshness);
                                          './freshrag bench help' lists them.
               help, --help               This text.
@@ -62,9 +70,9 @@ public final class FreshragCli implements Callable<Integer> {
               FRESHRAG_MAVEN_ARGS             extra Maven arguments for builds (e.g. -o)
               FRESHRAG_TENANT                 tenant of the writer and admin keys made on the first up (acme)
               FRESHRAG_SECURITY_KEYS_FILE     the keys file (default $FRESHRAG_HOME/keys)
-              FRESHRAG_URL                    the ingest-service of the dlq commands (default http://<host>:<ingest port>)
+              FRESHRAG_URL                    the ingest-service of the dlq and sync commands (default http://<host>:<ingest port>)
               FRESHRAG_KEY                    the operator key of the dlq commands (default the one in
-                                              $FRESHRAG_HOME/operator-key, made by the first up)
+                                              $FRESHRAG_HOME/operator-key, made by the first up); for sync, a writer key
             """;
 
     private final CliContext context;
@@ -105,6 +113,7 @@ public final class FreshragCli implements Callable<Integer> {
         cl.addSubcommand("dlq", new CommandLine(new DlqCommand(context))
                 .addSubcommand("list", new DlqCommand.ListCommand(context))
                 .addSubcommand("replay", new DlqCommand.ReplayCommand(context)));
+        cl.addSubcommand("sync", new SyncCommand(context));
         CommandLine bench = new CommandLine(new BenchCommand(context));
         bench.setUnmatchedOptionsArePositionalParams(true);
         cl.addSubcommand("bench", bench);

@@ -2,6 +2,7 @@ package dev.freshrag.embed.pipeline;
 
 import dev.freshrag.embed.config.EmbedConfig;
 import dev.freshrag.embed.metrics.EmbedMetrics;
+import dev.freshrag.embed.tracing.BatchTracing;
 import dev.freshrag.events.DlqHeaders;
 import dev.freshrag.events.DocumentKey;
 import dev.freshrag.events.DocumentOps;
@@ -59,6 +60,7 @@ public class ChunkOpsConsumer {
     private final MutinyEmitter<byte[]> dlq;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final TransientFaultRetry retry;
+    private final BatchTracing tracing;
     private final LaneScheduler scheduler = new LaneScheduler();
     /** Every index write and commit of both lanes, in submission order: one writer, so marks read what came before. */
     private final ExecutorService indexWriter = Executors.newSingleThreadExecutor(r -> {
@@ -70,7 +72,8 @@ public class ChunkOpsConsumer {
     private final LaneFences fences;
 
     public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
-                            @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq, LaneFences fences) {
+                            @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq, LaneFences fences, BatchTracing tracing) {
+        this.tracing = tracing;
         this.applier = applier;
         this.fences = fences;
         this.metrics = metrics;
@@ -134,6 +137,7 @@ public class ChunkOpsConsumer {
             return;
         }
         metrics.laneReceived(lane, records.size());
+        Instant received = Instant.now();
         Map<DocumentOps, Long> timestamps = new IdentityHashMap<>();
         Map<DocumentOps, KafkaRecord<String, byte[]>> sources = new IdentityHashMap<>();
         List<DocumentOps> ops = new ArrayList<>(records.size());
@@ -152,15 +156,19 @@ public class ChunkOpsConsumer {
             while (slicer.hasNext()) {
                 List<DocumentOps> slice;
                 Embedded embedded;
+                Instant embedStart;
                 scheduler.acquire(lane);
                 try {
                     slice = slicer.next(budget(lane));
+                    embedStart = Instant.now();
                     embedded = embed(slice, sources);
                 } finally {
                     scheduler.release();
                 }
+                Instant embedEnd = Instant.now();
                 done += await(writing);
-                writing = write(lane, slice, embedded, progress, timestamps, fence, ticket);
+                writing = write(lane, slice, embedded, progress, timestamps, fence, ticket,
+                        new Timing(sources, received, embedStart, embedEnd));
             }
             done += await(writing);
         } catch (InterruptedException e) {
@@ -181,9 +189,11 @@ public class ChunkOpsConsumer {
      * revoked meanwhile are abandoned, neither written nor counted applied (the partition's new owner applies them).
      */
     private Future<Integer> write(Lane lane, List<DocumentOps> slice, Embedded embedded, LaneProgress progress,
-                                  Map<DocumentOps, Long> timestamps, PartitionFence fence, PartitionFence.Ticket ticket) {
+                                  Map<DocumentOps, Long> timestamps, PartitionFence fence, PartitionFence.Ticket ticket,
+                                  Timing timing) {
         // a dead-lettered record is not written, but counts as handled: the lane's position moves past it
         return indexWriter.submit(() -> {
+            Instant writeStart = Instant.now();
             java.util.concurrent.atomic.AtomicReference<List<DocumentOps>> held = new java.util.concurrent.atomic.AtomicReference<>();
             Integer result = retry.call(() -> {
                 List<DocumentOps> holding = slice.stream().filter(o -> ticket.holds(o.sourcePartition())).toList();
@@ -204,15 +214,41 @@ public class ChunkOpsConsumer {
             }
             int superseded = result == null ? 0 : result;
             progress.applied(appliedSlice);
-            long durableAt = System.currentTimeMillis();
+            Instant durable = Instant.now();
+            long durableAt = durable.toEpochMilli();
+            BatchTracing.SliceTimes times = new BatchTracing.SliceTimes(timing.received(), timing.embedStart(),
+                    timing.embedEnd(), writeStart, durable, appliedSlice.size(), chunksToEmbed(appliedSlice));
+            String laneTag = lane.name().toLowerCase(java.util.Locale.ROOT);
             for (DocumentOps o : appliedSlice) {
-                if (o.kind() != DocumentOps.Kind.SKIP) {
-                    metrics.fresh(timestamps.get(o), durableAt);
-                }
+                KafkaRecord<String, byte[]> r = timing.sources().get(o);
+                // recorded inside the record's span: the freshness histogram's exemplar names the change's trace
+                tracing.applied(new BatchTracing.RecordInfo(r.getHeaders(), r.getTopic(), r.getPartition(), laneTag,
+                        o.tenant(), o.docId(), o.version()), times, () -> {
+                    if (o.kind() != DocumentOps.Kind.SKIP) {
+                        metrics.fresh(timestamps.get(o), durableAt);
+                    }
+                });
             }
             metrics.laneApplied(lane, appliedSlice.size(), superseded);
             return slice.size();
         });
+    }
+
+    /** When a slice's batch arrived and its embedding ran, and where its records came from: for their spans. */
+    private record Timing(Map<DocumentOps, KafkaRecord<String, byte[]>> sources, Instant received, Instant embedStart,
+                          Instant embedEnd) {
+    }
+
+    private static int chunksToEmbed(List<DocumentOps> slice) {
+        int n = 0;
+        for (DocumentOps o : slice) {
+            for (ChunkOp op : o.ops()) {
+                if (op.type() == ChunkOp.Type.EMBED) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** The vectors of a slice, and the records of it to write (all but those dead-lettered). */

@@ -7,6 +7,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import dev.freshrag.events.WriteToken;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
+import io.smallrye.reactive.messaging.TracingMetadata;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,7 +50,10 @@ public class DocumentChangePublisher {
                 .withKey(event.key().toString())
                 .withHeaders(headers)
                 .build();
-        Message<byte[]> message = Message.of(EventJson.write(event), Metadata.of(kafka, result))
+        // the request's context travels with the message: the connector sends it on another thread, and its
+        // "kb.doc-changes publish" span (whose context goes into the record's headers) must be a child of the PUT's
+        Message<byte[]> message = Message.of(EventJson.write(event),
+                        Metadata.of(kafka, result, TracingMetadata.withCurrent(Context.current())))
                 .withAck(() -> {
                     RecordMetadata rm = result.getResult();
                     done.complete(new WriteToken(event.tenant(), rm.partition(), rm.offset()));

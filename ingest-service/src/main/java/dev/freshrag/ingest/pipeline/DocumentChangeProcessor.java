@@ -17,6 +17,7 @@ import dev.freshrag.ingest.chunking.DocumentChunker;
 import dev.freshrag.ingest.chunking.TextExtractor;
 import dev.freshrag.ingest.cloudevents.KafkaCloudEvents;
 import dev.freshrag.ingest.metrics.IngestMetrics;
+import dev.freshrag.ingest.tracing.StreamsTracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,12 +49,19 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     private final Optional<Duration> tombstoneRetention;
     private final Clock clock;
     private final KafkaCloudEvents cloudEvents = new KafkaCloudEvents();
+    private final StreamsTracing tracing;
 
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<String, DocumentState> store;
 
     public DocumentChangeProcessor(Chunker chunker, DocumentChangeValidator validator, IngestMetrics metrics,
                                    Optional<Duration> tombstoneRetention, Clock clock) {
+        this(chunker, validator, metrics, tombstoneRetention, clock, StreamsTracing.disabled());
+    }
+
+    public DocumentChangeProcessor(Chunker chunker, DocumentChangeValidator validator, IngestMetrics metrics,
+                                   Optional<Duration> tombstoneRetention, Clock clock, StreamsTracing tracing) {
+        this.tracing = tracing;
         this.documents = new DocumentChunker(new TextExtractor(), chunker, Limits.MAX_CHUNKS_PER_DOCUMENT);
         this.validator = validator;
         this.metrics = metrics;
@@ -72,9 +80,26 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         });
     }
 
+    /** The span of the event being processed; every record emitted meanwhile carries its context. */
+    private StreamsTracing.Active span;
+
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
+        try (StreamsTracing.Active active = tracing.start(record.headers(), source.topic(), source.partition(), source.offset())) {
+            span = active;
+            try {
+                process(record, source);
+            } catch (RuntimeException e) {
+                active.failed(e);
+                throw e;
+            } finally {
+                span = null;
+            }
+        }
+    }
+
+    private void process(Record<byte[], byte[]> record, RecordMetadata source) {
         DocumentChange event;
         try {
             event = parse(record);
@@ -216,7 +241,10 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         org.apache.kafka.common.header.Header priority = input.headers().lastHeader(Priority.HEADER);
         String sink = Priority.ofHeader(priority == null ? null : priority.value()) == Priority.BULK
                 ? TopologyProducer.CHUNK_OPS_BULK_SINK : TopologyProducer.CHUNK_OPS_SINK;
-        context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), new RecordHeaders()), sink);
+        RecordHeaders headers = new RecordHeaders();
+        tracing.inject(headers);
+        outcome(ops.kind().name().toLowerCase(java.util.Locale.ROOT));
+        context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), headers), sink);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, List<Violation> violations) {
@@ -238,4 +266,9 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         context.forward(new Record<byte[], Object>(record.key(), value, record.timestamp(), headers), TopologyProducer.DLQ_SINK);
     }
 
+    private void outcome(String outcome) {
+        if (span != null) {
+            span.outcome(outcome);
+        }
+    }
 }

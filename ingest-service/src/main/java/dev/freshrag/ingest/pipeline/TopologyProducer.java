@@ -10,6 +10,8 @@ import dev.freshrag.ingest.metrics.IngestMetrics;
 import dev.freshrag.ingest.sources.debezium.DebeziumMapping;
 import dev.freshrag.ingest.sources.debezium.DebeziumSourcesConfig;
 import dev.freshrag.ingest.sources.debezium.DebeziumTopology;
+import dev.freshrag.ingest.tracing.StreamsTracing;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.freshrag.tokenizer.TokenCounter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -39,10 +41,11 @@ public class TopologyProducer {
     public static final String DOCUMENT_STATE_STORE = "document-state";
 
     @Produces
-    public Topology topology(IngestConfig config, DebeziumSourcesConfig sources, TokenCounter tokens, IngestMetrics metrics) {
+    public Topology topology(IngestConfig config, DebeziumSourcesConfig sources, TokenCounter tokens, IngestMetrics metrics,
+                             OpenTelemetry otel) {
         TopologySettings settings = TopologySettings.from(config);
         warmUp(settings, tokens);
-        Topology topology = build(settings, tokens, metrics, Clock.systemUTC());
+        Topology topology = build(settings, tokens, metrics, Clock.systemUTC(), new StreamsTracing(otel));
         DebeziumTopology.addTo(topology, DebeziumMapping.from(sources), settings.docChangesTopic(), settings.dlqTopic(),
                 settings.limits(), Clock.systemUTC());
         return topology;
@@ -69,6 +72,11 @@ public class TopologyProducer {
     }
 
     public static Topology build(TopologySettings config, TokenCounter tokens, IngestMetrics metrics, Clock clock) {
+        return build(config, tokens, metrics, clock, StreamsTracing.disabled());
+    }
+
+    public static Topology build(TopologySettings config, TokenCounter tokens, IngestMetrics metrics, Clock clock,
+                                 StreamsTracing tracing) {
         Chunker chunker = new Chunker(tokens, config.maxTokens(), config.minTokens());
         DocumentChangeValidator validator = new DocumentChangeValidator(config.limits());
         StoreBuilder<KeyValueStore<String, DocumentState>> store = Stores.keyValueStoreBuilder(
@@ -77,7 +85,7 @@ public class TopologyProducer {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), config.docChangesTopic());
         topology.addProcessor(PROCESSOR,
-                () -> new DocumentChangeProcessor(chunker, validator, metrics, config.tombstoneRetention(), clock), SOURCE);
+                () -> new DocumentChangeProcessor(chunker, validator, metrics, config.tombstoneRetention(), clock, tracing), SOURCE);
         topology.addStateStore(store, PROCESSOR);
         topology.addSink(CHUNK_OPS_SINK, config.chunkOpsTopic(), Serdes.ByteArray().serializer(),
                 JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR);

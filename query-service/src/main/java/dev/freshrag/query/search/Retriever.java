@@ -12,6 +12,7 @@ import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.VectorIndexReader;
 import dev.freshrag.query.config.QueryConfig;
 import dev.freshrag.query.consistency.ConsistencyGate;
+import dev.freshrag.query.tracing.RetrievalTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,11 @@ public class Retriever {
     private final VectorIndexReader index;
     private final ConsistencyGate gate;
     private final QueryConfig config;
+    private final RetrievalTracing tracing;
 
-    public Retriever(Embedder embedder, VectorIndexReader index, ConsistencyGate gate, QueryConfig config) {
+    public Retriever(Embedder embedder, VectorIndexReader index, ConsistencyGate gate, QueryConfig config,
+                     RetrievalTracing tracing) {
+        this.tracing = tracing;
         this.embedder = embedder;
         this.index = index;
         this.gate = gate;
@@ -67,13 +71,15 @@ public class Retriever {
             throw new InvalidEventException(violations);
         }
         List<ReadToken> tokens = ConsistencyGate.parse(tenant, consistentWith, config.consistency().maxTokens());
-        boolean consistent = gate.await(tokens, config.consistency().defaultWait());
+        boolean consistent = tokens.isEmpty() || tracing.waitFor(tokens.size(),
+                () -> gate.await(tokens, config.consistency().defaultWait()));
         if (!consistent && Boolean.TRUE.equals(requireConsistent)) {
             throw new ProblemException(Problem.of(503, "Service Unavailable",
                     "the index does not reflect every write in consistentWith yet; retry shortly"), Map.of("Retry-After", "1"));
         }
         // IndexUnavailableException becomes a 503 problem with Retry-After (IndexProblemMappers)
-        float[] vector = embedder.embed(query);
-        return new Retrieval(index.search(new SearchQuery(tenant, vector, k, safeFilter)), consistent);
+        float[] vector = tracing.step(RetrievalTracing.EMBED_SPAN, () -> embedder.embed(query));
+        return new Retrieval(tracing.step(RetrievalTracing.SEARCH_SPAN,
+                () -> index.search(new SearchQuery(tenant, vector, k, safeFilter))), consistent);
     }
 }

@@ -21,12 +21,13 @@ public final class RankFusion {
     }
 
     /**
-     * A fused hit: the chunk as a branch returned it (the first branch that did), its fused score, and its rank in
-     * each branch that found it (absent where a branch did not).
+     * A fused hit: the chunk as a branch returned it (the first branch that did), its fused score, and its rank and
+     * the branch's own score (cosine, BM25) in each branch that found it (absent where a branch did not).
      */
-    public record FusedHit(SearchHit hit, double score, Map<String, Integer> ranks) {
+    public record FusedHit(SearchHit hit, double score, Map<String, Integer> ranks, Map<String, Float> scores) {
         public FusedHit {
             ranks = Map.copyOf(ranks);
+            scores = Map.copyOf(scores);
         }
     }
 
@@ -42,7 +43,7 @@ public final class RankFusion {
         if (k < 1 || limit < 1 || maxPerDocument < 0) {
             throw new IllegalArgumentException("k and limit must be positive, maxPerDocument not negative");
         }
-        record Acc(SearchHit hit, int order, double[] score, Map<String, Integer> ranks) {
+        record Acc(SearchHit hit, int order, double[] score, Map<String, Integer> ranks, Map<String, Float> scores) {
         }
         Map<List<String>, Acc> byChunk = new LinkedHashMap<>();
         int order = 0;
@@ -53,11 +54,12 @@ public final class RankFusion {
                 List<String> key = List.of(h.docId(), h.chunkId());
                 Acc acc = byChunk.get(key);
                 if (acc == null) {
-                    acc = new Acc(h, order++, new double[1], new LinkedHashMap<>());
+                    acc = new Acc(h, order++, new double[1], new LinkedHashMap<>(), new LinkedHashMap<>());
                     byChunk.put(key, acc);
                 }
                 if (!acc.ranks().containsKey(branch.getKey())) { // a branch lists a chunk once; keep its best rank
                     acc.ranks().put(branch.getKey(), rank);
+                    acc.scores().put(branch.getKey(), h.score());
                     acc.score()[0] += 1.0 / (k + rank);
                 }
             }
@@ -73,7 +75,7 @@ public final class RankFusion {
             if (maxPerDocument > 0 && perDocument.merge(a.hit().docId(), 1, Integer::sum) > maxPerDocument) {
                 continue;
             }
-            fused.add(new FusedHit(a.hit(), a.score()[0], a.ranks()));
+            fused.add(new FusedHit(a.hit(), a.score()[0], a.ranks(), a.scores()));
         }
         return fused;
     }

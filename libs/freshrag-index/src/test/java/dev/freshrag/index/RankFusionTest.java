@@ -30,6 +30,7 @@ class RankFusionTest {
         assertThat(fused).extracting(f -> f.hit().chunkId()).containsExactly("3", "1", "2", "4");
         assertThat(fused.get(0).score()).isEqualTo(1.0 / 63 + 1.0 / 61);
         assertThat(fused.get(0).ranks()).isEqualTo(Map.of("dense", 3, "lexical", 1));
+        assertThat(fused.get(0).scores()).isEqualTo(Map.of("dense", 0.7f, "lexical", 12f));
         assertThat(fused.get(1).ranks()).isEqualTo(Map.of("dense", 1));
         // equal fused scores: the first branch's hit first
         assertThat(fused.get(2).score()).isEqualTo(1.0 / 62);

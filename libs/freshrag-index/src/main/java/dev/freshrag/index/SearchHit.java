@@ -2,7 +2,7 @@ package dev.freshrag.index;
 
 import java.util.Map;
 
-/** A chunk found by a search, with its cosine similarity (higher is closer). */
+/** A chunk found by a search, with its score: the cosine similarity of a dense search, BM25 of a lexical one (higher is closer). */
 public record SearchHit(
         String docId,
         long version,

@@ -13,6 +13,12 @@ public interface VectorIndexReader extends VectorIndexHandle {
     /** Nearest chunks of one tenant's documents, best first. */
     List<SearchHit> search(SearchQuery query);
 
+    /**
+     * The tenant's chunks that contain terms of the query text, best BM25 score first ({@link LexicalAnalysis});
+     * each hit's score is that BM25 score, not a cosine. Text of stop words only finds nothing.
+     */
+    List<SearchHit> searchLexical(LexicalQuery query);
+
     /** The indexed version and chunk count of a document, or empty if it holds no points. */
     Optional<DocumentStatus> document(String tenant, String docId);
 

@@ -62,8 +62,8 @@ public class AnswerService {
     public Generation start(String tenant, AnswerRequest request, boolean stream) {
         Optional<TenantConfigStore.Stored> config = tenant == null ? Optional.empty() : tenants.get(tenant);
         Integer topK = request.topK() != null ? request.topK() : config.map(s -> s.config().topK()).orElse(null);
-        Retriever.Retrieval r = retriever.retrieve(tenant, request.question(), "question", topK, request.filter(),
-                request.consistentWith(), request.requireConsistent());
+        Retriever.Retrieval r = retriever.retrieve(tenant, request.question(), "question", new Retriever.Options(topK,
+                request.filter(), request.mode(), request.maxPerDocument(), request.consistentWith(), request.requireConsistent()));
         String template = config.map(s -> s.config().promptTemplate()).orElse(null);
         PromptBuilder.Prompt prompt = components.prompts().build(template != null ? template : components.defaultTemplate(),
                 request.question(), r.hits());

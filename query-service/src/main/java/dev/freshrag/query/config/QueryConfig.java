@@ -58,6 +58,21 @@ public interface QueryConfig {
         /** Most entries in a metadata filter. */
         @WithDefault("16")
         int maxFilterEntries();
+
+        /** The mode of a request without {@code mode}: hybrid (best measured, BENCHMARKS.md), dense or lexical. */
+        @WithDefault("hybrid")
+        dev.freshrag.query.search.SearchMode defaultMode();
+
+        /** Reciprocal rank fusion's k: a hit's fused score is the sum over branches of 1 / (k + rank). */
+        @WithDefault("60")
+        int rrfK();
+
+        /**
+         * Hits each branch retrieves before fusion or a per-document limit (at least topK): a chunk ranked low by one
+         * branch and high by the other needs to be in both lists to be fused.
+         */
+        @WithDefault("50")
+        int branchCandidates();
     }
 
     interface Consistency {

@@ -7,6 +7,8 @@ import dev.freshrag.events.Violation;
 import dev.freshrag.events.ReadToken;
 import dev.freshrag.http.Problem;
 import dev.freshrag.http.ProblemException;
+import dev.freshrag.index.LexicalQuery;
+import dev.freshrag.index.RankFusion;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.VectorIndexReader;
@@ -15,15 +17,21 @@ import dev.freshrag.query.consistency.ConsistencyGate;
 import dev.freshrag.query.tracing.RetrievalTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Validates a retrieval request, waits for read-your-writes if asked, embeds the query with the same
- * model as the documents and searches one tenant. Used by search and by RAG answers.
+ * Validates a retrieval request, waits for read-your-writes if asked, then searches one tenant: the dense branch
+ * (the query embedded with the documents' model), the lexical branch (BM25), or both fused by reciprocal rank
+ * ({@link SearchMode}). Used by search and by RAG answers.
  */
 @ApplicationScoped
 public class Retriever {
+
+    /** Branch names, as in each hit's {@code ranks} and {@code scores}. */
+    public static final String DENSE = "dense";
+    public static final String LEXICAL = "lexical";
 
     private final Embedder embedder;
     private final VectorIndexReader index;
@@ -40,12 +48,27 @@ public class Retriever {
         this.config = config;
     }
 
-    /** The outcome of a retrieval: the hits and whether the index reflected every requested write. */
-    public record Retrieval(List<SearchHit> hits, boolean consistent) {
+    /**
+     * The outcome of a retrieval: the fused hits, best first, and whether the index reflected every requested write.
+     */
+    public record Retrieval(List<RankFusion.FusedHit> fused, boolean consistent) {
+        /** The hits, each with its fused score. */
+        public List<SearchHit> hits() {
+            return fused.stream().map(f -> new SearchHit(f.hit().docId(), f.hit().version(), f.hit().chunkId(),
+                    f.hit().seq(), (float) f.score(), f.hit().title(), f.hit().text(), f.hit().metadata())).toList();
+        }
     }
 
-    public Retrieval retrieve(String tenant, String query, String queryField, Integer topK, Map<String, String> filter,
-                              List<String> consistentWith, Boolean requireConsistent) {
+    /** The retrieval options of a request beside the query, each null when not given. */
+    public record Options(Integer topK, Map<String, String> filter, String mode, Integer maxPerDocument,
+                          List<String> consistentWith, Boolean requireConsistent) {
+    }
+
+    public Retrieval retrieve(String tenant, String query, String queryField, Options options) {
+        Integer topK = options.topK();
+        Map<String, String> filter = options.filter();
+        List<String> consistentWith = options.consistentWith();
+        Boolean requireConsistent = options.requireConsistent();
         List<Violation> violations = new ArrayList<>();
         DocumentChangeValidator.validateTenant(tenant).ifPresent(violations::add);
         QueryConfig.Search limits = config.search();
@@ -67,6 +90,14 @@ public class Retriever {
                 violations.add(new Violation("filter", "keys and values must be non-empty strings"));
             }
         });
+        SearchMode mode = options.mode() == null ? limits.defaultMode() : SearchMode.parse(options.mode()).orElse(null);
+        if (mode == null) {
+            violations.add(new Violation("mode", "must be one of " + SearchMode.allowed() + ", was '" + options.mode() + "'"));
+        }
+        Integer perDocument = options.maxPerDocument();
+        if (perDocument != null && (perDocument < 1 || perDocument > limits.maxTopK())) {
+            violations.add(new Violation("maxPerDocument", "must be between 1 and " + limits.maxTopK() + ", was " + perDocument));
+        }
         if (!violations.isEmpty()) {
             throw new InvalidEventException(violations);
         }
@@ -78,8 +109,18 @@ public class Retriever {
                     "the index does not reflect every write in consistentWith yet; retry shortly"), Map.of("Retry-After", "1"));
         }
         // IndexUnavailableException becomes a 503 problem with Retry-After (IndexProblemMappers)
-        float[] vector = tracing.step(RetrievalTracing.EMBED_SPAN, () -> embedder.embed(query));
-        return new Retrieval(tracing.step(RetrievalTracing.SEARCH_SPAN,
-                () -> index.search(new SearchQuery(tenant, vector, k, safeFilter))), consistent);
+        // one branch without a per-document limit needs no more than k; fusion and the limit need deeper lists
+        int depth = mode != SearchMode.HYBRID && perDocument == null ? k : Math.max(k, limits.branchCandidates());
+        Map<String, List<SearchHit>> branches = new LinkedHashMap<>();
+        if (mode != SearchMode.LEXICAL) {
+            float[] vector = tracing.step(RetrievalTracing.EMBED_SPAN, () -> embedder.embed(query));
+            branches.put(DENSE, tracing.step(RetrievalTracing.SEARCH_SPAN,
+                    () -> index.search(new SearchQuery(tenant, vector, depth, safeFilter))));
+        }
+        if (mode != SearchMode.DENSE) {
+            branches.put(LEXICAL, tracing.step(RetrievalTracing.SEARCH_SPAN,
+                    () -> index.searchLexical(new LexicalQuery(tenant, query, depth, safeFilter))));
+        }
+        return new Retrieval(RankFusion.fuse(branches, limits.rrfK(), k, perDocument == null ? 0 : perDocument), consistent);
     }
 }

@@ -67,7 +67,10 @@ class PipelineEndToEndIT {
         assertThat(top.get("version").asLong()).isEqualTo(1);
         assertThat(top.get("title").asText()).isEqualTo("Leave policy");
         assertThat(top.get("metadata").get("team").asText()).isEqualTo("hr");
-        assertThat(top.get("score").asDouble()).isGreaterThan(0.3);
+        // score is the fused reciprocal-rank score (hybrid is the default mode); the cosine is the dense branch's score
+        assertThat(top.get("ranks").get("dense").asInt()).isEqualTo(1);
+        assertThat(top.get("scores").get("dense").asDouble()).isGreaterThan(0.3);
+        assertThat(top.get("score").asDouble()).isGreaterThan(0.0);
 
         PipelineStack.Answer status = stack.document(tenant, docId);
         assertThat(status.status()).isEqualTo(200);

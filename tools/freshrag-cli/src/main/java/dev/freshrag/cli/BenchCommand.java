@@ -23,6 +23,8 @@ final class BenchCommand implements Callable<Integer> {
                            and the incremental table (chunk diff against whole-document re-embedding)
               incremental  the same replay, the incremental table only
               freshness    PUT to searchable, p50/p95/p99, idle and with the embedder about half busy
+              retrieval    hit@1/hit@5/MRR@10/nDCG@10 per mode (dense, lexical, hybrid) on labelled PEP questions,
+                           and search latency per mode at 100k chunks, in process (not part of all)
               all          all of the above (the replay once)
 
             The HTTP benchmarks start a stack of their own (FRESHRAG_HOME=<bench home>/stack, ports

@@ -54,7 +54,7 @@ final class BenchRunner {
                 rc = runOne(which, which, args, argFile, shared, typed);
             }
         } finally {
-            if (which != Benchmark.EMBEDDER) {
+            if (which != Benchmark.EMBEDDER && which != Benchmark.RETRIEVAL) {
                 stopStack();
             }
         }
@@ -65,7 +65,7 @@ final class BenchRunner {
     private int runOne(Benchmark b, Benchmark mode, List<String> args, Path argFile, Path shared, String typed) {
         List<String> benchArgs = new ArrayList<>();
         switch (b) {
-            case EMBEDDER -> {
+            case EMBEDDER, RETRIEVAL -> {
             }
             case SEARCH -> {
                 startStack(false);

@@ -11,6 +11,8 @@ public enum Benchmark {
     PIPELINE("PipelineBench", StackUse.FRESH),
     INCREMENTAL("PipelineBench", StackUse.FRESH),
     FRESHNESS("FreshnessBench", StackUse.REUSE),
+    /** in process: retrieval quality per mode on the PEP questions, and search latency at 100k chunks */
+    RETRIEVAL("RetrievalBench", StackUse.NONE),
     /** embedder, pipeline (with the incremental table), freshness, search */
     ALL("", StackUse.NONE);
 

@@ -10,6 +10,8 @@ import static dev.freshrag.index.lucene.LuceneSchema.STATUS_FIELDS;
 
 import dev.freshrag.index.DocumentMark;
 import dev.freshrag.index.DocumentStatus;
+import dev.freshrag.index.LexicalAnalysis;
+import dev.freshrag.index.LexicalQuery;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
 import java.io.IOException;
@@ -26,9 +28,11 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -63,6 +67,35 @@ final class ChunkQueries {
         List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
         for (ScoreDoc sd : top.scoreDocs) {
             hits.add(LuceneSchema.toHit(sf.document(sd.doc), sd.score));
+        }
+        return hits;
+    }
+
+    /**
+     * BM25 over the analysed text field ({@link LuceneSchema#F_LEXICAL}), inside the same tenant and metadata filter
+     * as {@link #search}. A query term said twice weighs twice, as in the Qdrant adapter's sparse query.
+     */
+    static List<SearchHit> searchLexical(IndexSearcher s, LexicalQuery query) throws IOException {
+        Map<String, Integer> terms = LexicalAnalysis.termFrequencies(query.text());
+        int maxDoc = s.getIndexReader().maxDoc();
+        if (maxDoc == 0 || terms.isEmpty()) {
+            return List.of();
+        }
+        BooleanQuery.Builder q = new BooleanQuery.Builder()
+                .add(new TermQuery(LuceneSchema.tenantTerm(query.tenant())), BooleanClause.Occur.FILTER);
+        query.filter().forEach((key, value) -> q.add(
+                new TermQuery(LuceneSchema.metaFilterTerm(key, value)), BooleanClause.Occur.FILTER));
+        terms.forEach((term, count) -> {
+            Query tq = new TermQuery(new Term(LuceneSchema.F_LEXICAL, term));
+            q.add(count == 1 ? tq : new BoostQuery(tq, count), BooleanClause.Occur.SHOULD);
+        });
+        // with FILTER clauses present, SHOULD clauses are optional: without this every chunk of the tenant matches
+        q.setMinimumNumberShouldMatch(1);
+        TopDocs top = s.search(q.build(), Math.min(query.k(), maxDoc));
+        StoredFields sf = s.storedFields();
+        List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+        for (ScoreDoc sd : top.scoreDocs) {
+            hits.add(LuceneSchema.toLexicalHit(sf.document(sd.doc), sd.score));
         }
         return hits;
     }

@@ -3,6 +3,7 @@ package dev.freshrag.index.lucene;
 import dev.freshrag.index.DocumentMark;
 import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexPoint;
+import dev.freshrag.index.LexicalAnalysis;
 import dev.freshrag.index.SearchHit;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,6 +19,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -44,6 +46,11 @@ final class LuceneSchema {
     static final String F_TEXT = "text";
     static final String F_INDEXED_AT = "indexedAt";
     static final String F_VECTOR = "vector";
+    /**
+     * The chunk text again, indexed only, analysed for English ({@link LexicalAnalysis}) for BM25 search. Chunks
+     * written before this field existed have none: they are found by dense search only until they are re-indexed.
+     */
+    static final String F_LEXICAL = "lexical";
     /** The vector again as little-endian float bytes, so a payload update needs no re-embedding. */
     static final String F_VECTOR_BYTES = "vectorBytes";
     /**
@@ -105,6 +112,8 @@ final class LuceneSchema {
         }
         if (text != null) {
             d.add(new StoredField(F_TEXT, text));
+            // the shared analysis, whatever analyzer the writer is configured with
+            d.add(new TextField(F_LEXICAL, new AnalysedTerms(text)));
         }
         payload.metadata().forEach((key, value) -> {
             d.add(new StoredField(META_PREFIX + key, value));
@@ -148,6 +157,12 @@ final class LuceneSchema {
         return new SearchHit(d.get(F_DOC_ID), d.getField(F_VERSION).numericValue().longValue(), d.get(F_CHUNK_ID),
                 d.getField(F_SEQ).numericValue().intValue(), cosineFromScore(score), d.get(F_TITLE), d.get(F_TEXT),
                 Map.copyOf(metadata));
+    }
+
+    /** A lexical search hit: the BM25 score as it is. */
+    static SearchHit toLexicalHit(Document d, float bm25) {
+        SearchHit h = toHit(d, 1f);
+        return new SearchHit(h.docId(), h.version(), h.chunkId(), h.seq(), bm25, h.title(), h.text(), h.metadata());
     }
 
     /** Lucene scores COSINE as max((1 + cos) / 2, 0); report the cosine itself. */

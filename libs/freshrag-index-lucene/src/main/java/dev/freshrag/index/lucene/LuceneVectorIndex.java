@@ -152,6 +152,13 @@ public abstract sealed class LuceneVectorIndex implements VectorIndexReader
     }
 
     @Override
+    public List<SearchHit> searchLexical(dev.freshrag.index.LexicalQuery query) {
+        Objects.requireNonNull(query, "query");
+        checkId(query.tenant(), "tenant");
+        return withSearcher(List.of(), s -> ChunkQueries.searchLexical(s, query));
+    }
+
+    @Override
     public Optional<DocumentStatus> document(String tenant, String docId) {
         checkId(tenant, "tenant");
         checkId(docId, "docId");

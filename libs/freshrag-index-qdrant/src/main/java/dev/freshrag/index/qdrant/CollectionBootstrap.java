@@ -59,12 +59,19 @@ final class CollectionBootstrap {
     private final QdrantCalls calls;
     private final QdrantOptions options;
     private final IndexFingerprint fingerprint;
+    /** Set by {@link #run}: whether the collection has the lexical sparse vector. */
+    private boolean lexical;
 
     CollectionBootstrap(QdrantClient client, QdrantCalls calls, QdrantOptions options, IndexFingerprint fingerprint) {
         this.client = client;
         this.calls = calls;
         this.options = options;
         this.fingerprint = fingerprint;
+    }
+
+    /** Whether the collection {@link #run} opened has the lexical sparse vector ({@link LexicalVectors}). */
+    boolean lexical() {
+        return lexical;
     }
 
     /** {@code <prefix>-<model, lower case, runs of other characters as '-'>-g<generation>}. */
@@ -123,6 +130,7 @@ final class CollectionBootstrap {
                         .setSize(fingerprint.dimension())
                         // Qdrant normalises vectors on write for Cosine, so scores are cosine similarities in [-1, 1]
                         .setDistance(Distance.Cosine)))
+                .setSparseVectorsConfig(LexicalVectors.config())
                 .putMetadata(META_MODEL, ChunkPayloads.string(fingerprint.modelId()))
                 .putMetadata(META_DIMENSION, ChunkPayloads.integer(fingerprint.dimension()))
                 .putMetadata(META_GENERATION, ChunkPayloads.integer(FIRST_GENERATION))
@@ -170,6 +178,13 @@ final class CollectionBootstrap {
             stored.requireSame(fingerprint);
         } catch (IndexMismatchException e) {
             throw new IndexMismatchException(where + ": " + e.getMessage());
+        }
+        lexical = LexicalVectors.configured(info.getConfig().getParams().getSparseVectorsConfig());
+        if (!lexical) {
+            // Qdrant cannot add a sparse vector to an existing collection: only a re-index into a new one can
+            LOG.warn("{} predates lexical search (no '{}' sparse vector with the IDF modifier): lexical search finds "
+                    + "nothing in it and hybrid search ranks by the dense branch alone until it is re-indexed into a "
+                    + "new collection", where, LexicalVectors.NAME);
         }
         return info;
     }

@@ -5,6 +5,8 @@ import static dev.freshrag.index.qdrant.QdrantVectorIndex.checkTenant;
 
 import dev.freshrag.index.DocumentStatus;
 import dev.freshrag.index.IndexFingerprint;
+import dev.freshrag.index.LexicalAnalysis;
+import dev.freshrag.index.LexicalQuery;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.SourceOffsets;
@@ -46,12 +48,20 @@ final class QdrantChunkReader {
     private final QdrantCalls calls;
     private final String alias;
     private final IndexFingerprint fingerprint;
+    /** Whether the collection has the lexical sparse vector ({@link LexicalVectors}); older collections do not. */
+    private final boolean lexical;
 
-    QdrantChunkReader(QdrantClient client, QdrantCalls calls, String alias, IndexFingerprint fingerprint) {
+    QdrantChunkReader(QdrantClient client, QdrantCalls calls, String alias, IndexFingerprint fingerprint,
+            boolean lexical) {
         this.client = client;
         this.calls = calls;
         this.alias = alias;
         this.fingerprint = fingerprint;
+        this.lexical = lexical;
+    }
+
+    boolean lexical() {
+        return lexical;
     }
 
     List<SearchHit> search(SearchQuery query) {
@@ -72,6 +82,35 @@ final class QdrantChunkReader {
         for (ScoredPoint p : points) {
             // Cosine in Qdrant is the dot product of normalised vectors; float rounding can step just outside [-1, 1]
             hits.add(ChunkPayloads.hit(p.getPayloadMap(), Math.max(-1f, Math.min(1f, p.getScore()))));
+        }
+        return hits;
+    }
+
+    /**
+     * BM25 through the sparse vector: FreshRAG's term values, Qdrant's IDF. A collection created before lexical
+     * search existed has no sparse vector and finds nothing here (it said so at start); hybrid search then ranks by
+     * the dense branch alone.
+     */
+    List<SearchHit> searchLexical(LexicalQuery query) {
+        Objects.requireNonNull(query, "query");
+        checkTenant(query.tenant());
+        LexicalAnalysis.SparseVector terms = LexicalAnalysis.queryVector(query.text());
+        if (!lexical || terms.isEmpty()) {
+            return List.of();
+        }
+        List<ScoredPoint> points = calls.await("lexical search", client.queryAsync(QueryPoints.newBuilder()
+                        .setCollectionName(alias)
+                        .setQuery(Query.newBuilder().setNearest(LexicalVectors.query(terms)))
+                        .setUsing(LexicalVectors.NAME)
+                        .setFilter(TenantFilters.search(query.tenant(), query.filter()))
+                        .setLimit(query.k())
+                        .setWithPayload(include(ChunkPayloads.HIT_FIELDS))
+                        .setWithVectors(noVectors())
+                        .build(),
+                calls.timeout()));
+        List<SearchHit> hits = new ArrayList<>(points.size());
+        for (ScoredPoint p : points) {
+            hits.add(ChunkPayloads.hit(p.getPayloadMap(), p.getScore()));
         }
         return hits;
     }

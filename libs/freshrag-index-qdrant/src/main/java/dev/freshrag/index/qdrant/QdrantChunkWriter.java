@@ -16,7 +16,6 @@ import io.qdrant.client.grpc.Common.Condition;
 import io.qdrant.client.grpc.Common.FieldCondition;
 import io.qdrant.client.grpc.Common.Range;
 import io.qdrant.client.QdrantClient;
-import io.qdrant.client.VectorFactory;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Value;
@@ -30,7 +29,6 @@ import io.qdrant.client.grpc.Points.UpdateBatchPoints;
 import io.qdrant.client.grpc.Points.UpdateResult;
 import io.qdrant.client.grpc.Points.UpdateStatus;
 import io.qdrant.client.grpc.Points.UpsertPoints;
-import io.qdrant.client.grpc.Points.Vectors;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -100,7 +98,7 @@ final class QdrantChunkWriter {
             structs.remove(id);
             structs.put(id, PointStruct.newBuilder()
                     .setId(PointIds.id(id))
-                    .setVectors(Vectors.newBuilder().setVector(VectorFactory.vector(p.vector())))
+                    .setVectors(LexicalVectors.pointVectors(p.vector(), p.text(), reader.lexical()))
                     .putAllPayload(ChunkPayloads.of(p.tenant(), p.docId(), p.chunkId(), p.seq(), p.hash(), p.text(),
                             p.payload(), p.indexedAt()))
                     .build());

@@ -73,13 +73,13 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     private volatile boolean closed;
 
     private QdrantVectorIndex(QdrantClient client, QdrantCalls calls, QdrantOptions options,
-            IndexFingerprint fingerprint, String collection) {
+            IndexFingerprint fingerprint, String collection, boolean lexical) {
         this.client = client;
         this.calls = calls;
         this.options = options;
         this.fingerprint = fingerprint;
         this.collection = collection;
-        this.reader = new QdrantChunkReader(client, calls, options.alias(), fingerprint);
+        this.reader = new QdrantChunkReader(client, calls, options.alias(), fingerprint, lexical);
         this.writer = new QdrantChunkWriter(client, calls, options.alias(), fingerprint, reader);
     }
 
@@ -143,8 +143,9 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
             LOG.warn("Qdrant client {} and server {} are more than one minor version apart; requests may fail",
                     clientVersion, health.getVersion());
         }
-        String collection = new CollectionBootstrap(client, calls, options, fingerprint).run();
-        return new QdrantVectorIndex(client, calls, options, fingerprint, collection);
+        CollectionBootstrap bootstrap = new CollectionBootstrap(client, calls, options, fingerprint);
+        String collection = bootstrap.run();
+        return new QdrantVectorIndex(client, calls, options, fingerprint, collection, bootstrap.lexical());
     }
 
     public QdrantOptions options() {
@@ -236,6 +237,12 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     public List<SearchHit> search(SearchQuery query) {
         ensureOpen();
         return reader.search(query);
+    }
+
+    @Override
+    public List<SearchHit> searchLexical(dev.freshrag.index.LexicalQuery query) {
+        ensureOpen();
+        return reader.searchLexical(query);
     }
 
     @Override

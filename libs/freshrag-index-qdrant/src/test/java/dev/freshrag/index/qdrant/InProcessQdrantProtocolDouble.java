@@ -29,6 +29,8 @@ import io.qdrant.client.grpc.Collections.CollectionOperationResponse;
 import io.qdrant.client.grpc.Collections.CollectionParams;
 import io.qdrant.client.grpc.Collections.CollectionStatus;
 import io.qdrant.client.grpc.Collections.CreateCollection;
+import io.qdrant.client.grpc.Collections.Modifier;
+import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.DeleteCollection;
 import io.qdrant.client.grpc.Collections.Distance;
 import io.qdrant.client.grpc.Collections.GetCollectionInfoRequest;
@@ -129,6 +131,14 @@ import java.util.function.Supplier;
  * results (indexes are recorded, never required), and the exact texts of Qdrant's error messages. Where Qdrant's
  * behaviour was not verifiable here (e.g. the status code of creating an existing collection, or creating an alias
  * that exists), the double picks a plausible one and the adapter is written to cope with either.
+ *
+ * <p>Sparse vectors, as far as lexical search needs them: a collection may declare named sparse vectors
+ * ({@code sparse_vectors_config}); a point then carries its dense vector under the name {@code ""} beside them in
+ * {@code NamedVectors}; {@code Query} with {@code using} a sparse name and a sparse {@code nearest} scores, like
+ * Qdrant, only points sharing at least one index with the query, by {@code sum(query value * point value)} over the
+ * shared indices, each term weighted first by {@code idf = ln(1 + (N - n + 0.5) / (n + 0.5))} when the vector has
+ * {@code Modifier.Idf} (N: points holding that sparse vector in the collection, n: those among them holding the
+ * index; Qdrant's statistics, like these, ignore the filter). Exact, like the dense search.
  */
 public final class InProcessQdrantProtocolDouble implements AutoCloseable {
 
@@ -400,7 +410,8 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
         }
     }
 
-    private record StoredPoint(String id, float[] vector, Map<String, Value> payload) {
+    private record StoredPoint(String id, float[] vector, Map<String, Value> payload,
+            Map<String, Map<Integer, Float>> sparse) {
     }
 
     /** A collection by its name or an alias, as Qdrant resolves them; NOT_FOUND otherwise. Call under the lock. */
@@ -576,10 +587,30 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
     private void upsert(StoredCollection c, List<PointStruct> points, Filter updateFilter) {
         List<StoredPoint> stored = new ArrayList<>(points.size());
         for (PointStruct ps : points) { // validate the whole batch first
-            if (!ps.hasVectors() || !ps.getVectors().hasVector()) {
-                throw unimplemented("points without a single unnamed vector");
+            Map<String, Map<Integer, Float>> sparse = new LinkedHashMap<>();
+            Vector v;
+            if (ps.hasVectors() && ps.getVectors().hasVectors()) {
+                Map<String, Vector> named = ps.getVectors().getVectors().getVectorsMap();
+                v = named.get("");
+                if (v == null) {
+                    throw unimplemented("named vectors without the unnamed dense one");
+                }
+                for (Map.Entry<String, Vector> e : named.entrySet()) {
+                    if (e.getKey().isEmpty()) {
+                        continue;
+                    }
+                    if (!e.getValue().hasSparse() || !c.definition.getSparseVectorsConfig().getMapMap()
+                            .containsKey(e.getKey())) {
+                        throw invalid("Wrong input: Not existing vector name error: " + e.getKey());
+                    }
+                    sparse.put(e.getKey(), sparseMap(e.getValue().getSparse().getIndicesList(),
+                            e.getValue().getSparse().getValuesList()));
+                }
+            } else if (ps.hasVectors() && ps.getVectors().hasVector()) {
+                v = ps.getVectors().getVector();
+            } else {
+                throw unimplemented("points without an unnamed dense vector");
             }
-            Vector v = ps.getVectors().getVector();
             List<Float> data = v.hasDense() ? v.getDense().getDataList() : v.getDataList();
             if (data.size() != c.dimension()) {
                 throw invalid("Vector dimension error: expected dim: " + c.dimension() + ", got " + data.size());
@@ -593,7 +624,7 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
             } else {
                 throw unimplemented("distance " + c.distance());
             }
-            stored.add(new StoredPoint(idString(ps.getId()), vector, new LinkedHashMap<>(ps.getPayloadMap())));
+            stored.add(new StoredPoint(idString(ps.getId()), vector, new LinkedHashMap<>(ps.getPayloadMap()), sparse));
         }
         for (StoredPoint p : stored) {
             StoredPoint old = c.points.get(p.id());
@@ -601,6 +632,66 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
                 c.points.put(p.id(), p);
             }
         }
+    }
+
+    private static Map<Integer, Float> sparseMap(List<Integer> indices, List<Float> values) {
+        if (indices.size() != values.size()) {
+            throw invalid("Sparse vector indices and values differ in length");
+        }
+        Map<Integer, Float> m = new LinkedHashMap<>();
+        for (int i = 0; i < indices.size(); i++) {
+            if (m.put(indices.get(i), values.get(i)) != null) {
+                throw invalid("Sparse vector has duplicate indices");
+            }
+        }
+        return m;
+    }
+
+    /** Sparse search as described in the class comment. Call under the lock. */
+    private static List<ScoredPoint> sparseSearch(StoredCollection c, QueryPoints request) {
+        String name = request.getUsing();
+        SparseVectorParams params = c.definition.getSparseVectorsConfig().getMapMap().get(name);
+        if (params == null) {
+            throw invalid("Wrong input: Not existing vector name error: " + name);
+        }
+        if (!request.getQuery().getNearest().hasSparse()) {
+            throw unimplemented("queries of a sparse vector other than nearest to a sparse vector");
+        }
+        Map<Integer, Float> q = sparseMap(request.getQuery().getNearest().getSparse().getIndicesList(),
+                request.getQuery().getNearest().getSparse().getValuesList());
+        Map<Integer, Double> weight = new LinkedHashMap<>();
+        long holders = c.points.values().stream().filter(p -> p.sparse().containsKey(name)).count();
+        q.forEach((index, value) -> {
+            double w = value;
+            if (params.getModifier() == Modifier.Idf) {
+                long n = c.points.values().stream()
+                        .filter(p -> p.sparse().getOrDefault(name, Map.of()).containsKey(index)).count();
+                w *= Math.log(1 + (holders - n + 0.5) / (n + 0.5));
+            }
+            weight.put(index, w);
+        });
+        List<ScoredPoint> scored = new ArrayList<>();
+        for (StoredPoint p : c.points.values()) {
+            Map<Integer, Float> d = p.sparse().get(name);
+            if (d == null || (request.hasFilter() && !matches(request.getFilter(), p))) {
+                continue;
+            }
+            double score = 0;
+            boolean shared = false;
+            for (Map.Entry<Integer, Double> e : weight.entrySet()) {
+                Float dv = d.get(e.getKey());
+                if (dv != null) {
+                    shared = true;
+                    score += e.getValue() * dv;
+                }
+            }
+            if (!shared || (request.hasScoreThreshold() && score < request.getScoreThreshold())) {
+                continue;
+            }
+            scored.add(ScoredPoint.newBuilder().setId(pointId(p.id())).setScore((float) score)
+                    .putAllPayload(payloadFor(p.payload(), request.getWithPayload())).build());
+        }
+        return scored;
     }
 
     private static void normalise(float[] v) {
@@ -667,6 +758,7 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
                     CollectionParams.Builder params = CollectionParams.newBuilder()
                             .setShardNumber(d.hasShardNumber() ? d.getShardNumber() : 1)
                             .setVectorsConfig(d.getVectorsConfig())
+                            .setSparseVectorsConfig(d.getSparseVectorsConfig())
                             .setReplicationFactor(d.hasReplicationFactor() ? d.getReplicationFactor() : 1);
                     return GetCollectionInfoResponse.newBuilder().setResult(CollectionInfo.newBuilder()
                             .setStatus(CollectionStatus.Green)
@@ -950,6 +1042,14 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
             answer(observer, () -> {
                 synchronized (lock) {
                     StoredCollection c = resolve(request.getCollectionName());
+                    if (request.hasUsing() && !request.getUsing().isEmpty() && request.getPrefetchCount() == 0
+                            && !request.hasLookupFrom() && request.hasQuery() && request.getQuery().hasNearest()) {
+                        List<ScoredPoint> scored = sparseSearch(c, request);
+                        scored.sort(Comparator.comparingDouble(ScoredPoint::getScore).reversed());
+                        return QueryResponse.newBuilder().addAllResult(scored.stream()
+                                .skip(request.hasOffset() ? request.getOffset() : 0)
+                                .limit(request.hasLimit() ? request.getLimit() : 10).toList()).build();
+                    }
                     if (request.getPrefetchCount() > 0 || request.hasUsing() || request.hasLookupFrom()
                             || !request.hasQuery() || !request.getQuery().hasNearest()
                             || !request.getQuery().getNearest().hasDense()) {

@@ -13,6 +13,8 @@ import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexMismatchException;
 import dev.freshrag.index.IndexPoint;
+import dev.freshrag.index.LexicalAnalysis;
+import dev.freshrag.index.LexicalQuery;
 import dev.freshrag.index.IndexUnavailableException;
 import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.SourceOffsets;
@@ -156,6 +158,10 @@ class QdrantProtocolContractTest {
             assertThat(create.getVectorsConfig().hasParams()).as("one unnamed vector").isTrue();
             assertThat(create.getVectorsConfig().getParams().getSize()).isEqualTo(8);
             assertThat(create.getVectorsConfig().getParams().getDistance()).isEqualTo(Distance.Cosine);
+            // lexical search: one named sparse vector whose query values Qdrant multiplies by the term's IDF
+            assertThat(create.getSparseVectorsConfig().getMapMap()).containsOnlyKeys("lexical");
+            assertThat(create.getSparseVectorsConfig().getMapMap().get("lexical").getModifier())
+                    .isEqualTo(io.qdrant.client.grpc.Collections.Modifier.Idf);
             assertThat(create.getMetadataMap()).containsEntry("freshrag.model", ChunkPayloads.string("all-MiniLM-L6-v2"))
                     .containsEntry("freshrag.dimension", ChunkPayloads.integer(8))
                     .containsEntry("freshrag.generation", ChunkPayloads.integer(1));
@@ -370,8 +376,16 @@ class QdrantProtocolContractTest {
             assertThat(upsert.getPointsList()).extracting(PointStruct::getId).containsExactly(
                     pointId(PointIds.of(A, chunk("c1"))), pointId(PointIds.of(B, chunk("c1"))));
             PointStruct sent = upsert.getPoints(0);
-            assertThat(sent.getVectors().getVector().getDense().getDataList()).hasSize(8);
-            assertThat(sent.getVectors().getVector().getDense().getData(0)).isEqualTo(p.vector()[0]);
+            // the dense vector is the unnamed one (named ""), beside the lexical sparse vector of the analysed text
+            io.qdrant.client.grpc.Points.Vector dense = sent.getVectors().getVectors().getVectorsMap().get("");
+            assertThat(dense.getDense().getDataList()).hasSize(8);
+            assertThat(dense.getDense().getData(0)).isEqualTo(p.vector()[0]);
+            LexicalAnalysis.SparseVector terms = LexicalAnalysis.documentVector(p.text());
+            io.qdrant.client.grpc.Points.SparseVector sparse = sent.getVectors().getVectors().getVectorsMap()
+                    .get("lexical").getSparse();
+            assertThat(sparse.getIndicesList()).containsExactly(
+                    java.util.Arrays.stream(terms.indices()).boxed().toArray(Integer[]::new));
+            assertThat(sparse.getValuesCount()).isEqualTo(terms.values().length).isPositive();
             Map<String, Value> payload = sent.getPayloadMap();
             assertThat(payload).containsEntry("tenant", ChunkPayloads.string(A))
                     .containsEntry("docId", ChunkPayloads.string("kb/a.md"))
@@ -556,6 +570,39 @@ class QdrantProtocolContractTest {
                     "docId", "chunkId", "seq", "text", "title", "version", "metadata");
             assertThat(q.getWithVectors().getEnable()).isFalse();
             assertThat(q.hasUsing()).as("the unnamed vector").isFalse();
+        }
+
+        @Test
+        void lexicalSearchIsASparseNearestQueryOnTheLexicalVectorInsideTheTenant() {
+            QdrantVectorIndex index = open();
+            qdrant.clearRequests();
+
+            index.searchLexical(new LexicalQuery(A, "Refunds refund the money", 6, Map.of("lang", "en")));
+
+            QueryPoints q = qdrant.requests(QueryPoints.class).get(0);
+            assertThat(q.getUsing()).isEqualTo("lexical");
+            // "refunds" and "refund" stem alike: one term of value 2, one of value 1 ("money"); "the" is a stop word
+            assertThat(q.getQuery().getNearest().getSparse().getValuesList()).containsExactlyInAnyOrder(2f, 1f);
+            assertThat(q.getQuery().getNearest().getSparse().getIndicesList()).containsExactlyInAnyOrder(
+                    LexicalAnalysis.termId("refund"), LexicalAnalysis.termId("monei"));
+            assertThat(q.getLimit()).isEqualTo(6);
+            assertThat(q.getFilter()).isEqualTo(Filter.newBuilder().addMust(keyword("tenant", A))
+                    .addMust(keyword("metaTerms", "4:lang=en")).build());
+            assertThat(q.getWithVectors().getEnable()).isFalse();
+        }
+
+        @Test
+        void aCollectionWithoutTheLexicalVectorKeepsWorkingDenseOnly() {
+            Bootstrap helper = new Bootstrap();
+            helper.createRaw("pre-lexical", 8, Distance.Cosine, "all-MiniLM-L6-v2");
+            helper.aliasRaw(ALIAS, "pre-lexical");
+            QdrantVectorIndex index = open();
+            index.upsert(List.of(point(A, "doc", chunk("c1"), 0, vector(1))));
+            qdrant.clearRequests();
+
+            assertThat(index.searchLexical(new LexicalQuery(A, "text", 5, Map.of()))).isEmpty();
+            assertThat(qdrant.requests(QueryPoints.class)).as("no request for a vector the collection lacks").isEmpty();
+            assertThat(index.search(new SearchQuery(A, vector(1), 5, Map.of()))).hasSize(1);
         }
 
         @Test

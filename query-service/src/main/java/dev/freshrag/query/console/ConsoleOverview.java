@@ -74,7 +74,7 @@ public class ConsoleOverview {
                 Double.isNaN(rate) ? "n/a" : String.format(Locale.ROOT, "%.1f", rate),
                 // index generations do not exist yet: the one index is generation 1, known by its fingerprint
                 "generation 1 (" + fp.modelId() + ", " + fp.dimension() + " dimensions)",
-                FreshnessChart.of(history.points(), config.history()));
+                FreshnessChart.of(history.points(), config.history(), history.total()));
     }
 
     private synchronized void sample(ServiceProbe.Snapshot embed) {

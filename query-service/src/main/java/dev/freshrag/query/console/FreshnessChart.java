@@ -11,18 +11,19 @@ import java.util.Locale;
  * @param p50Path      SVG path data of the p50 line
  * @param p99Path      SVG path data of the p99 line
  * @param points       chart points drawn (samples with observations in their window)
- * @param observations freshness observations in the window ending now (what a test watches move)
+ * @param observations freshness observations in the window ending now
+ * @param total        freshness observations since the embed-service started (only grows: what a test watches move)
  * @param latestP50    the latest p50 in seconds, formatted, or "n/a"
  * @param latestP99    the latest p99 in seconds, formatted, or "n/a"
  * @param maxSeconds   the top of the y axis, formatted
  */
-public record FreshnessChart(String p50Path, String p99Path, int points, long observations, String latestP50,
+public record FreshnessChart(String p50Path, String p99Path, int points, long observations, long total, String latestP50,
                              String latestP99, String maxSeconds) {
 
     static final int WIDTH = 600;
     static final int HEIGHT = 160;
 
-    static FreshnessChart of(List<FreshnessHistory.Point> points, Duration history) {
+    static FreshnessChart of(List<FreshnessHistory.Point> points, Duration history, long total) {
         double max = 1.0;
         for (FreshnessHistory.Point p : points) {
             if (!Double.isNaN(p.p99())) {
@@ -48,7 +49,7 @@ public record FreshnessChart(String p50Path, String p99Path, int points, long ob
         }
         FreshnessHistory.Point last = points.isEmpty() ? null : points.get(points.size() - 1);
         return new FreshnessChart(p50.toString().strip(), p99.toString().strip(), drawn,
-                last == null ? 0 : Math.round(last.observations()),
+                last == null ? 0 : Math.round(last.observations()), total,
                 last == null || Double.isNaN(last.p50()) ? "n/a" : seconds(last.p50()),
                 last == null || Double.isNaN(last.p99()) ? "n/a" : seconds(last.p99()),
                 seconds(max));

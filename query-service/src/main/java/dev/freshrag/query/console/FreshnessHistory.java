@@ -61,6 +61,11 @@ final class FreshnessHistory {
         return out;
     }
 
+    /** Freshness observations since the embed-service started (the latest sample's count), 0 before any sample. */
+    synchronized long total() {
+        return samples.isEmpty() ? 0 : Math.round(samples.peekLast().count());
+    }
+
     /** Chunks embedded per second over the window ending at the latest sample, or NaN with fewer than two samples. */
     synchronized double embedRate() {
         if (samples.size() < 2) {

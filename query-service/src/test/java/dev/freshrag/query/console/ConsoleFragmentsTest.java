@@ -3,6 +3,8 @@ package dev.freshrag.query.console;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.query.answer.TestIndex;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +37,7 @@ class ConsoleFragmentsTest {
     }
 
     @Test
-    void thePageLoadsHtmxFromItsWebjarAndSignsInWithoutKeysAsTheConfiguredTenant() {
+    void thePageLoadsHtmxFromItsWebjarAndSignsInWithoutKeysAsTheConfiguredTenant() throws Exception {
         Response page = given().get("/console");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
@@ -46,8 +48,9 @@ class ConsoleFragmentsTest {
 
         Response session = given().get("/console/session");
         assertThat(session.statusCode()).isEqualTo(200);
-        assertThat(session.jsonPath().getString("tenant")).isEqualTo("acme");
-        assertThat(session.jsonPath().getList("pages", String.class)).contains("overview", "dead-letters", "tenant-config");
+        JsonNode json = new ObjectMapper().readTree(session.asString());
+        assertThat(json.get("tenant").asText()).isEqualTo("acme");
+        assertThat(json.get("pages").toString()).contains("\"overview\"", "\"dead-letters\"", "\"tenant-config\"");
     }
 
     @Test
@@ -104,7 +107,7 @@ class ConsoleFragmentsTest {
         assertThat(good.statusCode()).as(good.asString()).isEqualTo(200);
         assertThat(good.asString()).contains("id=\"saved\"").doesNotContain("class=\"error\"");
         assertThat(given().get("/v1/admin/tenants/" + tenant + "/console").asString()).contains("value=\"3\"");
-        assertThat(given().get("/v1/admin/tenants/" + tenant).jsonPath().getInt("topK")).isEqualTo(3);
+        assertThat(given().get("/v1/admin/tenants/" + tenant).asString()).contains("\"topK\":3");
     }
 
     @Test

@@ -48,11 +48,12 @@ class FreshnessHistoryTest {
         FreshnessChart chart = FreshnessChart.of(List.of(
                 new FreshnessHistory.Point(0, Double.NaN, Double.NaN, 0),
                 new FreshnessHistory.Point(60_000, 0.5, 2.0, 10),
-                new FreshnessHistory.Point(120_000, 0.25, 1.0, 12)), Duration.ofMinutes(2));
+                new FreshnessHistory.Point(120_000, 0.25, 1.0, 12)), Duration.ofMinutes(2), 40);
         assertThat(chart.points()).isEqualTo(2);
         assertThat(chart.p99Path()).isEqualTo("M300.0 0.0 L600.0 80.0");
         assertThat(chart.latestP50()).isEqualTo("0.25 s");
         assertThat(chart.observations()).isEqualTo(12);
+        assertThat(chart.total()).isEqualTo(40);
     }
 
     @Test

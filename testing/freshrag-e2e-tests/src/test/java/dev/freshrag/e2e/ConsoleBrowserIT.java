@@ -168,9 +168,11 @@ class ConsoleBrowserIT {
         signIn(stack.key(TENANT, Role.READER));
         WebElement chart = byId("freshness-chart");
         waiting(30).until(d -> d.findElement(By.cssSelector("[data-service='embed-service'] td:nth-child(2)")).getText().startsWith("UP"));
-        long before = Long.parseLong(byId("freshness-chart").getAttribute("data-observations"));
+        long before = Long.parseLong(byId("freshness-chart").getAttribute("data-total"));
         putAndWait("news/today.md", "Canteen news", "The canteen serves lentil soup on Tuesdays.");
-        waiting(60).until(d -> Long.parseLong(d.findElement(By.id("freshness-chart")).getAttribute("data-observations")) > before
+        // the page polls every 2 s: the write's freshness shows up in the total, and the window's lines are drawn
+        waiting(60).until(d -> Long.parseLong(d.findElement(By.id("freshness-chart")).getAttribute("data-total")) > before
+                && Long.parseLong(d.findElement(By.id("freshness-chart")).getAttribute("data-observations")) > 0
                 && Integer.parseInt(d.findElement(By.id("freshness-chart")).getAttribute("data-points")) > 0);
         assertThat(browser.findElement(By.cssSelector("#freshness-chart path.p99")).getAttribute("d")).startsWith("M");
         assertThat(browser.findElement(By.id("lag")).getText()).contains("freshrag-embed", "kb.chunk-ops");
@@ -218,7 +220,8 @@ class ConsoleBrowserIT {
         open("dead-letters");
         byId("dl-tenant").sendKeys(TENANT);
         byId("dl-tenant").submit();
-        WebElement row = waiting(60).until(d -> {
+        // listed again every 3 s (each listing reads kb.dlq to its end) until the topology has dead-lettered it
+        WebElement row = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofSeconds(3)).until(d -> {
             d.findElement(By.cssSelector("#h-dead-letters + form button[type=submit]")).click();
             return d.findElements(By.cssSelector("#dead-letter-list tbody tr[data-offset]")).stream().findFirst().orElse(null);
         });

@@ -99,7 +99,8 @@ class ConsoleBrowserIT {
     }
 
     private static String putAndWait(String docId, String title, String content) {
-        PipelineStack.Answer put = stack.put(TENANT, docId, Map.of("title", title, "content", content, "metadata", Map.of("team", "hr")));
+        PipelineStack.Answer put = stack.put(TENANT, docId, Map.of("version", 1, "title", title, "content", content,
+                "metadata", Map.of("team", "hr")));
         assertThat(put.status()).as(put.body()).isEqualTo(202);
         String token = put.json().get("token").asText();
         PipelineStack.Answer s = stack.search(TENANT, Map.of("query", title, "consistentWith", List.of(token), "requireConsistent", true));

@@ -24,4 +24,17 @@ public interface VectorIndexReader extends VectorIndexHandle {
 
     /** Chunk ids of a document's indexed points, for verification and repair. */
     List<String> chunkIds(String tenant, String docId);
+
+    /**
+     * The tenant's documents whose docId starts with {@code docIdPrefix} (empty: all), in docId order, at most
+     * {@code limit} of them, each with its indexed version, chunk count and last write time. For browsing (the
+     * console), not for the query path: an adapter may visit every chunk of the tenant to answer it.
+     */
+    List<DocumentStatus> documents(String tenant, String docIdPrefix, int limit);
+
+    /**
+     * A document's chunks as indexed, in position ({@code seq}) order, with their stored text, title, version and
+     * metadata. There is no query, so every {@link SearchHit#score()} is 0.
+     */
+    List<SearchHit> chunks(String tenant, String docId);
 }

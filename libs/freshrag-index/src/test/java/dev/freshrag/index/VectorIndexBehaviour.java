@@ -332,6 +332,55 @@ public abstract class VectorIndexBehaviour<I extends VectorIndexReader & VectorI
     }
 
     @Test
+    void documentsAreListedByDocIdPrefixInDocIdOrderWithinTheTenantAndTheLimit() {
+        I index = open();
+        assertThat(index.documents(TENANT_A, "", 10)).isEmpty();
+        DocumentPayload v2 = new DocumentPayload(2, "t", Map.of());
+        index.upsert(List.of(
+                new IndexPoint(TENANT_A, "hr/leave.md", chunk("l1"), 0, sha256("a"), "a", v2, vector(1), 1_000),
+                new IndexPoint(TENANT_A, "hr/leave.md", chunk("l2"), 1, sha256("b"), "b", v2, vector(2), 2_000),
+                point(TENANT_A, "hr/benefits.md", chunk("b1"), 0, vector(3)),
+                point(TENANT_A, "it/laptops.md", chunk("i1"), 0, vector(4)),
+                point(TENANT_B, "hr/secret.md", chunk("s1"), 0, vector(5))));
+        commit(index);
+
+        assertThat(index.documents(TENANT_A, "hr/", 10)).extracting(DocumentStatus::docId)
+                .containsExactly("hr/benefits.md", "hr/leave.md");
+        assertThat(index.documents(TENANT_A, "hr/l", 10)).containsExactly(new DocumentStatus("hr/leave.md", 2, 2, 2_000));
+        assertThat(index.documents(TENANT_A, "", 2)).extracting(DocumentStatus::docId)
+                .containsExactly("hr/benefits.md", "hr/leave.md");
+        assertThat(index.documents(TENANT_A, "", 10)).hasSize(3);
+        assertThat(index.documents(TENANT_B, "", 10)).extracting(DocumentStatus::docId).containsExactly("hr/secret.md");
+
+        index.deleteDocument(TENANT_A, "hr/benefits.md");
+        commit(index);
+        assertThat(index.documents(TENANT_A, "hr/", 10)).extracting(DocumentStatus::docId).containsExactly("hr/leave.md");
+    }
+
+    @Test
+    void chunksAreReadBackAsIndexedInPositionOrder() {
+        I index = open();
+        DocumentPayload payload = new DocumentPayload(3, "Leave", Map.of("team", "hr"));
+        index.upsert(List.of(
+                new IndexPoint(TENANT_A, "doc", chunk("c2"), 1, sha256("second"), "second", payload, vector(2), 1_000),
+                new IndexPoint(TENANT_A, "doc", chunk("c1"), 0, sha256("first"), "first", payload, vector(1), 1_000),
+                point(TENANT_B, "doc", chunk("x"), 0, vector(3))));
+        commit(index);
+
+        List<SearchHit> chunks = index.chunks(TENANT_A, "doc");
+        assertThat(chunks).extracting(SearchHit::chunkId).containsExactly(chunk("c1"), chunk("c2"));
+        assertThat(chunks).extracting(SearchHit::text).containsExactly("first", "second");
+        assertThat(chunks.get(0)).satisfies(c -> {
+            assertThat(c.version()).isEqualTo(3);
+            assertThat(c.title()).isEqualTo("Leave");
+            assertThat(c.metadata()).isEqualTo(Map.of("team", "hr"));
+            assertThat(c.score()).isZero();
+        });
+        assertThat(index.chunks(TENANT_A, "unknown")).isEmpty();
+        assertThat(index.chunks(TENANT_B, "doc")).extracting(SearchHit::chunkId).containsExactly(chunk("x"));
+    }
+
+    @Test
     void invalidVectorsAreRefusedAndTheBatchChangesNothing() {
         I index = open();
         IndexPoint good = point(TENANT_A, "doc", chunk("good"), 0, vector(1));

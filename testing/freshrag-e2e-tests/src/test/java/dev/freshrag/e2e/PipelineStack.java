@@ -52,6 +52,7 @@ public final class PipelineStack {
     public ServiceProcess embed;
     public ServiceProcess query;
     private final ServiceProcess.Builder embedSpec;
+    private final ServiceProcess.Builder ingestSpec;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final KafkaProducer<byte[], byte[]> producer;
 
@@ -88,11 +89,16 @@ public final class PipelineStack {
         embedSpec = ServiceProcess.forModule("embed-service").env(common).logDirectory(logs)
                 .port(FreePorts.next()).jvmArgs("-Xmx768m");
         embed = embedSpec.start();
-        ingest = ServiceProcess.forModule("ingest-service").env(common)
+        ingestSpec = ServiceProcess.forModule("ingest-service").env(common)
                 .env("KAFKA_STREAMS_STATE_DIR", dataDir.resolve("streams").toString())
                 .systemProperties(cdcMapping())
-                .logDirectory(logs).port(FreePorts.next()).jvmArgs("-Xmx512m").start();
+                .logDirectory(logs).port(FreePorts.next()).jvmArgs("-Xmx512m");
+        ingest = ingestSpec.start();
+        // the console on the query-service reads the other two services' health and metrics
         query = ServiceProcess.forModule("query-service").env(common).logDirectory(logs)
+                .env("FRESHRAG_CONSOLE_INGEST_URL", "http://127.0.0.1:" + ingest.port())
+                .env("FRESHRAG_CONSOLE_INGEST_MANAGEMENT_URL", ingest.managementUrl())
+                .env("FRESHRAG_CONSOLE_EMBED_MANAGEMENT_URL", embed.managementUrl())
                 .port(FreePorts.next()).jvmArgs("-Xmx512m").start();
         producer = broker.newByteProducer();
     }
@@ -115,6 +121,15 @@ public final class PipelineStack {
      */
     public synchronized void restartIngest() {
         ingest = ingest.restart();
+    }
+
+    /**
+     * Like {@link #restartIngest()}, with an environment variable set from now on (every later restart keeps it): how
+     * a test changes the ingest-service's configuration, e.g. raises a limit that dead-lettered an event.
+     */
+    public synchronized void restartIngestWith(String variable, String value) {
+        ingest.stop();
+        ingest = ingestSpec.env(variable, value).start();
     }
 
     /** Stops the embed-service with SIGTERM and starts it again on the same index; returns once it reports ready. */
@@ -184,6 +199,11 @@ public final class PipelineStack {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** An operator key (bound to no tenant), made once. */
+    public String operatorKey() {
+        return key(KeysFile.NO_TENANT, Role.OPERATOR);
     }
 
     public Answer send(String method, String url, Object body) {

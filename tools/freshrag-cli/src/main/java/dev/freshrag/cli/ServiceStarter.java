@@ -36,7 +36,15 @@ public final class ServiceStarter {
         env.put("OPT_OUT_TRACKING", "true");
         switch (service) {
             case INGEST -> env.put("KAFKA_STREAMS_STATE_DIR", settings.home().resolve("streams").toString());
-            case EMBED, QUERY -> env.put("FRESHRAG_INDEX_LUCENE_PATH", settings.home().resolve("index").toString());
+            case EMBED -> env.put("FRESHRAG_INDEX_LUCENE_PATH", settings.home().resolve("index").toString());
+            case QUERY -> {
+                env.put("FRESHRAG_INDEX_LUCENE_PATH", settings.home().resolve("index").toString());
+                // the console reads the other services' API (dead letters), health and metrics
+                String host = Readiness.probeHost(settings.httpHost());
+                env.put("FRESHRAG_CONSOLE_INGEST_URL", Readiness.baseUrl(host, settings.port(Component.INGEST)));
+                env.put("FRESHRAG_CONSOLE_INGEST_MANAGEMENT_URL", Readiness.baseUrl(host, settings.managementPort(Component.INGEST)));
+                env.put("FRESHRAG_CONSOLE_EMBED_MANAGEMENT_URL", Readiness.baseUrl(host, settings.managementPort(Component.EMBED)));
+            }
             case KAFKA -> throw new IllegalArgumentException("not a service: " + service);
         }
         return env;

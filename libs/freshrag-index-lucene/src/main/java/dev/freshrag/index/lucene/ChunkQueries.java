@@ -123,6 +123,67 @@ final class ChunkQueries {
         return chunks.stream().map(Map.Entry::getValue).toList();
     }
 
+    /**
+     * The tenant's documents whose docId starts with the prefix, in docId order. The doc-key terms are sorted, so the
+     * prefix's terms are visited in docId order and the walk stops after {@code limit} documents.
+     */
+    static List<DocumentStatus> documents(IndexSearcher s, String tenant, String prefix, int limit) throws IOException {
+        java.util.TreeSet<String> docIds = new java.util.TreeSet<>();
+        String keyPrefix = LuceneSchema.key(tenant, prefix);
+        String tenantKey = LuceneSchema.key(tenant, "");
+        for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+            org.apache.lucene.index.Terms terms = ctx.reader().terms(LuceneSchema.F_DOC_KEY);
+            if (terms == null) {
+                continue;
+            }
+            org.apache.lucene.index.TermsEnum te = terms.iterator();
+            if (te.seekCeil(new org.apache.lucene.util.BytesRef(keyPrefix)) == org.apache.lucene.index.TermsEnum.SeekStatus.END) {
+                continue;
+            }
+            int taken = 0;
+            for (org.apache.lucene.util.BytesRef t = te.term(); t != null && taken < limit; t = te.next()) {
+                String key = t.utf8ToString();
+                if (!key.startsWith(keyPrefix)) {
+                    break;
+                }
+                // a term outlives its documents until a merge: count only documents with a live chunk
+                if (hasLiveDoc(ctx.reader(), te)) {
+                    docIds.add(key.substring(tenantKey.length()));
+                    taken++;
+                }
+            }
+        }
+        List<DocumentStatus> out = new ArrayList<>();
+        for (String docId : docIds) {
+            if (out.size() == limit) {
+                break;
+            }
+            document(s, tenant, docId).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static boolean hasLiveDoc(LeafReader reader, org.apache.lucene.index.TermsEnum te) throws IOException {
+        Bits live = reader.getLiveDocs();
+        PostingsEnum postings = te.postings(null, PostingsEnum.NONE);
+        for (int d = postings.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = postings.nextDoc()) {
+            if (live == null || live.get(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The document's chunks with their stored fields, by {@code seq}, then chunk id; score 0 (no query). */
+    static List<SearchHit> chunks(IndexSearcher s, String tenant, String docId) throws IOException {
+        List<SearchHit> chunks = new ArrayList<>();
+        forEachDoc(s, LuceneSchema.docKey(tenant, docId), (sf, doc) -> {
+            chunks.add(LuceneSchema.toHit(sf.document(doc), 0.5f)); // 0.5 is Lucene's score of cosine 0
+        });
+        chunks.sort(java.util.Comparator.comparingInt(SearchHit::seq).thenComparing(SearchHit::chunkId));
+        return chunks;
+    }
+
     /** Every stored field of the document's chunks, by chunk id: what a payload update rewrites. */
     static Map<String, Document> storedChunks(IndexSearcher s, String tenant, String docId) throws IOException {
         Map<String, Document> chunks = new HashMap<>();

@@ -172,6 +172,23 @@ public abstract sealed class LuceneVectorIndex implements VectorIndexReader
         return withSearcher(List.of(), s -> ChunkQueries.chunkIds(s, tenant, docId));
     }
 
+    @Override
+    public List<DocumentStatus> documents(String tenant, String docIdPrefix, int limit) {
+        checkId(tenant, "tenant");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+        String prefix = docIdPrefix == null ? "" : docIdPrefix;
+        return withSearcher(List.of(), s -> ChunkQueries.documents(s, tenant, prefix, limit));
+    }
+
+    @Override
+    public List<SearchHit> chunks(String tenant, String docId) {
+        checkId(tenant, "tenant");
+        checkId(docId, "docId");
+        return withSearcher(List.of(), s -> ChunkQueries.chunks(s, tenant, docId));
+    }
+
     interface SearchFunction<T> {
         T apply(IndexSearcher searcher) throws IOException;
     }

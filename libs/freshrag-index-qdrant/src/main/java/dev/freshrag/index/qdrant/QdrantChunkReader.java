@@ -140,6 +140,45 @@ final class QdrantChunkReader {
         return chunks.stream().map(Map.Entry::getValue).toList();
     }
 
+    private static final List<String> LISTING_FIELDS = List.of(ChunkPayloads.DOC_ID, ChunkPayloads.VERSION, ChunkPayloads.INDEXED_AT);
+
+    /**
+     * Scrolls all of the tenant's chunks (Qdrant's keyword index matches whole values, not prefixes) and keeps the
+     * documents whose docId starts with the prefix: a browsing read, linear in the tenant's chunks.
+     */
+    List<DocumentStatus> documents(String tenant, String prefix, int limit) {
+        checkTenant(tenant);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+        String p = prefix == null ? "" : prefix;
+        java.util.TreeMap<String, long[]> docs = new java.util.TreeMap<>(); // docId -> version, indexedAt, chunks
+        scroll("list documents", TenantFilters.tenant(tenant), LISTING_FIELDS, point -> {
+            String docId = ChunkPayloads.text(point.getPayloadMap(), ChunkPayloads.DOC_ID);
+            if (docId == null || !docId.startsWith(p)) {
+                return;
+            }
+            long[] acc = docs.computeIfAbsent(docId, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, 0});
+            acc[0] = Math.max(acc[0], ChunkPayloads.number(point.getPayloadMap(), ChunkPayloads.VERSION));
+            acc[1] = Math.max(acc[1], ChunkPayloads.number(point.getPayloadMap(), ChunkPayloads.INDEXED_AT));
+            acc[2]++;
+        });
+        return docs.entrySet().stream().limit(limit)
+                .map(e -> new DocumentStatus(e.getKey(), e.getValue()[0], (int) e.getValue()[2], e.getValue()[1]))
+                .toList();
+    }
+
+    /** The document's chunks with their payloads, by {@code seq}, then chunk id; score 0 (no query). */
+    List<SearchHit> chunks(String tenant, String docId) {
+        checkTenant(tenant);
+        checkId(docId, "docId");
+        List<SearchHit> chunks = new ArrayList<>();
+        scroll("read chunks", TenantFilters.document(tenant, docId), ChunkPayloads.HIT_FIELDS,
+                p -> chunks.add(ChunkPayloads.hit(p.getPayloadMap(), 0f)));
+        chunks.sort(java.util.Comparator.comparingInt(SearchHit::seq).thenComparing(SearchHit::chunkId));
+        return chunks;
+    }
+
     /**
      * The offsets of a lane: one point per partition ({@link PartitionOffsetPoint}), merged with the single shared point
      * that releases before per-partition bookkeeping wrote ({@link SourceOffsetsPoint}), so an upgrade loses no position.

@@ -257,6 +257,18 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
         return reader.chunkIds(tenant, docId);
     }
 
+    @Override
+    public List<DocumentStatus> documents(String tenant, String docIdPrefix, int limit) {
+        ensureOpen();
+        return reader.documents(tenant, docIdPrefix, limit);
+    }
+
+    @Override
+    public List<SearchHit> chunks(String tenant, String docId) {
+        ensureOpen();
+        return reader.chunks(tenant, docId);
+    }
+
     /** Whether Qdrant answers its health check within the timeout. */
     @Override
     public boolean isHealthy() {

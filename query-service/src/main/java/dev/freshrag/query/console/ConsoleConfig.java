@@ -1,0 +1,49 @@
+package dev.freshrag.query.console;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code freshrag.console.*}: the web console at {@code /console}. The overview collects the other services'
+ * health and metrics over HTTP, so it needs their URLs; the defaults are the local stack's ({@code ./freshrag up}).
+ */
+@ConfigMapping(prefix = "freshrag.console")
+public interface ConsoleConfig {
+
+    /** Base URL of the ingest-service's API: the dead-letter API (/v1/operator/dlq). */
+    @WithDefault("http://127.0.0.1:8081")
+    String ingestUrl();
+
+    /** Base URL of the ingest-service's management interface: its /q/health and /q/metrics. */
+    @WithDefault("http://127.0.0.1:9081")
+    String ingestManagementUrl();
+
+    /** Base URL of the embed-service's management interface: its /q/health and /q/metrics (freshness, throughput). */
+    @WithDefault("http://127.0.0.1:9082")
+    String embedManagementUrl();
+
+    /** How long one call to another service (or the broker, for lag) may take before it is shown as unreachable. */
+    @WithDefault("PT2S")
+    Duration callTimeout();
+
+    /** Freshness p50/p99 at each point of the chart are over the observations of this window before it. */
+    @WithDefault("PT1M")
+    Duration freshnessWindow();
+
+    /** How far back the freshness chart reaches (samples older than this are dropped). */
+    @WithDefault("PT10M")
+    Duration history();
+
+    /** Consumer groups whose lag the overview shows, per topic and partition (the ingest topology and both embed lanes). */
+    @WithDefault("freshrag-ingest,freshrag-embed,freshrag-embed-bulk")
+    List<String> consumerGroups();
+
+    /**
+     * With {@code freshrag.security.enabled=false} there is no key to tell the tenant: the console then works as an
+     * admin and operator of this tenant (dev mode and the in-JVM tests only).
+     */
+    @WithDefault("acme")
+    String tenantWithoutKeys();
+}

@@ -1,5 +1,7 @@
 package dev.freshrag.ingest.tracing;
 
+import dev.freshrag.tracing.KafkaHeaderPropagation;
+
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;

@@ -24,7 +24,7 @@ final class FreshragArchRules {
     static final String[] SERVICES = {"dev.freshrag.ingest..", "dev.freshrag.embed..", "dev.freshrag.query.."};
 
     static final String[] LIBRARIES = {"dev.freshrag.events..", "dev.freshrag.tokenizer..", "dev.freshrag.embedding..",
-        "dev.freshrag.index..", "dev.freshrag.http..", "dev.freshrag.security.."};
+        "dev.freshrag.index..", "dev.freshrag.http..", "dev.freshrag.security..", "dev.freshrag.tracing.."};
 
     /** Operator tools and test support: nothing that ships in a service may lean on them. */
     static final String[] TOOLS_AND_TESTING = {"dev.freshrag.cli..", "dev.freshrag.launcher..", "dev.freshrag.bench..",

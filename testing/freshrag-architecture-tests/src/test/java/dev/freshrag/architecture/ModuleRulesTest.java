@@ -21,7 +21,7 @@ class ModuleRulesTest {
                 .importPackages("dev.freshrag");
         // an import that found nothing would make every rule pass: require each module's classes
         for (String pkg : List.of("dev.freshrag.events", "dev.freshrag.tokenizer", "dev.freshrag.embedding", "dev.freshrag.index.lucene",
-                "dev.freshrag.index.qdrant", "dev.freshrag.http", "dev.freshrag.security", "dev.freshrag.ingest",
+                "dev.freshrag.index.qdrant", "dev.freshrag.http", "dev.freshrag.security", "dev.freshrag.tracing", "dev.freshrag.ingest",
                 "dev.freshrag.embed", "dev.freshrag.query")) {
             assertTrue(main.containPackage(pkg), "no classes of " + pkg + " were imported");
         }

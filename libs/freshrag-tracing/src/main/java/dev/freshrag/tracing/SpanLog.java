@@ -1,4 +1,4 @@
-package dev.freshrag.embed.tracing;
+package dev.freshrag.tracing;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -8,7 +8,7 @@ import java.util.Collection;
 import org.jboss.logging.Logger;
 
 /**
- * Traces "to the log" for the local stack, where no collector runs: with tracing switched on
+ * Traces "to the log" for the local stack (one bean for every service: this library is a bean archive), where no collector runs: with tracing switched on
  * ({@code quarkus.otel.sdk.disabled=false}) and the category {@code freshrag.spans} at DEBUG, each finished span is one
  * log line with its trace, its parent and its duration. Quarkus exports to every SpanExporter bean (and to OTLP); at
  * the default INFO level this one logs nothing.

@@ -1,4 +1,4 @@
-package dev.freshrag.ingest.tracing;
+package dev.freshrag.tracing;
 
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
@@ -12,9 +12,9 @@ import org.apache.kafka.common.header.Headers;
  * Reads and writes W3C trace context ({@code traceparent}, {@code tracestate}) in Kafka record headers, as the SmallRye
  * Kafka connector's own instrumentation does, so a context written here is read there and the other way round.
  */
-final class KafkaHeaderPropagation {
+public final class KafkaHeaderPropagation {
 
-    static final TextMapGetter<Headers> GETTER = new TextMapGetter<>() {
+    public static final TextMapGetter<Headers> GETTER = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Headers headers) {
             List<String> keys = new ArrayList<>();
@@ -35,7 +35,7 @@ final class KafkaHeaderPropagation {
     };
 
     /** Replaces the header: a record copied from its input (a dead letter) must not carry the input's context twice. */
-    static final TextMapSetter<Headers> SETTER = (headers, key, value) -> {
+    public static final TextMapSetter<Headers> SETTER = (headers, key, value) -> {
         if (headers != null) {
             headers.remove(key);
             headers.add(key, value.getBytes(StandardCharsets.UTF_8));

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tika on real files: the fixtures in src/test/resources/documents were written by PDFBox and POI (the generator is
- * MakeFixtures.java.txt beside them), each with one distinctive sentence.
+ * MakeFixtures.java.txt beside them), each with one distinctive sentence; the ODT and EPUB files are written at test time
+ * by {@link ZipDocumentBuilder}.
  */
 class TextExtractionTest {
 
@@ -69,6 +70,35 @@ class TextExtractionTest {
                 .contains("Walruses in the slide fixture sing sea shanties at dusk.");
         assertThat(extraction.extract(fixture("herons.rtf"), DocumentFormat.RTF).content())
                 .contains("Herons in the RTF fixture fish by moonlight.");
+    }
+
+    @Test
+    void anOdtYieldsItsText() {
+        ExtractedText text = extraction.extract(ZipDocumentBuilder.odt("Puffins in the ODT fixture nest in abandoned rabbit burrows."),
+                DocumentFormat.ODT);
+        assertThat(text.content()).contains("Puffins in the ODT fixture nest in abandoned rabbit burrows.");
+        assertThat(text.contentType()).isEqualTo(ContentType.TEXT_PLAIN);
+    }
+
+    @Test
+    void anEpubYieldsItsChapterText() {
+        ExtractedText text = extraction.extract(ZipDocumentBuilder.epub("Cormorant almanac",
+                "Cormorants in the EPUB fixture dry their wings on the harbour wall."), DocumentFormat.EPUB);
+        assertThat(text.content()).contains("Cormorants in the EPUB fixture dry their wings on the harbour wall.");
+        assertThat(text.contentType()).isEqualTo(ContentType.TEXT_PLAIN);
+    }
+
+    @Test
+    void aCorruptOdtIsA422NamingWhy() {
+        // a well-formed package whose content.xml is not XML: the ODF parser itself must fail, not the zip reader
+        byte[] corrupt = ZipDocumentBuilder.odtWithContent("<office:document-content <<< not xml at all");
+        assertThatThrownBy(() -> extraction.extract(corrupt, DocumentFormat.ODT))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.problem().status()).isEqualTo(422);
+                    assertThat(e.problem().type()).isEqualTo("https://freshrag.dev/problems/unprocessable-document");
+                    assertThat(e.problem().detail()).startsWith("body: could not be read as application/vnd.oasis.opendocument.text: ")
+                            .contains("SAXException");
+                });
     }
 
     @Test

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real content sources on the packaged services: {@code freshrag sync} of a folder with each format the issue names
- * (the PDF and DOCX fixtures were written by PDFBox and POI, see ingest-service's test resources), and CloudEvents over
+ * (the PDF, DOCX, PPTX and RTF fixtures are copies of ingest-service's test resources, written by PDFBox and POI; the ODT
+ * and EPUB files are written at run time by {@link ZipDocumentBuilder}), and CloudEvents over
  * HTTP and on kb.doc-changes.
  */
 class ContentSourcesIT {
@@ -89,23 +90,32 @@ class ContentSourcesIT {
         Files.writeString(folder.resolve("files/ferry.txt"), "The ferry timetable changes whenever the harbour freezes over.");
         copyFixture("pelicans.pdf");
         copyFixture("otters.docx");
+        copyFixture("walrus.pptx");
+        copyFixture("herons.rtf");
+        Files.write(folder.resolve("files/puffins.odt"), ZipDocumentBuilder.odt("Puffins in the ODT fixture nest in abandoned rabbit burrows."));
+        Files.write(folder.resolve("files/cormorants.epub"), ZipDocumentBuilder.epub("Cormorant almanac",
+                "Cormorants in the EPUB fixture dry their wings on the harbour wall."));
 
         Run first = sync(tenant);
         assertThat(first.rc()).as(first.err()).isZero();
-        assertThat(first.out()).contains("Synced: 5 new, 0 changed, 0 deleted, 0 unchanged, 0 failed");
+        assertThat(first.out()).contains("Synced: 9 new, 0 changed, 0 deleted, 0 unchanged, 0 failed");
         awaitTopHit(tenant, "lighthouse keeper paints the stairs turquoise", "files/lighthouse.md");
         awaitTopHit(tenant, "cardamom buns sold at the pier bakery", "files/bakery.html");
         awaitTopHit(tenant, "ferry timetable when the harbour freezes", "files/ferry.txt");
         awaitTopHit(tenant, "pelicans migrate to salt marshes in October", "files/pelicans.pdf");
         awaitTopHit(tenant, "otters juggle pebbles before breakfast", "files/otters.docx");
+        awaitTopHit(tenant, "walruses sing sea shanties at dusk", "files/walrus.pptx");
+        awaitTopHit(tenant, "herons fish by moonlight", "files/herons.rtf");
+        awaitTopHit(tenant, "puffins nest in abandoned rabbit burrows", "files/puffins.odt");
+        awaitTopHit(tenant, "cormorants dry their wings on the harbour wall", "files/cormorants.epub");
 
         Run second = sync(tenant);
         assertThat(second.rc()).isZero();
-        assertThat(second.out()).startsWith("Nothing to send: 5 files unchanged since the last sync");
+        assertThat(second.out()).startsWith("Nothing to send: 9 files unchanged since the last sync");
 
         Files.delete(folder.resolve("files/ferry.txt"));
         Run third = sync(tenant);
-        assertThat(third.out()).contains("Synced: 0 new, 0 changed, 1 deleted, 4 unchanged, 0 failed");
+        assertThat(third.out()).contains("Synced: 0 new, 0 changed, 1 deleted, 8 unchanged, 0 failed");
         await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             assertThat(stack.document(tenant, "files/ferry.txt").status()).isEqualTo(404);
             assertThat(hitDocIds(tenant, "ferry timetable when the harbour freezes")).doesNotContain("files/ferry.txt");

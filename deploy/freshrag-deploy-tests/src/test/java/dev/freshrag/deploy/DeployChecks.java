@@ -646,7 +646,7 @@ final class DeployChecks {
     }
 
     /**
-     * Every PodMonitor of deploy/k8s/monitoring scrapes something the overlay runs: its selector matches a workload's
+     * Every PodMonitor of deploy/monitoring scrapes something the overlay runs: its selector matches a workload's
      * pods (or the Kafka Exporter Strimzi makes for the rendered Kafka), the named port is a port of that container,
      * Prometheus (namespace monitoring) may connect to it, the services' path is their metrics path, and a bearer
      * token comes from a Secret the scraped pod itself reads (so it is the key the server accepts).
@@ -658,7 +658,7 @@ final class DeployChecks {
         NetPol.Source prometheus = new NetPol.Source("monitoring", Map.of("kubernetes.io/metadata.name", "monitoring"), Map.of("app.kubernetes.io/name", "prometheus"));
         List<Map<String, Object>> monitors = monitoring.ofKind("PodMonitor");
         if (monitors.isEmpty()) {
-            problems.add("deploy/k8s/monitoring renders no PodMonitor");
+            problems.add("deploy/monitoring renders no PodMonitor");
         }
         for (Map<String, Object> pm : monitors) {
             String what = "PodMonitor " + Rendered.name(pm);

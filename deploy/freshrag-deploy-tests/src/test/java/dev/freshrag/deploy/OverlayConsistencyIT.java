@@ -106,7 +106,7 @@ class OverlayConsistencyIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod", "prod-tei", "dev-debezium"})
+    @ValueSource(strings = {"dev", "prod", "dev-debezium"})
     void overlaysWithoutTeiEmbedInProcess(String overlay) {
         Rendered r = Rendered.overlay(overlay);
         assertNoProblems(overlay + " remote embedding", DeployChecks.remoteEmbedding(r, Code.get(), false));

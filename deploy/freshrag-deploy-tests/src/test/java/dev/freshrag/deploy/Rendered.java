@@ -43,9 +43,9 @@ final class Rendered {
         this.objects = objects;
     }
 
-    /** The Prometheus Operator scrape targets, deploy/k8s/monitoring, applied beside an overlay. */
+    /** The Prometheus Operator scrape targets, deploy/monitoring, applied beside an overlay. */
     static Rendered monitoring() {
-        return CACHE.computeIfAbsent("monitoring", n -> new Rendered(n, parse(kustomize(RepoRoot.get().resolve("deploy/k8s/monitoring")))));
+        return CACHE.computeIfAbsent("monitoring", n -> new Rendered(n, parse(kustomize(RepoRoot.get().resolve("deploy/monitoring")))));
     }
 
     static Rendered overlay(String name) {

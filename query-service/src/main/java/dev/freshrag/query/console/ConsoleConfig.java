@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code freshrag.console.*}: the web console at {@code /console}. The overview collects the other services'
@@ -12,17 +13,20 @@ import java.util.List;
 @ConfigMapping(prefix = "freshrag.console")
 public interface ConsoleConfig {
 
-    /** Base URL of the ingest-service's API: the dead-letter API (/v1/operator/dlq). */
-    @WithDefault("http://127.0.0.1:8081")
-    String ingestUrl();
+    /*
+     * No defaults for the addresses below: a localhost default would silently point a deployed console at nothing
+     * (the deploy tests refuse such defaults). ./freshrag up sets all three from its ports; unset, the overview shows
+     * the service as "not configured" and the dead-letter page says which key to set.
+     */
 
-    /** Base URL of the ingest-service's management interface: its /q/health and /q/metrics. */
-    @WithDefault("http://127.0.0.1:9081")
-    String ingestManagementUrl();
+    /** Base URL of the ingest-service's API: the dead-letter API (/v1/operator/dlq), e.g. http://127.0.0.1:8081. */
+    Optional<String> ingestUrl();
 
-    /** Base URL of the embed-service's management interface: its /q/health and /q/metrics (freshness, throughput). */
-    @WithDefault("http://127.0.0.1:9082")
-    String embedManagementUrl();
+    /** Base URL of the ingest-service's management interface (its /q/health and /q/metrics), e.g. http://127.0.0.1:9081. */
+    Optional<String> ingestManagementUrl();
+
+    /** Base URL of the embed-service's management interface (/q/health, /q/metrics: freshness, throughput), e.g. :9082. */
+    Optional<String> embedManagementUrl();
 
     /** How long one call to another service (or the broker, for lag) may take before it is shown as unreachable. */
     @WithDefault("PT2S")

@@ -51,8 +51,13 @@ public class ConsoleOverview {
     }
 
     public View collect() {
-        // the port Quarkus actually bound (the test port is 0 until it starts)
-        String self = "http://127.0.0.1:" + ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+        // its own health and metrics: on the management port when Quarkus serves them there (not under @QuarkusTest),
+        // else on the port Quarkus actually bound (the test port is 0 until it starts)
+        org.eclipse.microprofile.config.Config c = ConfigProvider.getConfig();
+        boolean management = c.getOptionalValue("quarkus.management.enabled", Boolean.class).orElse(false);
+        int port = management ? c.getOptionalValue("quarkus.management.port", Integer.class).orElse(9000)
+                : c.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+        java.util.Optional<String> self = java.util.Optional.of("http://127.0.0.1:" + port);
         ServiceProbe.Snapshot ingest = probe.probe("ingest-service", config.ingestManagementUrl());
         ServiceProbe.Snapshot embed = probe.probe("embed-service", config.embedManagementUrl());
         ServiceProbe.Snapshot query = probe.probe("query-service", self);

@@ -84,7 +84,9 @@ public class DeadLetterFragments {
     }
 
     private HttpResponse<String> call(String method, String pathAndQuery, String authorization) throws Exception {
-        String base = config.ingestUrl().endsWith("/") ? config.ingestUrl().substring(0, config.ingestUrl().length() - 1) : config.ingestUrl();
+        String url = config.ingestUrl().orElseThrow(() -> new dev.freshrag.http.ProblemException(dev.freshrag.http.Problem.of(
+                503, "Service Unavailable", "the console does not know the ingest-service: set freshrag.console.ingest-url")));
+        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(Duration.ofSeconds(30)) // a listing reads kb.dlq to its end: longer than a health call
                 .method(method, HttpRequest.BodyPublishers.noBody());

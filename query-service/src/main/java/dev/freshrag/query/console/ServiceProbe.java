@@ -28,7 +28,12 @@ public final class ServiceProbe {
         this.timeout = timeout;
     }
 
-    Snapshot probe(String name, String baseUrl) {
+    Snapshot probe(String name, java.util.Optional<String> configured) {
+        if (configured.isEmpty()) {
+            return new Snapshot(name, "", "not configured", "set freshrag.console." + name.replace("-service", "")
+                    + "-management-url", PrometheusText.EMPTY);
+        }
+        String baseUrl = configured.get();
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         String status;
         String detail = "";

@@ -85,7 +85,11 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         DocumentState state = store.get(storeKey);
         long now = clock.millis();
 
-        Optional<StaleReason> stale = staleness(event, state);
+        // a repair (./freshrag verify --repair) re-drives the stored version itself: the guard's "already applied"
+        // is exactly what verify found untrue in the index, so only an older version is dropped
+        boolean repair = record.headers().lastHeader(RepairHeader.NAME) != null;
+        Optional<StaleReason> stale = staleness(event, state)
+                .filter(reason -> !(repair && reason == StaleReason.SAME_VERSION));
         if (stale.isPresent()) {
             metrics.stale(stale.get().tag);
             if (stale.get() == StaleReason.OLDER) {
@@ -118,7 +122,8 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
             deadLetter(record, source, e.violations());
             return;
         }
-        List<DocumentState.ChunkRef> previous = state == null || state.deleted() ? List.of() : state.chunks();
+        // a repair diffs against nothing, so every chunk is written again (the index lost them; the state did not)
+        List<DocumentState.ChunkRef> previous = repair || state == null || state.deleted() ? List.of() : state.chunks();
         ChunkDiff.Result diff = ChunkDiff.diff(key.tenant(), key.docId(), previous, chunks);
         DocumentOps ops = new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.APPLY,
                 event.title(), event.metadata(), diff.ops(), chunks.size(), source.partition(), source.offset());

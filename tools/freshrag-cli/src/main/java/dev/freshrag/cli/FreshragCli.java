@@ -38,6 +38,13 @@ public final class FreshragCli implements Callable<Integer> {
                                          --partition P [--from O] [--to O] (kb.dlq offsets, inclusive), --limit N
                                          (default 100). --url URL: the ingest-service (default FRESHRAG_URL, else
                                          the local one).
+              verify [--tenant T] [--repair]
+                                         Compare, per document, what the pipeline accepted (version, chunk ids)
+                                         with what the index holds; print missing documents, stale versions,
+                                         missing or extra chunks, documents not deleted, and a summary line.
+                                         Exit 0 only when nothing differs. --repair re-drives the differing
+                                         documents through the bulk lane. --url / --query-url: the ingest- and
+                                         query-service (default FRESHRAG_URL / FRESHRAG_QUERY_URL, else local).
               bench <name|all> [args]    Run a benchmark (embedder, search, pipeline, incremental, freshness);
                                          './freshrag bench help' lists them.
               help, --help               This text.
@@ -63,7 +70,8 @@ public final class FreshragCli implements Callable<Integer> {
               FRESHRAG_TENANT                 tenant of the writer and admin keys made on the first up (acme)
               FRESHRAG_SECURITY_KEYS_FILE     the keys file (default $FRESHRAG_HOME/keys)
               FRESHRAG_URL                    the ingest-service of the dlq commands (default http://<host>:<ingest port>)
-              FRESHRAG_KEY                    the operator key of the dlq commands (default the one in
+              FRESHRAG_QUERY_URL              the query-service of verify (default http://<host>:<query port>)
+              FRESHRAG_KEY                    the operator key of the dlq and verify commands (default the one in
                                               $FRESHRAG_HOME/operator-key, made by the first up)
             """;
 
@@ -105,6 +113,7 @@ public final class FreshragCli implements Callable<Integer> {
         cl.addSubcommand("dlq", new CommandLine(new DlqCommand(context))
                 .addSubcommand("list", new DlqCommand.ListCommand(context))
                 .addSubcommand("replay", new DlqCommand.ReplayCommand(context)));
+        cl.addSubcommand("verify", new VerifyCommand(context));
         CommandLine bench = new CommandLine(new BenchCommand(context));
         bench.setUnmatchedOptionsArePositionalParams(true);
         cl.addSubcommand("bench", bench);

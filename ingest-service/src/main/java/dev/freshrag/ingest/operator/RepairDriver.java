@@ -32,7 +32,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Re-drives documents that verify found wrong in the index. The state store keeps chunk ids and hashes, not the
- * text, so the content comes from kb.doc-changes: per document the newest record the state accepted (an UPSERT, or
+ * text, so the content comes from the rebuild log kb.doc-log (else kb.doc-changes): per document the newest record
+ * the state accepted (an UPSERT, or
  * for a deleted document a DELETE, at the stored version, or versionless). It is re-published with its own key,
  * value and headers, marked bulk ({@code freshrag-priority: bulk}) and {@link RepairHeader}, so the guard lets the
  * stored version through once more and every chunk is written again. A plain consumer (assign and seek, no group)
@@ -46,8 +47,8 @@ public class RepairDriver {
     }
 
     private static final Duration POLL = Duration.ofMillis(200);
-    /** A whole scan of kb.doc-changes; below the CLI's 120 s HTTP timeout. */
-    private static final Duration DEADLINE = Duration.ofSeconds(100);
+    /** A whole scan of one topic (two are read at most); together below the CLI's 120 s HTTP timeout. */
+    private static final Duration DEADLINE = Duration.ofSeconds(50);
 
     private final String bootstrap;
     private final IngestConfig.TopicNames topics;
@@ -71,12 +72,18 @@ public class RepairDriver {
                 notFound.add(key + " (the pipeline holds no state of it)");
             }
         }
-        Map<String, ConsumerRecord<byte[], byte[]>> newest = newestAccepted(wanted);
+        // the rebuild log first (it holds only accepted changes, and compaction keeps the newest); kb.doc-changes for
+        // what it lacks (changes accepted before kb.doc-log existed)
+        Map<String, ConsumerRecord<byte[], byte[]>> newest = newestAccepted(topics.docLog(), wanted);
+        Map<String, ExpectedDocument> rest = new LinkedHashMap<>(wanted);
+        rest.keySet().removeAll(newest.keySet());
+        newest.putAll(newestAccepted(topics.docChanges(), rest));
         List<ProducerRecord<byte[], byte[]>> toSend = new ArrayList<>();
         wanted.forEach((key, expected) -> {
             ConsumerRecord<byte[], byte[]> r = newest.get(key);
             if (r == null) {
-                notFound.add(key + " (no record of v" + expected.version() + " left on " + topics.docChanges() + ")");
+                notFound.add(key + " (no record of v" + expected.version() + " left on " + topics.docLog() + " or "
+                        + topics.docChanges() + ")");
                 return;
             }
             ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topics.docChanges(), r.key(), r.value());
@@ -99,7 +106,7 @@ public class RepairDriver {
         return op && (event.version() == null || event.version() == expected.version());
     }
 
-    private Map<String, ConsumerRecord<byte[], byte[]>> newestAccepted(Map<String, ExpectedDocument> wanted) {
+    private Map<String, ConsumerRecord<byte[], byte[]>> newestAccepted(String topic, Map<String, ExpectedDocument> wanted) {
         Map<String, ConsumerRecord<byte[], byte[]>> newest = new HashMap<>();
         if (wanted.isEmpty()) {
             return newest;
@@ -109,7 +116,7 @@ public class RepairDriver {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.docChanges()).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             consumer.assign(partitions);
@@ -118,7 +125,7 @@ public class RepairDriver {
             // position, not the last offset seen: with read_committed, transaction markers take offsets too
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(topics.docChanges() + " could not be read within " + DEADLINE.toSeconds() + " s");
+                    throw new IllegalStateException(topic + " could not be read within " + DEADLINE.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     if (r.key() == null || r.value() == null || r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {

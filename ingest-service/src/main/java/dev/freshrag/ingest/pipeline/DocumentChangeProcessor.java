@@ -105,6 +105,7 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         if (event.op() == Op.DELETE) {
             long version = delete(storeKey, event, state, now);
             metrics.applied();
+            log(record);
             forward(record, new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.DELETE_DOCUMENT,
                     null, null, null, 0, source.partition(), source.offset()));
             return;
@@ -135,6 +136,7 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         }
         store.put(storeKey, DocumentState.live(version, versionDeleted, now, diff.chunks()));
         metrics.applied();
+        log(record);
         metrics.chunks(diff.embed(), diff.reused());
         forward(record, ops);
     }
@@ -217,6 +219,20 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         String sink = Priority.ofHeader(priority == null ? null : priority.value()) == Priority.BULK
                 ? TopologyProducer.CHUNK_OPS_BULK_SINK : TopologyProducer.CHUNK_OPS_SINK;
         context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), new RecordHeaders()), sink);
+    }
+
+    /**
+     * To the rebuild log (kb.doc-log): the accepted record as it came, without the lane and repair marks (they say how
+     * it travelled once, not what it is). Same key, so compaction keeps each document's newest accepted change.
+     */
+    private void log(Record<byte[], byte[]> input) {
+        Headers headers = new RecordHeaders();
+        for (org.apache.kafka.common.header.Header h : input.headers()) {
+            if (!h.key().equals(Priority.HEADER) && !h.key().equals(RepairHeader.NAME)) {
+                headers.add(h);
+            }
+        }
+        context.forward(new Record<byte[], Object>(input.key(), input.value(), input.timestamp(), headers), TopologyProducer.DOC_LOG_SINK);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, List<Violation> violations) {

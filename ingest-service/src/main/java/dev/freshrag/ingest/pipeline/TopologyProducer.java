@@ -19,10 +19,11 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * kb.doc-changes -> validate, version guard, chunk, diff -> kb.chunk-ops, or kb.chunk-ops.bulk for events marked
- * bulk (or kb.dlq).
+ * bulk (or kb.dlq); every accepted change also -> kb.doc-log (the rebuild log).
  * Names are constants so tests reuse them.
  */
 @ApplicationScoped
@@ -33,11 +34,16 @@ public class TopologyProducer {
     public static final String CHUNK_OPS_SINK = "chunk-ops-sink";
     public static final String CHUNK_OPS_BULK_SINK = "chunk-ops-bulk-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    public static final String DOC_LOG_SINK = "doc-log-sink";
     public static final String DOCUMENT_STATE_STORE = "document-state";
 
     @Produces
-    public Topology topology(IngestConfig config, TokenCounter tokens, IngestMetrics metrics) {
+    public Topology topology(IngestConfig config, TokenCounter tokens, IngestMetrics metrics,
+                             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                             @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId) {
         TopologySettings settings = TopologySettings.from(config);
+        // before the streams start: a state split across the wrong partitions must never be used
+        PartitionAgreement.check(bootstrap, applicationId, settings.docChangesTopic());
         warmUp(settings, tokens);
         return build(settings, tokens, metrics, Clock.systemUTC());
     }
@@ -78,6 +84,8 @@ public class TopologyProducer {
         // events marked bulk go to the second lane, partitioned the same way
         topology.addSink(CHUNK_OPS_BULK_SINK, config.chunkOpsBulkTopic(), Serdes.ByteArray().serializer(),
                 JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR);
+        // the rebuild log: accepted changes as they came, keyed (and so partitioned) by document like kb.doc-changes
+        topology.addSink(DOC_LOG_SINK, config.docLogTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         topology.addSink(DLQ_SINK, config.dlqTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         return topology;
     }

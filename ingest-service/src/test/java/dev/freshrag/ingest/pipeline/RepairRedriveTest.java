@@ -43,6 +43,7 @@ class RepairRedriveTest {
     private TestInputTopic<byte[], byte[]> input;
     private TestOutputTopic<byte[], byte[]> live;
     private TestOutputTopic<byte[], byte[]> bulk;
+    private TestOutputTopic<byte[], byte[]> docLog;
 
     @BeforeAll
     static void loadTokenizer() {
@@ -59,6 +60,7 @@ class RepairRedriveTest {
         input = driver.createInputTopic(Topics.DOC_CHANGES, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         live = driver.createOutputTopic(Topics.CHUNK_OPS, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
         bulk = driver.createOutputTopic(Topics.CHUNK_OPS_BULK, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        docLog = driver.createOutputTopic(Topics.DOC_LOG, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
     }
 
     @AfterEach
@@ -73,7 +75,12 @@ class RepairRedriveTest {
     }
 
     private void send(long version, String content, boolean repair) {
-        DocumentChange e = new DocumentChange("acme", "r.md", version, Op.UPSERT, "T", "text/plain", content, Map.of(), null);
+        send(version, Op.UPSERT, content, repair);
+    }
+
+    private void send(long version, Op op, String content, boolean repair) {
+        DocumentChange e = new DocumentChange("acme", "r.md", version, op, "T", "text/plain", op == Op.DELETE ? null : content,
+                op == Op.DELETE ? null : Map.of(), null);
         RecordHeaders headers = new RecordHeaders();
         if (repair) {
             headers.add(Priority.HEADER, Priority.bulkHeaderValue());
@@ -110,5 +117,20 @@ class RepairRedriveTest {
         send(3, doc(" edited again"), false);
         DocumentOps v3 = EventJson.readDocumentOps(live.readValue());
         assertThat(v3.ops().stream().filter(op -> op.type() == ChunkOp.Type.EMBED).count()).isBetween(1L, 2L);
+    }
+
+    @Test
+    void theRebuildLogHoldsOnlyAcceptedChangesAsTheyCame() {
+        send(1, doc(""), false);
+        send(3, Op.DELETE, null, false);
+        send(2, doc(" late"), false); // older than the DELETE: dropped, and so never on the rebuild log
+        send(3, Op.DELETE, null, true); // a repair of the DELETE: accepted again, logged without its marks
+
+        var logged = docLog.readRecordsToList();
+        assertThat(logged).extracting(r -> EventJson.readDocumentChange(r.value()).version()).containsExactly(1L, 3L, 3L);
+        assertThat(logged).extracting(r -> EventJson.readDocumentChange(r.value()).op()).containsExactly(Op.UPSERT, Op.DELETE, Op.DELETE);
+        assertThat(logged).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("acme/r.md"));
+        assertThat(logged.get(2).headers().lastHeader(RepairHeader.NAME)).isNull();
+        assertThat(logged.get(2).headers().lastHeader(Priority.HEADER)).isNull();
     }
 }

@@ -10,6 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import dev.freshrag.ingest.config.IngestConfig;
+import dev.freshrag.ingest.health.StreamsReadiness;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -21,20 +29,35 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Interactive query over the document-state store: what the pipeline says should be indexed. It reads the partitions
  * of <em>this</em> instance only; with one ingest replica (the local stack, the default deployment) that is all of
- * them. With several ingest replicas each answers for its own partitions only (verify then needs one call per
- * replica; not built, see README "Scale-out").
+ * them. With several ingest replicas each holds only its own partitions, and {@link #list} refuses (verify over
+ * several instances is not built yet).
  */
 @ApplicationScoped
 public class DocumentStates {
 
     private final KafkaStreams streams;
+    private final String docChanges;
+    private final String bootstrap;
 
-    public DocumentStates(KafkaStreams streams) {
+    public DocumentStates(KafkaStreams streams, IngestConfig config,
+                          @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.streams = streams;
+        this.docChanges = config.topics().docChanges();
+        this.bootstrap = bootstrap;
     }
 
-    /** Every document of {@code tenant} (all tenants when null), in key order per partition. */
+    /**
+     * Every document of {@code tenant} (all tenants when null), in key order per partition. Refused (409) unless this
+     * instance holds every partition: an answer for a part of the documents would let verify pass on a part.
+     */
     public List<ExpectedDocument> list(String tenant) {
+        int held = StreamsReadiness.assignedPartitions(streams, docChanges);
+        int total = partitionCount();
+        if (held < total) {
+            throw new ProblemException(Problem.of(409, "Conflict", "this ingest-service instance holds " + held + " of the "
+                    + total + " partitions of " + docChanges + "; verify needs one instance holding all of them (run it "
+                    + "while a single ingest-service replica runs, or against a deployment with one)"));
+        }
         List<ExpectedDocument> out = new ArrayList<>();
         ReadOnlyKeyValueStore<String, DocumentState> store = store();
         // keys are tenant/docId: a tenant's documents are the key range [tenant/, tenant0) ('0' follows '/')
@@ -55,6 +78,20 @@ public class DocumentStates {
     public Optional<ExpectedDocument> get(DocumentKey key) {
         DocumentState state = store().get(key.toString());
         return Optional.ofNullable(state).map(s -> expected(key, s));
+    }
+
+    private int partitionCount() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+            return admin.describeTopics(List.of(docChanges)).allTopicNames().get(15, TimeUnit.SECONDS).get(docChanges)
+                    .partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ProblemException(Problem.of(503, "Service Unavailable", "the partitions of " + docChanges
+                    + " could not be read: " + e.getMessage()), Map.of("Retry-After", "5"));
+        }
     }
 
     private static ExpectedDocument expected(DocumentKey key, DocumentState s) {

@@ -79,7 +79,7 @@ final class OperatorClient {
     JsonNode post(String path, JsonNode body) {
         try {
             return send("POST", path, Map.of(), HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (IOException e) { // a JsonNode always serializes; declared by writeValueAsBytes
             throw new IllegalStateException(e);
         }
     }

@@ -81,8 +81,8 @@ public class DocumentStates {
     }
 
     private int partitionCount() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+        // the call is bounded by the get below (the client's own default.api.timeout.ms may not be below its 30 s request timeout)
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             return admin.describeTopics(List.of(docChanges)).allTopicNames().get(15, TimeUnit.SECONDS).get(docChanges)
                     .partitions().size();
         } catch (InterruptedException e) {

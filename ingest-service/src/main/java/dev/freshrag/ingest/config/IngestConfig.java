@@ -66,6 +66,13 @@ public interface IngestConfig {
         /** Dead-letter topic for events that break the contract. */
         @WithDefault(Topics.DLQ)
         String dlq();
+
+        /**
+         * The rebuild log: every accepted change (after the version guard), keyed by document, compacted. What
+         * {@code ./freshrag verify --repair} re-drives documents from. As many partitions as {@code kb.doc-changes}.
+         */
+        @WithDefault(Topics.DOC_LOG)
+        String docLog();
     }
 
     interface DocumentLimits {

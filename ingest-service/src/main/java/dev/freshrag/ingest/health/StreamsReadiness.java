@@ -56,7 +56,7 @@ public class StreamsReadiness implements HealthCheck {
     }
 
     /** Partitions of {@code topic} held by this process's active tasks; 0 while there is no assignment. */
-    static int assignedPartitions(KafkaStreams streams, String topic) {
+    public static int assignedPartitions(KafkaStreams streams, String topic) {
         try {
             int n = 0;
             for (ThreadMetadata thread : streams.metadataForLocalThreads()) {

@@ -112,7 +112,11 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         DocumentState state = store.get(storeKey);
         long now = clock.millis();
 
-        Optional<StaleReason> stale = staleness(event, state);
+        // a repair (./freshrag verify --repair) re-drives the stored version itself: the guard's "already applied"
+        // is exactly what verify found untrue in the index, so only an older version is dropped
+        boolean repair = record.headers().lastHeader(RepairHeader.NAME) != null;
+        Optional<StaleReason> stale = staleness(event, state)
+                .filter(reason -> !(repair && reason == StaleReason.SAME_VERSION));
         if (stale.isPresent()) {
             metrics.stale(stale.get().tag);
             if (stale.get() == StaleReason.OLDER) {
@@ -128,6 +132,7 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         if (event.op() == Op.DELETE) {
             long version = delete(storeKey, event, state, now);
             metrics.applied();
+            log(record);
             forward(record, new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.DELETE_DOCUMENT,
                     null, null, null, 0, source.partition(), source.offset()));
             return;
@@ -145,7 +150,8 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
             deadLetter(record, source, e.violations());
             return;
         }
-        List<DocumentState.ChunkRef> previous = state == null || state.deleted() ? List.of() : state.chunks();
+        // a repair diffs against nothing, so every chunk is written again (the index lost them; the state did not)
+        List<DocumentState.ChunkRef> previous = repair || state == null || state.deleted() ? List.of() : state.chunks();
         ChunkDiff.Result diff = ChunkDiff.diff(key.tenant(), key.docId(), previous, chunks);
         DocumentOps ops = new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.APPLY,
                 event.title(), event.metadata(), diff.ops(), chunks.size(), source.partition(), source.offset());
@@ -157,6 +163,7 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         }
         store.put(storeKey, DocumentState.live(version, versionDeleted, now, diff.chunks()));
         metrics.applied();
+        log(record);
         metrics.chunks(diff.embed(), diff.reused());
         forward(record, ops);
     }
@@ -245,6 +252,20 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         tracing.inject(headers);
         outcome(ops.kind().name().toLowerCase(java.util.Locale.ROOT));
         context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), headers), sink);
+    }
+
+    /**
+     * To the rebuild log (kb.doc-log): the accepted record as it came, without the lane and repair marks (they say how
+     * it travelled once, not what it is). Same key, so compaction keeps each document's newest accepted change.
+     */
+    private void log(Record<byte[], byte[]> input) {
+        Headers headers = new RecordHeaders();
+        for (org.apache.kafka.common.header.Header h : input.headers()) {
+            if (!h.key().equals(Priority.HEADER) && !h.key().equals(RepairHeader.NAME)) {
+                headers.add(h);
+            }
+        }
+        context.forward(new Record<byte[], Object>(input.key(), input.value(), input.timestamp(), headers), TopologyProducer.DOC_LOG_SINK);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, List<Violation> violations) {

@@ -24,10 +24,12 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * kb.doc-changes -> validate, version guard, chunk, diff -> kb.chunk-ops, or kb.chunk-ops.bulk for events marked
- * bulk (or kb.dlq); plus, per declared Debezium source, its topic -> kb.doc-changes ({@link DebeziumTopology}).
+ * bulk (or kb.dlq); every accepted change also -> kb.doc-log (the rebuild log); plus, per declared Debezium
+ * source, its topic -> kb.doc-changes ({@link DebeziumTopology}).
  * Names are constants so tests reuse them.
  */
 @ApplicationScoped
@@ -38,12 +40,16 @@ public class TopologyProducer {
     public static final String CHUNK_OPS_SINK = "chunk-ops-sink";
     public static final String CHUNK_OPS_BULK_SINK = "chunk-ops-bulk-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    public static final String DOC_LOG_SINK = "doc-log-sink";
     public static final String DOCUMENT_STATE_STORE = "document-state";
 
     @Produces
     public Topology topology(IngestConfig config, DebeziumSourcesConfig sources, TokenCounter tokens, IngestMetrics metrics,
-                             OpenTelemetry otel) {
+                             OpenTelemetry otel, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                             @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId) {
         TopologySettings settings = TopologySettings.from(config);
+        // before the streams start: a state split across the wrong partitions must never be used
+        PartitionAgreement.check(bootstrap, applicationId, settings.docChangesTopic());
         warmUp(settings, tokens);
         Topology topology = build(settings, tokens, metrics, Clock.systemUTC(), new StreamsTracing(otel));
         DebeziumTopology.addTo(topology, DebeziumMapping.from(sources), settings.docChangesTopic(), settings.dlqTopic(),
@@ -92,6 +98,8 @@ public class TopologyProducer {
         // events marked bulk go to the second lane, partitioned the same way
         topology.addSink(CHUNK_OPS_BULK_SINK, config.chunkOpsBulkTopic(), Serdes.ByteArray().serializer(),
                 JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR);
+        // the rebuild log: accepted changes as they came, keyed (and so partitioned) by document like kb.doc-changes
+        topology.addSink(DOC_LOG_SINK, config.docLogTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         topology.addSink(DLQ_SINK, config.dlqTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         return topology;
     }

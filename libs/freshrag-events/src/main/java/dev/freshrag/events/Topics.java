@@ -19,6 +19,12 @@ public final class Topics {
      * like {@link #CHUNK_OPS}. A lane of its own so that live work never queues behind a corpus load.
      */
     public static final String CHUNK_OPS_BULK = "kb.chunk-ops.bulk";
+    /**
+     * The rebuild log: every change the ingest-service accepted (after the version guard), keyed by document and
+     * compacted, so compaction keeps the newest <em>accepted</em> version of each document. kb.doc-changes is compacted
+     * by arrival instead: a late older UPSERT after a DELETE would be what it keeps.
+     */
+    public static final String DOC_LOG = "kb.doc-log";
     /** Rejected events and operations, with the reason in headers. */
     public static final String DLQ = "kb.dlq";
     /** Per-tenant configuration (LoRA adapter, prompt template, topK), compacted. */
@@ -40,8 +46,10 @@ public final class Topics {
     public static List<Spec> specs(int partitions) {
         String max = Integer.toString(MAX_MESSAGE_BYTES);
         return List.of(
-                // compacted by key: the newest event per document is the recovery log for a rebuild
+                // compacted by key, by arrival: not the rebuild log (a late older version can be what compaction keeps)
                 new Spec(DOC_CHANGES, partitions, Map.of("cleanup.policy", "compact", "max.message.bytes", max)),
+                // the rebuild log: compacted by key, holding only accepted changes, so the newest accepted one remains
+                new Spec(DOC_LOG, partitions, Map.of("cleanup.policy", "compact", "max.message.bytes", max)),
                 new Spec(CHUNK_OPS, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
                 new Spec(CHUNK_OPS_BULK, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
                 new Spec(DLQ, 1, Map.of("cleanup.policy", "delete", "retention.ms", "2592000000", "max.message.bytes", max)),

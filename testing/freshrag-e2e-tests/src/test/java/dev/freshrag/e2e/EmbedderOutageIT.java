@@ -88,6 +88,7 @@ class EmbedderOutageIT {
                 "FRESHRAG_TOPICS_CHUNK_OPS_BULK", topics.chunkOpsBulk(),
                 "FRESHRAG_TOPICS_DLQ", topics.dlq(),
                 "FRESHRAG_TOPICS_TENANT_CONFIG", topics.tenantConfig(),
+                "FRESHRAG_TOPICS_DOC_LOG", topics.docLog(),
                 "OPT_OUT_TRACKING", "true"));
         Map<String, String> remote = Map.of(
                 "FRESHRAG_EMBEDDING_BACKEND", "tei",

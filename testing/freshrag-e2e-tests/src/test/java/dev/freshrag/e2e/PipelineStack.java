@@ -142,6 +142,25 @@ public final class PipelineStack {
         query = query.restart();
     }
 
+    /**
+     * Stops the query- and embed-service (SIGTERM), deletes the Lucene index directory (a lost disk) and starts both
+     * again on the same ports; returns once both are ready. Kafka, the offsets and the ingest state are untouched, so
+     * nothing re-fills the index by itself.
+     */
+    public synchronized void restartEmbedAndQueryOnAnEmptyIndex() {
+        query.stop();
+        embed.stop();
+        try (java.util.stream.Stream<Path> files = Files.walk(indexDir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        embed = embed.restart();
+        query = query.restart();
+    }
+
     /** Kills the embed-service without a clean shutdown (no offset commit, no index close) and starts a new one. */
     public synchronized void crashAndRestartEmbed() {
         crashAndRestartEmbed(() -> { });

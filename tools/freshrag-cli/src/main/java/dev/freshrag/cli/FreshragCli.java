@@ -46,6 +46,13 @@ public final class FreshragCli implements Callable<Integer> {
                                          .pdf .docx .pptx .odt .rtf .epub (text extracted by the ingest-service).
                                          Hidden files and folders are skipped. Key: --key, else FRESHRAG_KEY (a writer
                                          key of T).
+              verify [--tenant T] [--repair]
+                                         Compare, per document, what the pipeline accepted (version, chunk ids)
+                                         with what the index holds; print missing documents, stale versions,
+                                         missing or extra chunks, documents not deleted, and a summary line.
+                                         Exit 0 only when nothing differs. --repair re-drives the differing
+                                         documents through the bulk lane. --url / --query-url: the ingest- and
+                                         query-service (default FRESHRAG_URL / FRESHRAG_QUERY_URL, else local).
               bench <name|all> [args]    Run a benchmark (embedder, search, pipeline, incremental, freshness);
                                          './freshrag bench help' lists them.
               help, --help               This text.
@@ -70,8 +77,9 @@ public final class FreshragCli implements Callable<Integer> {
               FRESHRAG_MAVEN_ARGS             extra Maven arguments for builds (e.g. -o)
               FRESHRAG_TENANT                 tenant of the writer and admin keys made on the first up (acme)
               FRESHRAG_SECURITY_KEYS_FILE     the keys file (default $FRESHRAG_HOME/keys)
-              FRESHRAG_URL                    the ingest-service of the dlq and sync commands (default http://<host>:<ingest port>)
-              FRESHRAG_KEY                    the operator key of the dlq commands (default the one in
+              FRESHRAG_URL                    the ingest-service of the dlq, sync and verify commands (default http://<host>:<ingest port>)
+              FRESHRAG_QUERY_URL              the query-service of verify (default http://<host>:<query port>)
+              FRESHRAG_KEY                    the operator key of the dlq and verify commands (default the one in
                                               $FRESHRAG_HOME/operator-key, made by the first up); for sync, a writer key
             """;
 
@@ -114,6 +122,7 @@ public final class FreshragCli implements Callable<Integer> {
                 .addSubcommand("list", new DlqCommand.ListCommand(context))
                 .addSubcommand("replay", new DlqCommand.ReplayCommand(context)));
         cl.addSubcommand("sync", new SyncCommand(context));
+        cl.addSubcommand("verify", new VerifyCommand(context));
         CommandLine bench = new CommandLine(new BenchCommand(context));
         bench.setUnmatchedOptionsArePositionalParams(true);
         cl.addSubcommand("bench", bench);

@@ -35,11 +35,20 @@ final class OperatorClient {
         this.key = key;
     }
 
-    /** From the command's {@code --url} (may be null) and the environment. */
+    /** The ingest-service, from the command's {@code --url} (may be null) and the environment. */
     static OperatorClient of(String url, Settings settings) {
-        String u = url != null ? url : settings.env().get("FRESHRAG_URL");
+        return of(url, settings, Component.INGEST, "FRESHRAG_URL");
+    }
+
+    /** The query-service (it reads the index), from {@code --query-url} (may be null), else {@code FRESHRAG_QUERY_URL}. */
+    static OperatorClient ofQuery(String url, Settings settings) {
+        return of(url, settings, Component.QUERY, "FRESHRAG_QUERY_URL");
+    }
+
+    private static OperatorClient of(String url, Settings settings, Component component, String urlVariable) {
+        String u = url != null ? url : settings.env().get(urlVariable);
         if (u == null || u.isBlank()) {
-            u = "http://" + settings.httpHost() + ":" + settings.port(Component.INGEST);
+            u = "http://" + settings.httpHost() + ":" + settings.port(component);
         }
         String k = settings.env().get("FRESHRAG_KEY");
         if (k == null || k.isBlank()) {
@@ -66,7 +75,20 @@ final class OperatorClient {
         return send("POST", path, query);
     }
 
+    /** POST with a JSON body. */
+    JsonNode post(String path, JsonNode body) {
+        try {
+            return send("POST", path, Map.of(), HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        } catch (IOException e) { // a JsonNode always serializes; declared by writeValueAsBytes
+            throw new IllegalStateException(e);
+        }
+    }
+
     private JsonNode send(String method, String path, Map<String, Object> query) {
+        return send(method, path, query, null);
+    }
+
+    private JsonNode send(String method, String path, Map<String, Object> query, HttpRequest.BodyPublisher body) {
         StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((name, value) -> {
             if (value != null) {
@@ -74,8 +96,12 @@ final class OperatorClient {
             }
         });
         URI uri = URI.create(base + path + q);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Authorization", "Bearer " + key)
-                .header("Accept", "application/json").method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Authorization", "Bearer " + key)
+                .header("Accept", "application/json").method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
+        if (body != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,136 @@
+package dev.freshrag.ingest.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.freshrag.events.ChunkOp;
+import dev.freshrag.events.DocumentChange;
+import dev.freshrag.events.DocumentOps;
+import dev.freshrag.events.EventJson;
+import dev.freshrag.events.Op;
+import dev.freshrag.events.Priority;
+import dev.freshrag.events.Topics;
+import dev.freshrag.ingest.metrics.IngestMetrics;
+import dev.freshrag.tokenizer.ModelTokenizer;
+import dev.freshrag.tokenizer.TokenizerFiles;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A record re-driven by {@code verify --repair} ({@link RepairHeader}) passes the guard at the stored version and
+ * writes every chunk again; the same record without the header is a dropped duplicate, and an older one stays dropped.
+ */
+class RepairRedriveTest {
+
+    private static ModelTokenizer tokenizer;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> input;
+    private TestOutputTopic<byte[], byte[]> live;
+    private TestOutputTopic<byte[], byte[]> bulk;
+    private TestOutputTopic<byte[], byte[]> docLog;
+
+    @BeforeAll
+    static void loadTokenizer() {
+        tokenizer = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, TokenizerFiles.DEFAULT_MAX_LENGTH);
+    }
+
+    @BeforeEach
+    void setUp() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "repair-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(TopologyProducer.build(TopologySettings.defaults(), tokenizer,
+                new IngestMetrics(new SimpleMeterRegistry()), Clock.systemUTC()), props);
+        input = driver.createInputTopic(Topics.DOC_CHANGES, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        live = driver.createOutputTopic(Topics.CHUNK_OPS, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        bulk = driver.createOutputTopic(Topics.CHUNK_OPS_BULK, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        docLog = driver.createOutputTopic(Topics.DOC_LOG, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private static String doc(String variant) {
+        return IntStream.range(0, 20).mapToObj(i -> "Paragraph " + i + " is about subject " + i + (i == 2 ? variant : "")
+                + ". It has a second sentence with some more words about detail " + (i * 7) + ".")
+                .collect(Collectors.joining("\n\n"));
+    }
+
+    private void send(long version, String content, boolean repair) {
+        send(version, Op.UPSERT, content, repair);
+    }
+
+    private void send(long version, Op op, String content, boolean repair) {
+        DocumentChange e = new DocumentChange("acme", "r.md", version, op, "T", "text/plain", op == Op.DELETE ? null : content,
+                op == Op.DELETE ? null : Map.of(), null);
+        RecordHeaders headers = new RecordHeaders();
+        if (repair) {
+            headers.add(Priority.HEADER, Priority.bulkHeaderValue());
+            headers.add(RepairHeader.NAME, "verify".getBytes(StandardCharsets.UTF_8));
+        }
+        input.pipeInput(new TestRecord<>(e.key().toBytes(), EventJson.write(e), headers));
+    }
+
+    @Test
+    void aRepairRewritesEveryChunkOfTheStoredVersionThroughTheBulkLane() {
+        send(1, doc(""), false);
+        send(2, doc(" edited"), false);
+        DocumentOps v1 = EventJson.readDocumentOps(live.readValue());
+        EventJson.readDocumentOps(live.readValue());
+
+        send(2, doc(" edited"), false);
+        DocumentOps duplicate = EventJson.readDocumentOps(live.readValue());
+        assertThat(duplicate.kind()).as("without the header the stored version is a duplicate").isEqualTo(DocumentOps.Kind.SKIP);
+
+        send(2, doc(" edited"), true);
+        assertThat(live.isEmpty()).as("a repair travels in the bulk lane").isTrue();
+        DocumentOps repaired = EventJson.readDocumentOps(bulk.readValue());
+        assertThat(repaired.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(repaired.version()).isEqualTo(2);
+        assertThat(repaired.ops()).as("every chunk embedded again, nothing deleted")
+                .allSatisfy(op -> assertThat(op.type()).isEqualTo(ChunkOp.Type.EMBED));
+        assertThat(repaired.ops()).hasSize(repaired.chunkCount()).hasSize(v1.chunkCount());
+
+        send(1, doc(""), true);
+        assertThat(EventJson.readDocumentOps(bulk.readValue()).kind()).as("a repair never brings an older version back")
+                .isEqualTo(DocumentOps.Kind.SKIP);
+
+        // the state is unchanged: the next ordinary edit diffs against v2 as before
+        send(3, doc(" edited again"), false);
+        DocumentOps v3 = EventJson.readDocumentOps(live.readValue());
+        assertThat(v3.ops().stream().filter(op -> op.type() == ChunkOp.Type.EMBED).count()).isBetween(1L, 2L);
+    }
+
+    @Test
+    void theRebuildLogHoldsOnlyAcceptedChangesAsTheyCame() {
+        send(1, doc(""), false);
+        send(3, Op.DELETE, null, false);
+        send(2, doc(" late"), false); // older than the DELETE: dropped, and so never on the rebuild log
+        send(3, Op.DELETE, null, true); // a repair of the DELETE: accepted again, logged without its marks
+
+        var logged = docLog.readRecordsToList();
+        assertThat(logged).extracting(r -> EventJson.readDocumentChange(r.value()).version()).containsExactly(1L, 3L, 3L);
+        assertThat(logged).extracting(r -> EventJson.readDocumentChange(r.value()).op()).containsExactly(Op.UPSERT, Op.DELETE, Op.DELETE);
+        assertThat(logged).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("acme/r.md"));
+        assertThat(logged.get(2).headers().lastHeader(RepairHeader.NAME)).isNull();
+        assertThat(logged.get(2).headers().lastHeader(Priority.HEADER)).isNull();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.freshrag.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.freshrag.cli.CliContext;
+import dev.freshrag.cli.Console;
+import dev.freshrag.cli.FreshragCli;
+import dev.freshrag.cli.Settings;
+import dev.freshrag.security.KeysFile;
+import dev.freshrag.security.Role;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 14's "done when" on the real services: documents indexed, the index directory lost (query and embed stopped,
+ * the directory deleted, both started again), {@code ./freshrag verify} reports every document missing and exits 1,
+ * {@code verify --repair} re-drives them through the bulk lane, and a later {@code verify} exits 0 with every document
+ * back at its newest version. The CLI runs in-process on the real command line parser, over HTTP.
+ */
+class VerifyRepairIT {
+
+    private static final int DOCUMENTS = 12;
+    private static final Duration CONVERGE = Duration.ofMinutes(3);
+
+    private final PipelineStack stack = PipelineStack.shared();
+    private final String tenant = "verify-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** One CLI run: exit code and what it printed. */
+    record Run(int rc, String out, String err) {
+    }
+
+    @Test
+    void aLostIndexIsReportedMissingAndRepairedAtTheNewestVersions() throws Exception {
+        String operatorKey = KeysFile.append(stack.keysFile, KeysFile.NO_TENANT, Role.OPERATOR);
+        for (int i = 0; i < DOCUMENTS; i++) {
+            put("doc-" + i + ".md", 1, "Document " + i + " describes harbour crane number " + i + " and its load limits.");
+            if (i % 3 == 0) {
+                // every third document has a second version: the repair must bring back v2, not v1
+                put("doc-" + i + ".md", 2, "Document " + i + " now describes the rebuilt crane " + i + " and its new limits.");
+            }
+        }
+        Run before = awaitVerify(operatorKey, 0, "the index converges after the writes");
+        assertThat(before.out()).contains("Verified " + DOCUMENTS + " documents: the index matches.");
+
+        long t0 = System.nanoTime();
+        stack.restartEmbedAndQueryOnAnEmptyIndex();
+        System.out.printf("verify: query and embed restarted on an empty index in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        Run lost = verify(operatorKey);
+        assertThat(lost.rc()).as(lost.out() + lost.err()).isEqualTo(1);
+        assertThat(lost.out().lines().filter(l -> l.startsWith("missing ")).count()).isEqualTo(DOCUMENTS);
+        assertThat(lost.out()).contains("Verified " + DOCUMENTS + " documents: " + DOCUMENTS + " differ (missing " + DOCUMENTS);
+
+        long r0 = System.nanoTime();
+        Run repair = verify(operatorKey, "--repair");
+        assertThat(repair.rc()).as("the repair run still reports what it found").isEqualTo(1);
+        assertThat(repair.out()).contains("Re-drove " + DOCUMENTS + " of " + DOCUMENTS + " documents through the bulk lane");
+        Run after = awaitVerify(operatorKey, 0, "verify exits 0 once the repair is applied");
+        double repairedIn = (System.nanoTime() - r0) / 1e9;
+        assertThat(after.out()).contains("Verified " + DOCUMENTS + " documents: the index matches.");
+        for (int i = 0; i < DOCUMENTS; i++) {
+            PipelineStack.Answer doc = stack.document(tenant, "doc-" + i + ".md");
+            assertThat(doc.status()).as(doc.body()).isEqualTo(200);
+            assertThat(doc.json().get("version").asLong()).as("doc-" + i).isEqualTo(i % 3 == 0 ? 2 : 1);
+        }
+        System.out.printf("verify: %d documents; after the index was lost verify exited %d reporting %d missing; "
+                + "--repair re-drove %d; a verify exited 0 %.1f s after the repair started%n",
+                DOCUMENTS, lost.rc(), DOCUMENTS, DOCUMENTS, repairedIn);
+    }
+
+    private void put(String docId, int version, String content) {
+        PipelineStack.Answer a = stack.put(tenant, docId, Map.of("version", version, "title", docId,
+                "contentType", "text/plain", "content", content));
+        assertThat(a.status()).as(a.body()).isEqualTo(202);
+    }
+
+    private Run awaitVerify(String key, int rc, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        Run last = verify(key);
+        while (last.rc() != rc && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            last = verify(key);
+        }
+        assertThat(last.rc()).as(what + ": " + last.out() + last.err()).isEqualTo(rc);
+        return last;
+    }
+
+    private Run verify(String key, String... extra) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = new HashMap<>();
+        env.put("FRESHRAG_URL", stack.ingestUrl());
+        env.put("FRESHRAG_QUERY_URL", stack.queryUrl());
+        env.put("FRESHRAG_KEY", key);
+        env.put("FRESHRAG_HOME", stack.dataDir.resolve("cli").toString());
+        String[] args = new String[2 + extra.length + 1];
+        args[0] = "verify";
+        args[1] = "--tenant";
+        args[2] = tenant;
+        System.arraycopy(extra, 0, args, 3, extra.length);
+        Path root = Path.of("").toAbsolutePath();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            int rc = FreshragCli.run(args, new CliContext(new Console(o, e), () -> Settings.from(env, root, root)));
+            return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.freshrag.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code verify [--tenant T] [--repair]}: does the index match what the pipeline accepted? Reads the expected state
+ * from the ingest-service and what the index holds from the query-service (operator endpoints, HTTP only), prints each
+ * difference and a summary line, and with {@code --repair} has the ingest-service re-drive exactly the differing
+ * documents through the bulk lane. Exit 0 only when nothing differs (a repair's effect shows on the next verify).
+ */
+@Command(name = "verify", description = "Compare the index with the pipeline's document state; --repair re-drives what differs.")
+final class VerifyCommand implements Callable<Integer> {
+
+    /** Documents per query-service request (its limit is 1000). */
+    static final int BATCH = 500;
+
+    private final CliContext context;
+
+    @Option(names = "--tenant", paramLabel = "T", description = "only tenant T (default every tenant)")
+    String tenant;
+    @Option(names = "--repair", description = "re-drive the differing documents (bulk lane)")
+    boolean repair;
+    @Option(names = "--url", paramLabel = "URL",
+            description = "the ingest-service (default FRESHRAG_URL, else the local one); key from FRESHRAG_KEY, else the local operator key")
+    String url;
+    @Option(names = "--query-url", paramLabel = "URL", description = "the query-service (default FRESHRAG_QUERY_URL, else the local one)")
+    String queryUrl;
+
+    VerifyCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Console console = context.console();
+        OperatorClient ingest = OperatorClient.of(url, context.settings());
+        OperatorClient query = OperatorClient.ofQuery(queryUrl, context.settings());
+        Map<String, Object> filter = new LinkedHashMap<>();
+        filter.put("tenant", tenant);
+        JsonNode expected = ingest.get("/v1/operator/documents", filter);
+        int total = expected.size();
+
+        List<IndexDrift.Difference> differences = new ArrayList<>();
+        Map<String, JsonNode> differing = new LinkedHashMap<>();
+        for (int from = 0; from < total; from += BATCH) {
+            ArrayNode batch = JsonNodeFactory.instance.arrayNode();
+            List<JsonNode> wanted = new ArrayList<>();
+            for (int i = from; i < Math.min(total, from + BATCH); i++) {
+                JsonNode e = expected.get(i);
+                wanted.add(e);
+                batch.addObject().put("tenant", e.path("tenant").asText()).put("docId", e.path("docId").asText());
+            }
+            JsonNode indexed = query.post("/v1/operator/index/documents", batch);
+            for (int i = 0; i < wanted.size(); i++) {
+                List<IndexDrift.Difference> found = IndexDrift.compare(wanted.get(i), indexed.get(i));
+                if (!found.isEmpty()) {
+                    found.forEach(d -> console.out().println(d.line()));
+                    differences.addAll(found);
+                    differing.put(wanted.get(i).path("tenant").asText() + "/" + wanted.get(i).path("docId").asText(), wanted.get(i));
+                }
+            }
+            if (total > BATCH) {
+                // progress on long runs, apart from the differences (stdout) so a pipe keeps only those
+                console.err().println("checked " + Math.min(total, from + BATCH) + " of " + total + " documents");
+            }
+        }
+        console.out().println(summary(total, differing.size(), differences));
+        console.out().flush();
+        if (repair && !differing.isEmpty()) {
+            repair(ingest, differing);
+        }
+        return differing.isEmpty() ? 0 : 1;
+    }
+
+    private void repair(OperatorClient ingest, Map<String, JsonNode> differing) {
+        Console console = context.console();
+        List<JsonNode> docs = new ArrayList<>(differing.values());
+        int redriven = 0;
+        for (int from = 0; from < docs.size(); from += BATCH) {
+            ArrayNode batch = JsonNodeFactory.instance.arrayNode();
+            docs.subList(from, Math.min(docs.size(), from + BATCH)).forEach(d ->
+                    batch.addObject().put("tenant", d.path("tenant").asText()).put("docId", d.path("docId").asText()));
+            JsonNode answer = ingest.post("/v1/operator/documents/repair", batch);
+            redriven += answer.path("redriven").asInt();
+            answer.path("notFound").forEach(n -> console.out().println("not re-driven  " + n.asText()));
+        }
+        console.out().println("Re-drove " + redriven + " of " + docs.size() + " document" + (docs.size() == 1 ? "" : "s")
+                + " through the bulk lane; run verify again once it has drained.");
+        console.out().flush();
+    }
+
+    static String summary(int total, int differing, List<IndexDrift.Difference> differences) {
+        Map<IndexDrift.Kind, Integer> byKind = new EnumMap<>(IndexDrift.Kind.class);
+        differences.forEach(d -> byKind.merge(d.kind(), 1, Integer::sum));
+        StringBuilder b = new StringBuilder("Verified " + total + " document" + (total == 1 ? "" : "s") + ": ");
+        if (differing == 0) {
+            return b.append("the index matches.").toString();
+        }
+        b.append(differing).append(" differ (");
+        List<String> parts = new ArrayList<>();
+        for (IndexDrift.Kind k : IndexDrift.Kind.values()) {
+            parts.add(k.name().toLowerCase().replace('_', '-') + " " + byKind.getOrDefault(k, 0));
+        }
+        return b.append(String.join(", ", parts)).append(").").toString();
+    }
+}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.freshrag.events.ContentType;
 import dev.freshrag.http.ProblemException;
+import dev.freshrag.testkit.documents.ZipDocumentBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import dev.freshrag.cli.FreshragCli;
 import dev.freshrag.cli.Settings;
 import dev.freshrag.events.Topics;
 import dev.freshrag.security.Role;
+import dev.freshrag.testkit.documents.ZipDocumentBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.freshrag.ingest.extraction;
+package dev.freshrag.testkit.documents;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,16 +10,16 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Writes the smallest valid ODT and EPUB files holding one sentence, at test time with java.util.zip, so no binary
- * fixture needs review. Both formats are zip packages whose first entry is an uncompressed {@code mimetype}. A copy
- * lives in freshrag-e2e-tests (ZipDocumentBuilder there): the e2e module does not see ingest-service test classes.
+ * fixture needs review. Both formats are zip packages whose first entry is an uncompressed {@code mimetype}. Shared by
+ * the ingest-service's extraction tests and the end-to-end folder sync tests.
  */
-final class ZipDocumentBuilder {
+public final class ZipDocumentBuilder {
 
     private ZipDocumentBuilder() {
     }
 
     /** An OpenDocument text whose one paragraph is {@code sentence}. */
-    static byte[] odt(String sentence) {
+    public static byte[] odt(String sentence) {
         return odtWithContent("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -30,7 +30,7 @@ final class ZipDocumentBuilder {
     }
 
     /** An ODT package whose content.xml is {@code contentXml} as given (a corrupt one when it is not XML). */
-    static byte[] odtWithContent(String contentXml) {
+    public static byte[] odtWithContent(String contentXml) {
         return zip("application/vnd.oasis.opendocument.text",
                 "META-INF/manifest.xml", """
                         <?xml version="1.0" encoding="UTF-8"?>
@@ -43,7 +43,7 @@ final class ZipDocumentBuilder {
     }
 
     /** An EPUB 3 book with one XHTML chapter whose one paragraph is {@code sentence}. */
-    static byte[] epub(String title, String sentence) {
+    public static byte[] epub(String title, String sentence) {
         return zip("application/epub+zip",
                 "META-INF/container.xml", """
                         <?xml version="1.0" encoding="UTF-8"?>

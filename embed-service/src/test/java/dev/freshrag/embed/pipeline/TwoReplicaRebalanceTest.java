@@ -173,8 +173,9 @@ class TwoReplicaRebalanceTest {
             SourceOffsets applied = observer.appliedSourceOffsets(Lane.LIVE);
             List<String> differences = model.differences((VectorIndexReader) observer);
             System.out.printf("forced race (%s stall, seed %d%s): d%d v2 held by A until B applied v2 and v3; "
-                            + "A abandoned %d batch(es); positions %s (expected %s), %d differences from the model%s%n",
-                    stall, seed, UNFENCED ? ", UNFENCED" : "", chosen, replicaA.abandoned, applied, expected,
+                            + "A %s %d batch(es); positions %s (expected %s), %d differences from the model%s%n",
+                    stall, seed, UNFENCED ? ", UNFENCED" : "", chosen,
+                    UNFENCED ? "(fence off) let through" : "abandoned", replicaA.abandoned, applied, expected,
                     differences.size(), differences.isEmpty() ? "" : ": " + differences);
             observer.close();
             assertThat(differences).as("index == model of newest versions (seed " + seed + ")").isEmpty();

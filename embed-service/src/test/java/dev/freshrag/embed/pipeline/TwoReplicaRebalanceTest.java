@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.freshrag.embed.metrics.EmbedMetrics;
+import dev.freshrag.embedding.Embedder;
 import dev.freshrag.events.ChunkOp;
 import dev.freshrag.events.DocumentOps;
 import dev.freshrag.events.EventJson;
@@ -34,7 +35,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -86,6 +86,126 @@ class TwoReplicaRebalanceTest {
             System.out.printf("scale-out: round %d, seed %d, revoke wait %s%s%n", round, seed + round, wait,
                     UNFENCED ? " (UNFENCED)" : "");
             runRound(seed + round, wait);
+        }
+    }
+
+    /**
+     * The issue's race, forced instead of left to timing: replica A stalls on version n-1 of a chosen document (its
+     * model, or its index call after it checked the document's mark); A leaves the group, its revocation gives up after
+     * a short wait; B replays and applies n-1 and n (n deletes a chunk and relabels the others) and records its
+     * positions; only then does A go on. The index must end as the model of newest versions, with every position
+     * covered. Without the fences ({@code -Dfreshrag.test.unfenced=true}) A's late write moves the partition's position
+     * back (model stall) or brings the deleted chunk back under the old version (index stall), and the test fails.
+     */
+    @Test
+    void aReplicaWhoseModelStallsOnAnOlderVersionWritesNothingAfterTheNextOwnerAppliedTheNewer() throws Exception {
+        forcedRaces(Stall.MODEL);
+    }
+
+    @Test
+    void aReplicaWhoseIndexCallStallsOnAnOlderVersionCannotOverwriteWhatTheNextOwnerApplied() throws Exception {
+        forcedRaces(Stall.INDEX_CALL);
+    }
+
+    /** Where replica A stalls in the forced race. */
+    private enum Stall {
+        /** Its model, while embedding version n-1 (before the applier reads the document's mark). */
+        MODEL,
+        /** Its index call writing version n-1's new chunk (after the applier read the mark: a Qdrant retry loop). */
+        INDEX_CALL
+    }
+
+    private void forcedRaces(Stall stall) throws Exception {
+        long seed = Long.getLong("freshrag.test.seed", new Random().nextLong());
+        int rounds = Integer.getInteger("freshrag.test.rounds", 2);
+        for (int round = 0; round < rounds; round++) {
+            forcedRace(seed + round, stall);
+        }
+    }
+
+    private void forcedRace(long seed, Stall stall) throws Exception {
+        KafkaBroker broker = KafkaBroker.shared();
+        String topic = broker.createTopics(KafkaBroker.uniquePrefix(), PARTITIONS).chunkOps();
+        String group = "forced-race-" + seed;
+        Random random = new Random(seed);
+        int chosen = random.nextInt(DOCS);
+        // paragraphs of the chosen document: a, b, c at v1; x added at v2 (n-1); b deleted, a, c, x relabelled at v3 (n)
+        int a = 0;
+        int b = 1;
+        int c = 2;
+        int x = 3;
+        Duration revokeWait = Duration.ofMillis(100);
+        try (InProcessQdrantProtocolDouble qdrant = InProcessQdrantProtocolDouble.start()) {
+            if (UNFENCED) {
+                qdrant.ignoreUpdateFilters();
+            }
+            VectorIndexWriter observer = qdrant.openIndex("scale-out", FP);
+            Model model = new Model();
+            java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Embedder fastModel = new SlowEmbedderDouble(() -> 0);
+            Replica replicaA = stall == Stall.MODEL
+                    ? new Replica("A", broker, group, topic, qdrant.openIndex("scale-out", FP),
+                            new StallingEmbedderDouble(fastModel, Model.text(chosen, x), stalled, release), revokeWait)
+                    : new Replica("A", broker, group, topic, new StallingIndexDouble(qdrant.openIndex("scale-out", FP),
+                            Model.chunkId(chosen, x), stalled, release), fastModel, revokeWait);
+            Replica replicaB = null;
+            try {
+                awaitTrue(() -> replicaA.assigned.size() == PARTITIONS, "replica A holds every partition");
+                produce(broker, topic, model, chosen, 1, Set.of(a, b, c), random);
+                awaitCovered(observer, model.positions());
+                produce(broker, topic, model, chosen, 2, Set.of(a, b, c, x), random);
+                assertThat(stalled.await(60, java.util.concurrent.TimeUnit.SECONDS))
+                        .as("replica A reached version 2 of d" + chosen).isTrue();
+                replicaA.leave(); // its revocation waits 100 ms, then abandons the stalled batch
+                replicaB = new Replica("B", broker, group, topic, qdrant.openIndex("scale-out", FP), fastModel,
+                        revokeWait);
+                produce(broker, topic, model, chosen, 3, Set.of(a, c, x), random);
+                awaitCovered(observer, model.positions()); // B replayed v2 and applied v3, positions recorded
+            } finally {
+                release.countDown(); // A goes on with its version 2
+                replicaA.close();
+                if (replicaB != null) {
+                    replicaB.close();
+                }
+            }
+            SourceOffsets expected = model.positions();
+            SourceOffsets applied = observer.appliedSourceOffsets(Lane.LIVE);
+            List<String> differences = model.differences((VectorIndexReader) observer);
+            System.out.printf("forced race (%s stall, seed %d%s): d%d v2 held by A until B applied v2 and v3; "
+                            + "A %s %d batch(es); positions %s (expected %s), %d differences from the model%s%n",
+                    stall, seed, UNFENCED ? ", UNFENCED" : "", chosen,
+                    UNFENCED ? "(fence off) let through" : "abandoned", replicaA.abandoned, applied, expected,
+                    differences.size(), differences.isEmpty() ? "" : ": " + differences);
+            observer.close();
+            assertThat(differences).as("index == model of newest versions (seed " + seed + ")").isEmpty();
+            assertThat(applied.covers(expected)).as("positions " + applied + " cover every record " + expected
+                    + " (seed " + seed + ")").isTrue();
+        }
+    }
+
+    /** Version {@code v} of every document: the chosen one with {@code chosenContents}, the others at random. */
+    private static void produce(KafkaBroker broker, String topic, Model model, int chosen, int v,
+                                Set<Integer> chosenContents, Random random) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(broker.producerConfig()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int d = 0; d < DOCS; d++) {
+                DocumentOps ops = d == chosen ? model.next(d, v, chosenContents) : model.next(d, v, random);
+                producer.send(new ProducerRecord<>(topic, ops.sourcePartition(), ops.tenant() + "/" + ops.docId(),
+                        EventJson.write(ops))).get();
+            }
+        }
+    }
+
+    private static void awaitCovered(VectorIndexWriter observer, SourceOffsets expected) throws InterruptedException {
+        awaitTrue(() -> observer.appliedSourceOffsets(Lane.LIVE).covers(expected), "positions cover " + expected);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() < deadline).as("within 60 s: " + what).isTrue();
+            Thread.sleep(20);
         }
     }
 
@@ -186,13 +306,17 @@ class TwoReplicaRebalanceTest {
             return "d" + doc + "-c" + content;
         }
 
+        static String text(int doc, int content) {
+            return "document " + doc + " paragraph " + content;
+        }
+
         DocumentOps next(int doc, int v, Random random) {
-            int partition = doc % PARTITIONS;
-            long offset = nextOffset[partition]++;
-            records++;
             Set<Integer> old = contents.getOrDefault(doc, Set.of());
-            version.put(doc, (long) v);
             if (!old.isEmpty() && random.nextInt(8) == 0) {
+                int partition = doc % PARTITIONS;
+                long offset = nextOffset[partition]++;
+                records++;
+                version.put(doc, (long) v);
                 contents.put(doc, Set.of());
                 return new DocumentOps("acme", "d" + doc, v, DocumentOps.Kind.DELETE_DOCUMENT, null, Map.of(), List.of(),
                         0, partition, offset);
@@ -202,10 +326,20 @@ class TwoReplicaRebalanceTest {
             while (now.size() < size) {
                 now.add(random.nextInt(CONTENTS));
             }
+            return next(doc, v, now);
+        }
+
+        /** Version {@code v} of a document holding exactly the paragraphs {@code now} (diffed against its last version). */
+        DocumentOps next(int doc, int v, Set<Integer> now) {
+            int partition = doc % PARTITIONS;
+            long offset = nextOffset[partition]++;
+            records++;
+            Set<Integer> old = contents.getOrDefault(doc, Set.of());
+            version.put(doc, (long) v);
             List<ChunkOp> ops = new ArrayList<>();
             int seq = 0;
-            for (int c : now) {
-                String text = "document " + doc + " paragraph " + c;
+            for (int c : new TreeSet<>(now)) {
+                String text = text(doc, c);
                 String hash = "h" + doc + "-" + c;
                 ops.add(old.contains(c) ? ChunkOp.payload(chunkId(doc, c), seq, hash, text)
                         : ChunkOp.embed(chunkId(doc, c), seq, hash, text));
@@ -216,7 +350,7 @@ class TwoReplicaRebalanceTest {
                     ops.add(ChunkOp.delete(chunkId(doc, c)));
                 }
             }
-            contents.put(doc, now);
+            contents.put(doc, Set.copyOf(now));
             return new DocumentOps("acme", "d" + doc, v, DocumentOps.Kind.APPLY, "v" + v, Map.of(), ops, now.size(),
                     partition, offset);
         }
@@ -265,6 +399,8 @@ class TwoReplicaRebalanceTest {
         final ExecutorService worker;
         final Thread poller;
         volatile boolean running = true;
+        /** The partitions this replica's consumer holds now. */
+        final Set<Integer> assigned = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Future<Map<TopicPartition, OffsetAndMetadata>> inFlight;
         int abandoned;
 
@@ -272,21 +408,25 @@ class TwoReplicaRebalanceTest {
 
         Replica(String name, KafkaBroker broker, String group, String topic, InProcessQdrantProtocolDouble qdrant,
                 Random random, Duration revokeWait) {
+            this(name, broker, group, topic, qdrant.openIndex("scale-out", FP), new SlowEmbedderDouble(() -> {
+                synchronized (random) {
+                    int kind = random.nextInt(10);
+                    return kind < 5 ? random.nextInt(20) : kind < 7 ? 100 + random.nextInt(200) : 400 + random.nextInt(500);
+                }
+            }), revokeWait);
+        }
+
+        /** A replica writing through {@code index} with {@code model}: the forced race's stalling ones. */
+        Replica(String name, KafkaBroker broker, String group, String topic, VectorIndexWriter index, Embedder model,
+                Duration revokeWait) {
             this.name = name;
             this.revokeWait = revokeWait;
             Map<String, Object> config = new HashMap<>(broker.consumerConfig());
             config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 6);
             consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-            index = qdrant.openIndex("scale-out", FP);
-            LongSupplier delay = () -> {
-                synchronized (random) {
-                    int kind = random.nextInt(10);
-                    return kind < 5 ? random.nextInt(20) : kind < 7 ? 100 + random.nextInt(200) : 400 + random.nextInt(500);
-                }
-            };
-            applier = new BatchApplier(new SlowEmbedderDouble(delay), index, new EmbeddingCache(0),
-                    new EmbedMetrics(new SimpleMeterRegistry()));
+            this.index = index;
+            applier = new BatchApplier(model, index, new EmbeddingCache(0), new EmbedMetrics(new SimpleMeterRegistry()));
             if (UNFENCED) {
                 fence.disableForTest();
             }
@@ -299,6 +439,7 @@ class TwoReplicaRebalanceTest {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    assigned.removeAll(numbers(partitions));
                     try {
                         if (!fence.revoked(numbers(partitions), revokeWait).isEmpty()) {
                             abandoned++;
@@ -312,10 +453,12 @@ class TwoReplicaRebalanceTest {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     fence.assigned(numbers(partitions));
+                    assigned.addAll(numbers(partitions));
                 }
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    assigned.removeAll(numbers(partitions));
                     fence.lost(numbers(partitions));
                 }
             });
@@ -392,6 +535,15 @@ class TwoReplicaRebalanceTest {
 
         private static List<Integer> numbers(Collection<TopicPartition> partitions) {
             return partitions.stream().map(TopicPartition::partition).toList();
+        }
+
+        /**
+         * Leaves the group (a scale-down) without waiting for the batch in flight: the consumer's close runs the
+         * revocation, and the fence with it; the worker goes on with its batch. {@link #close} waits for it.
+         */
+        void leave() throws InterruptedException {
+            running = false;
+            poller.join(60_000);
         }
 
         @Override

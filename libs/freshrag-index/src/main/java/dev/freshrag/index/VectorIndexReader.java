@@ -33,6 +33,17 @@ public interface VectorIndexReader extends VectorIndexHandle {
     List<DocumentStatus> documents(String tenant, String docIdPrefix, int limit);
 
     /**
+     * One page of the tenant's documents the index holds, read from their marks ({@link DocumentMark}; documents
+     * whose newest applied change deleted them are left out), without chunk text: what {@code ./freshrag verify}
+     * compares with the pipeline's state to find orphan documents. Pages follow the adapter's own order; a document
+     * written meanwhile may be missed or listed twice, so callers compare, never count.
+     *
+     * @param cursor null (or empty) for the first page, else a previous page's {@link IndexedDocumentPage#next()}
+     * @param limit  how many marks a page visits, at least 1
+     */
+    IndexedDocumentPage indexedDocuments(String tenant, String cursor, int limit);
+
+    /**
      * A document's chunks as indexed, in position ({@code seq}) order, with their stored text, title, version and
      * metadata. There is no query, so every {@link SearchHit#score()} is 0.
      */

@@ -629,6 +629,41 @@ public abstract class VectorIndexBehaviour<I extends VectorIndexReader & VectorI
         assertThat(index.chunkIds(TENANT_B, "doc")).containsExactly(chunk("b"));
     }
 
+    @Test
+    void indexedDocumentsPageThroughTheTenantsLiveMarksOnly() {
+        I index = open();
+        for (int d = 0; d < 7; d++) {
+            String docId = "doc/" + d;
+            index.upsert(List.of(withPayload(point(TENANT_A, docId, chunk("c" + d), 0, vector(d)),
+                    new DocumentPayload(d + 1, "t", Map.of()))));
+            index.markDocument(TENANT_A, docId, new DocumentMark(d + 1, false, 0, d));
+        }
+        index.deleteDocument(TENANT_A, "doc/3");
+        index.markDocument(TENANT_A, "doc/3", new DocumentMark(9, true, 0, 20)); // a tombstone: not listed
+        index.upsert(List.of(point(TENANT_B, "doc/0", chunk("b"), 0, vector(1))));
+        index.markDocument(TENANT_B, "doc/0", new DocumentMark(1, false, 1, 0)); // another tenant: not listed
+        index.upsert(List.of(point(TENANT_A, "unmarked", chunk("u"), 0, vector(2)))); // no mark: not listed
+        commit(index);
+
+        Map<String, Long> listed = new java.util.LinkedHashMap<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            IndexedDocumentPage page = index.indexedDocuments(TENANT_A, cursor, 2);
+            assertThat(page.documents().size()).isLessThanOrEqualTo(2);
+            page.documents().forEach(doc -> assertThat(listed.put(doc.docId(), doc.version()))
+                    .as("listed once: " + doc.docId()).isNull());
+            cursor = page.next();
+            pages++;
+        } while (cursor != null && pages < 20);
+        assertThat(cursor).as("the listing ends").isNull();
+        assertThat(pages).as("paged by 2").isGreaterThanOrEqualTo(3);
+        assertThat(listed).containsOnly(Map.entry("doc/0", 1L), Map.entry("doc/1", 2L), Map.entry("doc/2", 3L),
+                Map.entry("doc/4", 5L), Map.entry("doc/5", 6L), Map.entry("doc/6", 7L));
+        assertThat(index.indexedDocuments("tenant-without-documents", null, 10))
+                .isEqualTo(new IndexedDocumentPage(List.of(), null));
+    }
+
     // =====================================================================================================
     // helpers
 

@@ -6,9 +6,12 @@ import dev.freshrag.http.ProblemException;
 import dev.freshrag.index.DocumentStatus;
 import dev.freshrag.index.VectorIndexReader;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * What the index holds of given documents, for {@code ./freshrag verify}: operator keys only (the API-key filter), any
  * tenant. A batch per call, so a verify of many documents needs few requests. Works on every index adapter (it uses
- * only the reader's per-document status and chunk ids).
+ * only the reader's per-document status and chunk ids, and its paged listing of document marks).
  */
 @Path("/v1/operator/index/documents")
 @Tag(name = "operator")
@@ -68,6 +71,39 @@ public class IndexedDocumentsResource {
                     index.chunkIds(d.tenant(), d.docId())));
         }
         return out;
+    }
+
+    /** One page of a tenant's indexed documents; {@code next} is the {@code after} of the following page, null at the end. */
+    public record IndexedDocumentsPage(String tenant, List<dev.freshrag.index.IndexedDocument> documents, String next) {
+    }
+
+    /**
+     * The tenant's documents the index holds (by their marks; deleted ones left out), a page at a time, for verify's
+     * orphan search: pass each answer's {@code next} as {@code after} until it is null. A page may hold fewer than
+     * {@code limit} documents before the end.
+     */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A page of a tenant's indexed documents (docId, version)", description = "Query: tenant "
+            + "(required), after (the previous page's next), limit (1 to 1000, default 500).")
+    public IndexedDocumentsPage list(@QueryParam("tenant") String tenant, @QueryParam("after") String after,
+                                     @QueryParam("limit") @DefaultValue("500") int limit) {
+        if (tenant == null || tenant.isBlank()) {
+            throw bad("the query parameter tenant is required");
+        }
+        DocumentChangeValidator.validateTenant(tenant).ifPresent(v -> {
+            throw bad("tenant: " + v.message());
+        });
+        if (limit < 1 || limit > MAX_BATCH) {
+            throw bad("limit must be 1 to " + MAX_BATCH + ", was " + limit);
+        }
+        dev.freshrag.index.IndexedDocumentPage page;
+        try {
+            page = index.indexedDocuments(tenant, after, limit);
+        } catch (IllegalArgumentException e) {
+            throw bad("after: " + e.getMessage());
+        }
+        return new IndexedDocumentsPage(tenant, page.documents(), page.next());
     }
 
     private static ProblemException bad(String detail) {

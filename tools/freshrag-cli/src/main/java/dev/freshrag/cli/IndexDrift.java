@@ -23,7 +23,9 @@ final class IndexDrift {
         /** chunks the index holds that the state's version has not */
         EXTRA_CHUNKS,
         /** deleted in the state, still in the index */
-        NOT_DELETED
+        NOT_DELETED,
+        /** in the index, unknown to the state */
+        ORPHAN
     }
 
     /** One difference of one document, with a human detail. */
@@ -74,6 +76,20 @@ final class IndexDrift {
             out.add(new Difference(tenant, docId, Kind.EXTRA_CHUNKS, extra.size() + ": " + sample(extra)));
         }
         return out;
+    }
+
+    /**
+     * @param indexed {docId, version} of a document the index holds (the query-service's listing of a tenant)
+     * @param known   "tenant/docId" of every document the state knows, deleted ones included
+     * @return an {@link Kind#ORPHAN} difference if the state does not know it
+     */
+    static java.util.Optional<Difference> orphan(String tenant, JsonNode indexed, Set<String> known) {
+        String docId = indexed.path("docId").asText();
+        if (known.contains(tenant + "/" + docId)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Difference(tenant, docId, Kind.ORPHAN, "the index holds v"
+                + indexed.path("version").asLong() + ", the pipeline's state does not know the document"));
     }
 
     private static Set<String> ids(JsonNode array) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
  * {@code verify [--tenant T] [--repair]}: does the index match what the pipeline accepted? Reads the expected state
  * from the ingest-service and what the index holds from the query-service (operator endpoints, HTTP only), prints each
  * difference and a summary line, and with {@code --repair} has the ingest-service re-drive exactly the differing
- * documents through the bulk lane. Exit 0 only when nothing differs (a repair's effect shows on the next verify).
+ * documents through the bulk lane. Orphans (indexed, unknown to the state) are reported, never repaired: there is no
+ * record to re-drive. Exit 0 only when nothing differs (a repair's effect shows on the next verify).
  */
 @Command(name = "verify", description = "Compare the index with the pipeline's document state; --repair re-drives what differs.")
 final class VerifyCommand implements Callable<Integer> {
@@ -74,12 +75,62 @@ final class VerifyCommand implements Callable<Integer> {
                 console.err().println("checked " + Math.min(total, from + BATCH) + " of " + total + " documents");
             }
         }
-        console.out().println(summary(total, differing.size(), differences));
+        List<IndexDrift.Difference> orphans = orphans(query, expected);
+        orphans.forEach(d -> console.out().println(d.line()));
+        differences.addAll(orphans);
+        console.out().println(summary(total + orphans.size(), differing.size() + orphans.size(), differences));
         console.out().flush();
         if (repair && !differing.isEmpty()) {
             repair(ingest, differing);
         }
-        return differing.isEmpty() ? 0 : 1;
+        if (repair && !orphans.isEmpty()) {
+            // the ingest can re-drive only what its state holds a record of; an orphan has none, and making one up
+            // would invent a version
+            console.out().println("Orphans are not repaired: " + orphans.size() + " document"
+                    + (orphans.size() == 1 ? "" : "s") + " the pipeline does not know (remove each with a DELETE through "
+                    + "the ingest-service at a version above the indexed one).");
+            console.out().flush();
+        }
+        return differing.isEmpty() && orphans.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * Documents the index holds that the state does not know: the query-service's paged listing of each tenant
+     * (--tenant, else every tenant the state knows; an index tenant the state has never seen is not listed).
+     */
+    private List<IndexDrift.Difference> orphans(OperatorClient query, JsonNode expected) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        java.util.Set<String> tenants = new java.util.TreeSet<>();
+        expected.forEach(e -> {
+            known.add(e.path("tenant").asText() + "/" + e.path("docId").asText());
+            tenants.add(e.path("tenant").asText());
+        });
+        if (tenant != null) {
+            tenants.clear();
+            tenants.add(tenant);
+        }
+        List<IndexDrift.Difference> out = new ArrayList<>();
+        for (String t : tenants) {
+            String after = null;
+            int listed = 0;
+            do {
+                Map<String, Object> params = new LinkedHashMap<>();
+                params.put("tenant", t);
+                params.put("after", after);
+                params.put("limit", BATCH);
+                JsonNode page = query.get("/v1/operator/index/documents", params);
+                for (JsonNode d : page.path("documents")) {
+                    IndexDrift.orphan(t, d, known).ifPresent(out::add);
+                    listed++;
+                }
+                JsonNode next = page.path("next");
+                after = next.isTextual() && !next.asText().isEmpty() ? next.asText() : null;
+                if (after != null) {
+                    context.console().err().println("listed " + listed + " indexed documents of " + t);
+                }
+            } while (after != null);
+        }
+        return out;
     }
 
     private void repair(OperatorClient ingest, Map<String, JsonNode> differing) {

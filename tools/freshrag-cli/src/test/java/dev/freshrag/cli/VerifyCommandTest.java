@@ -31,6 +31,11 @@ class VerifyCommandTest {
              {"tenant":"acme","docId":"lost.md","present":false,"version":null,"chunkIds":[]},
              {"tenant":"acme","docId":"old.md","present":true,"version":2,"chunkIds":["o1","o2"]},
              {"tenant":"acme","docId":"gone.md","present":true,"version":3,"chunkIds":["g1"]}]""";
+    /** The index's listing of acme, two pages: stray.md is unknown to the state (an orphan). */
+    private static final String LISTING_PAGE_1 = """
+            {"tenant":"acme","documents":[{"docId":"ok.md","version":2},{"docId":"old.md","version":2}],"next":"p2"}""";
+    private static final String LISTING_PAGE_2 = """
+            {"tenant":"acme","documents":[{"docId":"gone.md","version":3},{"docId":"stray.md","version":7}],"next":null}""";
     private static final String MATCHING_INDEX = """
             [{"tenant":"acme","docId":"ok.md","present":true,"version":2,"chunkIds":["c1","c2"]}]""";
 
@@ -42,7 +47,9 @@ class VerifyCommandTest {
         try (ServicesDouble ingest = new ServicesDouble(Map.of("/v1/operator/documents/repair",
                 "{\"redriven\":2,\"notFound\":[\"acme/gone.md (no record of v4 left on kb.doc-changes)\"]}",
                 "/v1/operator/documents", STATE));
-             ServicesDouble query = new ServicesDouble(Map.of("/v1/operator/index/documents", INDEX))) {
+             ServicesDouble query = new ServicesDouble(Map.of("/v1/operator/index/documents", INDEX,
+                     "GET /v1/operator/index/documents?tenant=acme&limit=500", LISTING_PAGE_1,
+                     "GET /v1/operator/index/documents?tenant=acme&after=p2&limit=500", LISTING_PAGE_2))) {
             CapturedConsole c = new CapturedConsole();
             int rc = c.run(CapturedConsole.env("FRESHRAG_HOME", home.toString(), "FRESHRAG_KEY", "frk_op"), home,
                     "verify", "--tenant", "acme", "--repair", "--url", ingest.url(), "--query-url", query.url());
@@ -54,8 +61,12 @@ class VerifyCommandTest {
             assertTrue(out.contains("extra-chunks   acme/old.md  1: o2"), out);
             assertTrue(out.contains("not-deleted    acme/gone.md  deleted at v4, the index holds v3 (1 chunks)"), out);
             assertTrue(!out.contains("ok.md"), out);
-            assertTrue(out.contains("Verified 4 documents: 3 differ (missing 1, stale-version 1, missing-chunks 1, "
-                    + "extra-chunks 1, not-deleted 1)."), out);
+            assertTrue(out.contains("orphan         acme/stray.md  the index holds v7, the pipeline's state does not know "
+                    + "the document"), out);
+            assertTrue(!out.contains("acme/gone.md  the index holds"), "a deleted document the state knows is no orphan");
+            assertTrue(out.contains("Verified 5 documents: 4 differ (missing 1, stale-version 1, missing-chunks 1, "
+                    + "extra-chunks 1, not-deleted 1, orphan 1)."), out);
+            assertTrue(out.contains("Orphans are not repaired: 1 document the pipeline does not know"), out);
             assertTrue(out.contains("not re-driven  acme/gone.md (no record of v4 left on kb.doc-changes)"), out);
             assertTrue(out.contains("Re-drove 2 of 3 documents through the bulk lane"), out);
 
@@ -63,6 +74,9 @@ class VerifyCommandTest {
             assertEquals("Bearer frk_op", ingest.requests.get(0).authorization());
             assertEquals("POST /v1/operator/index/documents", query.requests.get(0).line());
             assertEquals(4, JSON.readTree(query.requests.get(0).body()).size());
+            assertEquals(List.of("GET /v1/operator/index/documents?tenant=acme&limit=500",
+                    "GET /v1/operator/index/documents?tenant=acme&after=p2&limit=500"),
+                    query.requests.subList(1, 3).stream().map(ServicesDouble.Request::line).toList());
             ServicesDouble.Request repair = ingest.requests.get(1);
             assertEquals("POST /v1/operator/documents/repair", repair.line());
             JsonNode redriven = JSON.readTree(repair.body());
@@ -81,10 +95,36 @@ class VerifyCommandTest {
             assertEquals(0, rc, c.err() + c.out());
             assertEquals(List.of("Verified 1 document: the index matches."), c.outLines());
             assertEquals(1, ingest.requests.size(), "no repair call");
+            assertEquals("GET /v1/operator/index/documents?tenant=acme&limit=500", query.requests.get(1).line(),
+                    "the index of every tenant the state knows is listed");
         }
     }
 
-    /** Stands in for a service's operator endpoints: a fixed body per path (longest prefix wins), requests recorded. */
+    @Test
+    void anOrphanAloneMakesVerifyExitOne() throws Exception {
+        try (ServicesDouble ingest = new ServicesDouble(Map.of("/v1/operator/documents",
+                "[{\"tenant\":\"acme\",\"docId\":\"ok.md\",\"version\":2,\"deleted\":false,\"chunkIds\":[\"c1\",\"c2\"]}]"));
+             ServicesDouble query = new ServicesDouble(Map.of("/v1/operator/index/documents", MATCHING_INDEX,
+                     "GET /v1/operator/index/documents", """
+                             {"tenant":"acme","documents":[{"docId":"ok.md","version":2},{"docId":"x.md","version":1}],
+                              "next":null}"""))) {
+            CapturedConsole c = new CapturedConsole();
+            int rc = c.run(CapturedConsole.env("FRESHRAG_HOME", home.toString(), "FRESHRAG_KEY", "frk_op",
+                    "FRESHRAG_URL", ingest.url(), "FRESHRAG_QUERY_URL", query.url()), home, "verify", "--repair");
+            assertEquals(1, rc, c.err() + c.out());
+            assertEquals(List.of("orphan         acme/x.md  the index holds v1, the pipeline's state does not know the document",
+                    "Verified 2 documents: 1 differ (missing 0, stale-version 0, missing-chunks 0, extra-chunks 0, "
+                            + "not-deleted 0, orphan 1).",
+                    "Orphans are not repaired: 1 document the pipeline does not know (remove each with a DELETE through "
+                            + "the ingest-service at a version above the indexed one)."), c.outLines());
+            assertEquals(1, ingest.requests.size(), "nothing to re-drive: no repair call");
+        }
+    }
+
+    /**
+     * Stands in for a service's operator endpoints: a fixed body per path, or per "METHOD path?query" (longest prefix
+     * wins), requests recorded.
+     */
     static final class ServicesDouble implements AutoCloseable {
 
         record Request(String method, String pathAndQuery, String authorization, String body) {
@@ -103,7 +143,9 @@ class VerifyCommandTest {
                 requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                         exchange.getRequestHeaders().getFirst("Authorization"),
                         new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-                String body = bodies.entrySet().stream().filter(e -> path.startsWith(e.getKey()))
+                String call = exchange.getRequestMethod() + " " + exchange.getRequestURI();
+                String body = bodies.entrySet().stream()
+                        .filter(e -> e.getKey().contains(" ") ? call.startsWith(e.getKey()) : path.startsWith(e.getKey()))
                         .max(java.util.Comparator.comparingInt(e -> e.getKey().length())).map(Map.Entry::getValue).orElse(null);
                 byte[] b = (body == null ? "{\"detail\":\"no such path\"}" : body).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -163,6 +163,50 @@ final class ChunkQueries {
         return out;
     }
 
+    /**
+     * A page of the tenant's live document marks in docId order, strictly after {@code afterDocId} (empty: from the
+     * start). The mark-key terms are sorted, so each segment's walk stops after {@code limit} marks; the segments'
+     * smallest {@code limit} make the page, and its last docId is the next cursor.
+     */
+    static dev.freshrag.index.IndexedDocumentPage indexedDocuments(IndexSearcher s, String tenant, String afterDocId,
+                                                                   int limit) throws IOException {
+        java.util.TreeSet<String> docIds = new java.util.TreeSet<>();
+        String tenantKey = LuceneSchema.key(tenant, "");
+        String from = LuceneSchema.key(tenant, afterDocId);
+        for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+            org.apache.lucene.index.Terms terms = ctx.reader().terms(LuceneSchema.F_MARK_KEY);
+            if (terms == null) {
+                continue;
+            }
+            org.apache.lucene.index.TermsEnum te = terms.iterator();
+            if (te.seekCeil(new org.apache.lucene.util.BytesRef(from)) == org.apache.lucene.index.TermsEnum.SeekStatus.END) {
+                continue;
+            }
+            int taken = 0;
+            for (org.apache.lucene.util.BytesRef t = te.term(); t != null && taken < limit; t = te.next()) {
+                String key = t.utf8ToString();
+                if (!key.startsWith(tenantKey)) {
+                    break;
+                }
+                String docId = key.substring(tenantKey.length());
+                if (docId.equals(afterDocId) || !hasLiveDoc(ctx.reader(), te)) {
+                    continue;
+                }
+                docIds.add(docId);
+                taken++;
+            }
+        }
+        while (docIds.size() > limit) {
+            docIds.pollLast();
+        }
+        List<dev.freshrag.index.IndexedDocument> out = new ArrayList<>();
+        for (String docId : docIds) {
+            mark(s, tenant, docId).filter(m -> !m.deleted())
+                    .ifPresent(m -> out.add(new dev.freshrag.index.IndexedDocument(docId, m.version())));
+        }
+        return new dev.freshrag.index.IndexedDocumentPage(out, docIds.size() == limit ? docIds.last() : null);
+    }
+
     private static boolean hasLiveDoc(LeafReader reader, org.apache.lucene.index.TermsEnum te) throws IOException {
         Bits live = reader.getLiveDocs();
         PostingsEnum postings = te.postings(null, PostingsEnum.NONE);

@@ -182,6 +182,18 @@ public abstract sealed class LuceneVectorIndex implements VectorIndexReader
         return withSearcher(List.of(), s -> ChunkQueries.documents(s, tenant, prefix, limit));
     }
 
+    /** Lucene pages by docId: the cursor is the last docId of the previous page. */
+    @Override
+    public dev.freshrag.index.IndexedDocumentPage indexedDocuments(String tenant, String cursor, int limit) {
+        checkId(tenant, "tenant");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+        String after = cursor == null ? "" : cursor;
+        return withSearcher(new dev.freshrag.index.IndexedDocumentPage(List.of(), null),
+                s -> ChunkQueries.indexedDocuments(s, tenant, after, limit));
+    }
+
     @Override
     public List<SearchHit> chunks(String tenant, String docId) {
         checkId(tenant, "tenant");

@@ -73,6 +73,15 @@ final class DocumentMarkPoint {
                 .build();
     }
 
+    /** The tenant's mark points whose change did not delete the document. */
+    static io.qdrant.client.grpc.Common.Filter liveOf(String tenant) {
+        return TenantFilters.tenant(QdrantVectorIndex.RESERVED_TENANT).toBuilder()
+                .addMust(TenantFilters.keyword(SourceOffsetsPoint.KIND, KIND_VALUE))
+                .addMust(TenantFilters.keyword(MARK_TENANT, tenant))
+                .addMust(integer(DELETED, 0))
+                .build();
+    }
+
     private static io.qdrant.client.grpc.Common.Condition integer(String key, long value) {
         return io.qdrant.client.grpc.Common.Condition.newBuilder().setField(io.qdrant.client.grpc.Common.FieldCondition
                 .newBuilder().setKey(key).setMatch(io.qdrant.client.grpc.Common.Match.newBuilder().setInteger(value)))

@@ -223,6 +223,44 @@ final class QdrantChunkReader {
         } while (offset != null);
     }
 
+    private static final List<String> MARK_LISTING_FIELDS = List.of(DocumentMarkPoint.MARK_DOC_ID, DocumentMarkPoint.VERSION);
+
+    /**
+     * One scroll page over the tenant's live mark points (reserved tenant, mark kind, {@code markTenant}, not deleted),
+     * reading docId and version only. Qdrant pages by point id: the cursor is the id of the next page's first point.
+     */
+    dev.freshrag.index.IndexedDocumentPage indexedDocuments(String tenant, String cursor, int limit) {
+        checkTenant(tenant);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+        ScrollPoints.Builder request = ScrollPoints.newBuilder()
+                .setCollectionName(alias)
+                .setFilter(DocumentMarkPoint.liveOf(tenant))
+                .setLimit(limit)
+                .setWithPayload(include(MARK_LISTING_FIELDS))
+                .setWithVectors(noVectors())
+                .setReadConsistency(QdrantConsistency.READ_CONSISTENCY);
+        if (cursor != null && !cursor.isEmpty()) {
+            java.util.UUID from;
+            try {
+                from = java.util.UUID.fromString(cursor);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("not a cursor of this index: " + cursor, e);
+            }
+            request.setOffset(PointIds.id(from));
+        }
+        ScrollResponse page = calls.await("list indexed documents", client.scrollAsync(request.build(), calls.timeout()));
+        List<dev.freshrag.index.IndexedDocument> documents = new ArrayList<>(page.getResultCount());
+        for (RetrievedPoint p : page.getResultList()) {
+            documents.add(new dev.freshrag.index.IndexedDocument(
+                    ChunkPayloads.text(p.getPayloadMap(), DocumentMarkPoint.MARK_DOC_ID),
+                    ChunkPayloads.number(p.getPayloadMap(), DocumentMarkPoint.VERSION)));
+        }
+        String next = page.hasNextPageOffset() ? page.getNextPageOffset().getUuid() : null;
+        return new dev.freshrag.index.IndexedDocumentPage(documents, next);
+    }
+
     /** The document's mark point ({@link DocumentMarkPoint}), if one was written. */
     java.util.Optional<dev.freshrag.index.DocumentMark> mark(String tenant, String docId) {
         List<RetrievedPoint> retrieved = calls.await("read a document mark", client.retrieveAsync(GetPoints.newBuilder()

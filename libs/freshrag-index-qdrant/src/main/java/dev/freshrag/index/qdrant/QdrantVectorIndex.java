@@ -264,6 +264,12 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     }
 
     @Override
+    public dev.freshrag.index.IndexedDocumentPage indexedDocuments(String tenant, String cursor, int limit) {
+        ensureOpen();
+        return reader.indexedDocuments(tenant, cursor, limit);
+    }
+
+    @Override
     public List<SearchHit> chunks(String tenant, String docId) {
         ensureOpen();
         return reader.chunks(tenant, docId);

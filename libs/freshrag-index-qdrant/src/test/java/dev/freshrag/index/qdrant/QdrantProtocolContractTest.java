@@ -645,6 +645,29 @@ class QdrantProtocolContractTest {
             assertThat(scrolls.get(1).hasOffset()).isTrue();
             assertThat(qdrant.requests(UpsertPoints.class)).isEmpty();
         }
+
+        @Test
+        void theIndexedDocumentsListingScrollsOneTenantsLiveMarksReadingNoText() {
+            QdrantVectorIndex index = open();
+            seed(index);
+            index.markDocument(A, "doc", new dev.freshrag.index.DocumentMark(1, false, 0, 1));
+            qdrant.clearRequests();
+
+            assertThat(index.indexedDocuments(A, null, 50).documents())
+                    .containsExactly(new dev.freshrag.index.IndexedDocument("doc", 1));
+
+            ScrollPoints scroll = qdrant.requests(ScrollPoints.class).get(0);
+            assertThat(qdrant.requests(ScrollPoints.class)).hasSize(1);
+            assertThat(scroll.getCollectionName()).isEqualTo(ALIAS);
+            assertThat(scroll.getFilter().getMustList()).containsExactlyInAnyOrder(
+                    keyword("tenant", QdrantVectorIndex.RESERVED_TENANT), keyword("kind", "freshrag-document-mark"),
+                    keyword("markTenant", A), Condition.newBuilder().setField(FieldCondition.newBuilder()
+                            .setKey("markDeleted").setMatch(Match.newBuilder().setInteger(0))).build());
+            assertThat(scroll.getWithPayload().getInclude().getFieldsList()).containsExactly("markDocId", "markVersion");
+            assertThat(scroll.getWithVectors().getEnable()).isFalse();
+            assertThat(scroll.getLimit()).isEqualTo(50);
+            assertThat(scroll.hasOffset()).isFalse();
+        }
     }
 
     // =====================================================================================================

@@ -137,6 +137,23 @@ public final class PipelineStack {
         embed = embed.restart();
     }
 
+    /**
+     * Starts one more ingest-service in the same Streams group (its own port and state directory, the same topology;
+     * a dynamic member, so that it leaves the group at once when stopped and the shared instance takes its partitions
+     * back); returns once it holds partitions. The caller stops it.
+     */
+    public synchronized ServiceProcess startAnotherIngest(String name) {
+        return ServiceProcess.forModule("ingest-service")
+                .env("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers())
+                .env("FRESHRAG_SECURITY_KEYS_FILE", keysFile.toString())
+                .env("OPT_OUT_TRACKING", "true")
+                .env("KAFKA_STREAMS_STATE_DIR", dataDir.resolve("streams-" + name).toString())
+                .env("FRESHRAG_STREAMS_MEMBERSHIP", "dynamic")
+                .systemProperties(cdcMapping())
+                .logDirectory(Path.of("target", "service-logs").toAbsolutePath())
+                .port(FreePorts.next()).jvmArgs("-Xmx512m").start();
+    }
+
     /** Stops the query-service with SIGTERM and starts it again on the same index and port; returns once it is ready. */
     public synchronized void restartQuery() {
         query = query.restart();

@@ -8,7 +8,6 @@ import dev.freshrag.ingest.pipeline.TopologyProducer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -117,10 +116,5 @@ public class StateInstances {
     /** Whether two assignments are the same (the instances and their partitions). */
     static boolean same(Assignment a, Assignment b) {
         return a.partitionsByHost().equals(b.partitionsByHost());
-    }
-
-    /** Partitions of one host, for messages. */
-    static List<Integer> partitions(Assignment a, HostInfo host) {
-        return List.copyOf(a.partitionsByHost().getOrDefault(host, Set.of()));
     }
 }

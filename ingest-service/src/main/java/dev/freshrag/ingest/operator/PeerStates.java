@@ -62,7 +62,9 @@ public class PeerStates {
     }
 
     private static HttpRequest.Builder request(HostInfo peer, String pathAndQuery, String authorization, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery))
+        // an IPv6 pod IP is announced bare; in a URI it needs brackets
+        String host = peer.host().contains(":") && !peer.host().startsWith("[") ? "[" + peer.host() + "]" : peer.host();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + peer.port() + pathAndQuery))
                 .timeout(timeout).header("Accept", "application/json");
         if (authorization != null) {
             b.header("Authorization", authorization);

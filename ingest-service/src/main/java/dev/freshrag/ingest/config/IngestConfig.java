@@ -45,6 +45,16 @@ public interface IngestConfig {
          * and state directory. Letters, digits, '.', '_' and '-' only. Ignored with {@code dynamic}.
          */
         Optional<String> instanceId();
+
+        /**
+         * The host (name or IP) at which the other ingest-service instances reach this one's API port
+         * ({@code FRESHRAG_STREAMS_ADVERTISED_HOST}): announced to the group as Kafka Streams'
+         * {@code application.server} together with {@code quarkus.http.port}, so that the operator endpoints of
+         * {@code ./freshrag verify} answer from every instance's partitions. In Kubernetes the pod IP (deploy/k8s);
+         * the default suits one instance per machine.
+         */
+        @WithDefault("127.0.0.1")
+        String advertisedHost();
     }
 
     interface TopicNames {

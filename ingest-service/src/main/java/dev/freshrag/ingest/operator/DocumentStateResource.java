@@ -6,6 +6,7 @@ import dev.freshrag.http.Problem;
 import dev.freshrag.http.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -32,30 +33,43 @@ public class DocumentStateResource {
 
     private final DocumentStates states;
     private final RepairDriver repair;
+    private final InstanceFanOut fanOut;
+    private final StateInstances instances;
 
-    public DocumentStateResource(DocumentStates states, RepairDriver repair) {
+    public DocumentStateResource(DocumentStates states, RepairDriver repair, InstanceFanOut fanOut, StateInstances instances) {
         this.states = states;
         this.repair = repair;
+        this.fanOut = fanOut;
+        this.instances = instances;
     }
 
     @GET
     @Operation(summary = "What should be indexed", description = "Per document of the tenant (every tenant without one): "
-            + "version, deleted, chunk ids, from this instance's document state.")
-    public List<ExpectedDocument> list(@QueryParam("tenant") String tenant) {
+            + "version, deleted, chunk ids, from the document state of every ingest-service instance (scope=local: "
+            + "this instance's partitions only). 503 with Retry-After while the instances rebalance.")
+    public List<ExpectedDocument> list(@QueryParam("tenant") String tenant, @QueryParam("scope") String scope,
+                                       @HeaderParam("Authorization") String authorization) {
         if (tenant != null) {
             DocumentChangeValidator.validateTenant(tenant).ifPresent(v -> {
                 throw bad("tenant: " + v.message());
             });
         }
-        return states.list(tenant);
+        if (scope(scope) == StateScope.LOCAL) {
+            instances.requireRunning();
+            return states.listLocal(tenant);
+        }
+        return fanOut.list(tenant, authorization);
     }
 
     @POST
     @Path("/repair")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Re-drive documents", description = "Re-publishes each document's newest accepted record from "
-            + "kb.doc-changes, marked bulk and freshrag.repair, so every chunk of it is written again.")
-    public RepairDriver.Result repair(List<DocumentRef> documents) {
+            + "kb.doc-log (else kb.doc-changes), marked bulk and freshrag.repair, so every chunk of it is written again; each "
+            + "document by the instance holding its state (scope=local: this instance, for documents it holds).")
+    public RepairDriver.Result repair(List<DocumentRef> documents, @QueryParam("scope") String scope,
+                                      @HeaderParam("Authorization") String authorization) {
+        StateScope s = scope(scope);
         if (documents == null || documents.isEmpty()) {
             throw bad("the body must be a JSON array of {\"tenant\", \"docId\"}");
         }
@@ -72,7 +86,15 @@ public class DocumentStateResource {
             });
             keys.add(new DocumentKey(d.tenant(), d.docId()));
         }
-        return repair.repair(keys);
+        if (s == StateScope.LOCAL) {
+            instances.requireRunning();
+            return repair.repair(keys);
+        }
+        return fanOut.repair(keys, authorization);
+    }
+
+    private static StateScope scope(String scope) {
+        return StateScope.parse(scope).orElseThrow(() -> bad("scope: 'all' (the default) or 'local', not '" + scope + "'"));
     }
 
     private static ProblemException bad(String detail) {

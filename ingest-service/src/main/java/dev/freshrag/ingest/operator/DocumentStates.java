@@ -28,9 +28,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Interactive query over the document-state store: what the pipeline says should be indexed. It reads the partitions
- * of <em>this</em> instance only; with one ingest replica (the local stack, the default deployment) that is all of
- * them. With several ingest replicas each holds only its own partitions, and {@link #list} refuses (verify over
- * several instances is not built yet).
+ * of <em>this</em> instance only: {@link InstanceFanOut} asks the other instances for theirs. {@link #list} is the
+ * answer of an instance that announces no address ({@code application.server} unset): it refuses unless this instance
+ * holds every partition.
  */
 @ApplicationScoped
 public class DocumentStates {
@@ -56,8 +56,14 @@ public class DocumentStates {
         if (held < total) {
             throw new ProblemException(Problem.of(409, "Conflict", "this ingest-service instance holds " + held + " of the "
                     + total + " partitions of " + docChanges + "; verify needs one instance holding all of them (run it "
-                    + "while a single ingest-service replica runs, or against a deployment with one)"));
+                    + "while a single ingest-service replica runs, or set quarkus.kafka-streams.application-server on every "
+                    + "instance so that they answer together)"));
         }
+        return listLocal(tenant);
+    }
+
+    /** The documents of {@code tenant} (all tenants when null) in this instance's partitions, whichever they are. */
+    public List<ExpectedDocument> listLocal(String tenant) {
         List<ExpectedDocument> out = new ArrayList<>();
         ReadOnlyKeyValueStore<String, DocumentState> store = store();
         // keys are tenant/docId: a tenant's documents are the key range [tenant/, tenant0) ('0' follows '/')
@@ -80,7 +86,7 @@ public class DocumentStates {
         return Optional.ofNullable(state).map(s -> expected(key, s));
     }
 
-    private int partitionCount() {
+    int partitionCount() {
         // the call is bounded by the get below (the client's own default.api.timeout.ms may not be below its 30 s request timeout)
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             return admin.describeTopics(List.of(docChanges)).allTopicNames().get(15, TimeUnit.SECONDS).get(docChanges)

@@ -89,6 +89,10 @@ public interface QueryConfig {
         /** The compacted per-tenant configuration topic. */
         @WithDefault(dev.freshrag.events.Topics.TENANT_CONFIG)
         String tenantConfig();
+
+        /** The rebuild log of accepted changes, read by the periodic drift check ({@code freshrag.drift.*}). */
+        @WithDefault(dev.freshrag.events.Topics.DOC_LOG)
+        String docLog();
     }
 
     interface Llm {

@@ -53,6 +53,7 @@ public final class PipelineStack {
     public ServiceProcess query;
     private final ServiceProcess.Builder embedSpec;
     private final ServiceProcess.Builder ingestSpec;
+    private final ServiceProcess.Builder querySpec;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final KafkaProducer<byte[], byte[]> producer;
 
@@ -95,11 +96,12 @@ public final class PipelineStack {
                 .logDirectory(logs).port(FreePorts.next()).jvmArgs("-Xmx512m");
         ingest = ingestSpec.start();
         // the console on the query-service reads the other two services' health and metrics
-        query = ServiceProcess.forModule("query-service").env(common).logDirectory(logs)
+        querySpec = ServiceProcess.forModule("query-service").env(common).logDirectory(logs)
                 .env("FRESHRAG_CONSOLE_INGEST_URL", "http://127.0.0.1:" + ingest.port())
                 .env("FRESHRAG_CONSOLE_INGEST_MANAGEMENT_URL", ingest.managementUrl())
                 .env("FRESHRAG_CONSOLE_EMBED_MANAGEMENT_URL", embed.managementUrl())
-                .port(FreePorts.next()).jvmArgs("-Xmx512m").start();
+                .port(FreePorts.next()).jvmArgs("-Xmx512m");
+        query = querySpec.start();
         producer = broker.newByteProducer();
     }
 
@@ -135,6 +137,32 @@ public final class PipelineStack {
     /** Stops the embed-service with SIGTERM and starts it again on the same index; returns once it reports ready. */
     public synchronized void restartEmbed() {
         embed = embed.restart();
+    }
+
+    /**
+     * Starts one more ingest-service in the same Streams group (its own port and state directory, the same topology;
+     * a dynamic member, so that it leaves the group at once when stopped and the shared instance takes its partitions
+     * back); returns once it holds partitions. The caller stops it.
+     */
+    public synchronized ServiceProcess startAnotherIngest(String name) {
+        return ServiceProcess.forModule("ingest-service")
+                .env("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers())
+                .env("FRESHRAG_SECURITY_KEYS_FILE", keysFile.toString())
+                .env("OPT_OUT_TRACKING", "true")
+                .env("KAFKA_STREAMS_STATE_DIR", dataDir.resolve("streams-" + name).toString())
+                .env("FRESHRAG_STREAMS_MEMBERSHIP", "dynamic")
+                .systemProperties(cdcMapping())
+                .logDirectory(Path.of("target", "service-logs").toAbsolutePath())
+                .port(FreePorts.next()).jvmArgs("-Xmx512m").start();
+    }
+
+    /**
+     * Stops the query-service and starts it with these environment variables added (they stay for later restarts:
+     * a test that changes one sets it back), on the same index and port; returns once it is ready.
+     */
+    public synchronized void restartQueryWith(Map<String, String> variables) {
+        query.stop();
+        query = querySpec.env(variables).start();
     }
 
     /** Stops the query-service with SIGTERM and starts it again on the same index and port; returns once it is ready. */

@@ -31,10 +31,6 @@ class MonitoringTest {
     private static final Path DASHBOARD = ROOT.resolve("deploy/monitoring/grafana-dashboard-freshrag.json");
     private static final Path RULES = ROOT.resolve("deploy/monitoring/prometheus-rules.yaml");
 
-    /** Metrics being added on another branch: excused only while no meter of the code has the name (then checked strictly). */
-    private static final Map<String, String> PENDING = Map.of(
-            "freshrag_index_drift", "the index drift gauge (issue 18's drift check, built in parallel)");
-
     static Map<String, String> known() throws IOException {
         List<String> dirs = new ArrayList<>(List.of("ingest-service/src/main/java", "embed-service/src/main/java",
                 "query-service/src/main/java"));
@@ -67,9 +63,7 @@ class MonitoringTest {
                 problems.add(where + ": names no metric: " + expr);
             }
             for (String name : names) {
-                boolean pending = PENDING.containsKey(name)
-                        && known.keySet().stream().noneMatch(k -> k.startsWith(name));
-                if (!known.containsKey(name) && !pending) {
+                if (!known.containsKey(name)) {
                     problems.add(where + ": " + name + " is exported by no service (" + expr + ")");
                 }
             }
@@ -144,10 +138,6 @@ class MonitoringTest {
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("freshrag_freshnes_seconds_bucket"), problems.get(0));
         assertFalse(unknownMetrics(Map.of("q", "vector(1)"), known).isEmpty(), "a query without a metric is reported");
-        // a pending metric is excused only until the code has a meter of that name
-        assertEquals(List.of(), unknownMetrics(Map.of("q", "max(freshrag_index_drift) > 0"), known));
-        assertFalse(unknownMetrics(Map.of("q", "max(freshrag_index_drift) > 0"),
-                Map.of("freshrag_index_drift_total", "code")).isEmpty());
     }
 
     @Test

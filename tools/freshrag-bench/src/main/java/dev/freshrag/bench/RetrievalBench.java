@@ -15,6 +15,7 @@ import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.lucene.LuceneOptions;
 import dev.freshrag.index.lucene.LuceneWriterIndex;
+import dev.freshrag.tokenizer.EmbeddingModel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,7 +57,10 @@ public final class RetrievalBench {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
+        EmbeddingModel model = EmbeddingModel.fromConfigName(args.get("model", EmbeddingModel.ALL_MINILM_L6_V2.configName()));
         ModelVariant variant = ModelVariant.valueOf(args.get("variant", "fp32").toUpperCase(Locale.ROOT));
+        EmbedderOptions options = EmbedderOptions.defaults().withModel(model).withVariant(variant).withTarget(ExecutionTarget.CPU);
+        String modelId = options.modelId();
         int chunkChars = args.getInt("chunk-chars", 1000);
         int latencyChunks = args.getInt("latency-chunks", 100_000);
         int rounds = args.getInt("rounds", 5);
@@ -83,16 +87,29 @@ public final class RetrievalBench {
         long identifiers = questions.stream().filter(q -> q.kind().equals("identifier")).count();
         System.out.printf(Locale.ROOT, "- corpus: %d documents (newest versions), %d chunks of whole paragraphs up to %d characters, one tenant;"
                 + " %d questions (%d exact identifiers), model %s %s; fusion: RRF k=%d over %d candidates per branch%n",
-                latest.size(), chunks.size(), chunkChars, questions.size(), identifiers, variant.modelId(), variant, rrfK, candidates);
+                latest.size(), chunks.size(), chunkChars, questions.size(), identifiers, modelId, variant, rrfK, candidates);
 
-        IndexFingerprint fingerprint = new IndexFingerprint(variant.modelId(), ModelVariant.DIMENSION);
-        try (Embedder embedder = OnnxEmbedder.load(EmbedderOptions.defaults().withVariant(variant).withTarget(ExecutionTarget.CPU))) {
+        IndexFingerprint fingerprint = new IndexFingerprint(modelId, ModelVariant.DIMENSION);
+        try (Embedder embedder = OnnxEmbedder.load(options)) {
             long t0 = System.nanoTime();
-            float[][] vectors = embedder.embed(chunks.stream().map(Chunk::text).toList());
-            float[][] queryVectors = embedder.embed(questions.stream().map(Question::text).toList());
-            System.out.printf(Locale.ROOT, "- embedded %d chunks in %.0f s%n", chunks.size(), (System.nanoTime() - t0) / 1e9);
+            // the chunk vectors of one model, corpus and chunking are the same in every run: kept between runs
+            Path cache = dir.resolve("vectors-" + modelId + "-" + chunkChars + "-" + chunks.size() + ".bin");
+            float[][] vectors = VectorCache.read(cache, chunks.size(), ModelVariant.DIMENSION);
+            if (vectors == null) {
+                vectors = embedder.embed(chunks.stream().map(Chunk::text).toList());
+                VectorCache.write(cache, vectors);
+                System.out.printf(Locale.ROOT, "- embedded %d chunks in %.0f s (kept in %s)%n", chunks.size(),
+                        (System.nanoTime() - t0) / 1e9, cache);
+            } else {
+                System.out.printf(Locale.ROOT, "- %d chunk vectors read from %s (embedded by an earlier run)%n", chunks.size(), cache);
+            }
+            // as the query-service embeds a query: with the model's query instruction (bge), one at a time
+            float[][] queryVectors = new float[questions.size()][];
+            for (int i = 0; i < questions.size(); i++) {
+                queryVectors[i] = embedder.embedQuery(questions.get(i).text());
+            }
 
-            Table quality = new Table("retrieval quality (" + variant.modelId() + " " + variant + ")", "mode", "questions",
+            Table quality = new Table("retrieval quality (" + modelId + " " + variant + ")", "mode", "questions",
                     "hit@1", "hit@5", "MRR@10", "nDCG@10");
             try (LuceneWriterIndex index = fresh(dir.resolve("quality"), fingerprint)) {
                 write(index, chunks, vectors, 1);
@@ -113,6 +130,9 @@ public final class RetrievalBench {
                 }
             }
             quality.print(System.out);
+            if (latencyChunks <= 0) {
+                return;
+            }
 
             Table latency = new Table("search latency in process at " + latencyChunks + " chunks", "mode", "queries", "p50 ms",
                     "p99 ms", "max ms");

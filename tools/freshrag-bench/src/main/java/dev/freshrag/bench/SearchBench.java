@@ -20,6 +20,7 @@ import org.apache.lucene.store.FSDirectory;
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.ModelVariant;
+import dev.freshrag.tokenizer.EmbeddingModel;
 import dev.freshrag.embedding.OnnxEmbedder;
 import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexFingerprint;
@@ -43,7 +44,7 @@ import dev.freshrag.index.lucene.LuceneWriterIndex;
 public final class SearchBench {
 
     static final int DIMENSION = ModelVariant.DIMENSION;
-    static final IndexFingerprint FINGERPRINT = new IndexFingerprint(ModelVariant.FP32.modelId(), DIMENSION);
+    static final IndexFingerprint FINGERPRINT = new IndexFingerprint(ModelVariant.FP32.modelId(EmbeddingModel.ALL_MINILM_L6_V2), DIMENSION);
     static final String TENANT = "bench";
 
     public static void main(String[] argv) throws Exception {

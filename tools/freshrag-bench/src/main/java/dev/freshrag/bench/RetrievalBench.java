@@ -66,6 +66,7 @@ public final class RetrievalBench {
         int rounds = args.getInt("rounds", 5);
         int candidates = args.getInt("candidates", 50);
         int rrfK = args.getInt("rrf-k", RankFusion.DEFAULT_K);
+        boolean perQuestion = args.has("per-question");
         Path dir = Path.of(args.get("dir", "target/bench-retrieval"));
         Machine.printHeader("retrieval: quality and latency per search mode", "./freshrag bench retrieval " + String.join(" ", argv));
 
@@ -130,6 +131,9 @@ public final class RetrievalBench {
                 }
             }
             quality.print(System.out);
+            if (perQuestion) {
+                printPerQuestion(dir.resolve("quality"), fingerprint, questions, queryVectors, candidates, rrfK);
+            }
             if (latencyChunks <= 0) {
                 return;
             }
@@ -164,6 +168,34 @@ public final class RetrievalBench {
             latency.note("query embedding excluded (the same for dense and hybrid); hybrid runs both branches one after the other, then fuses");
             latency.print(System.out);
         }
+    }
+
+    /**
+     * {@code --per-question}: each identifier question's rank per mode and the document each mode put first, to see
+     * why a mode misses (the quality index is reopened as it was written).
+     */
+    private static void printPerQuestion(Path indexDir, IndexFingerprint fingerprint, List<Question> questions,
+            float[][] queryVectors, int candidates, int rrfK) {
+        Table t = new Table("identifier questions, rank of the answering document (0 = not in the top 10) and the first document",
+                "question", "answer", "dense", "lexical", "hybrid", "dense first", "lexical first", "hybrid first");
+        try (LuceneWriterIndex index = LuceneWriterIndex.open(indexDir, fingerprint, LuceneOptions.defaults())) {
+            for (int i = 0; i < questions.size(); i++) {
+                Question q = questions.get(i);
+                if (!q.kind().equals("identifier")) {
+                    continue;
+                }
+                List<Object> row = new ArrayList<>(List.of(q.text(), q.docId()));
+                List<String> firsts = new ArrayList<>();
+                for (String mode : List.of("dense", "lexical", "hybrid")) {
+                    List<RankFusion.FusedHit> hits = search(index, mode, q.text(), queryVectors[i], 10, candidates, rrfK);
+                    row.add(rankOf(hits, q.docId()));
+                    firsts.add(hits.isEmpty() ? "-" : hits.get(0).hit().docId());
+                }
+                row.addAll(firsts);
+                t.row(row.toArray());
+            }
+        }
+        t.print(System.out);
     }
 
     /** The search the query-service runs for a mode (Retriever): one or both branches, fused by reciprocal rank. */

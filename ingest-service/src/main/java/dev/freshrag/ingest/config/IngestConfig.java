@@ -2,10 +2,14 @@ package dev.freshrag.ingest.config;
 
 import dev.freshrag.events.Limits;
 import dev.freshrag.events.Topics;
+import dev.freshrag.tokenizer.EmbeddingModel;
+import dev.freshrag.tokenizer.EmbeddingModelConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Everything the ingest-service can be told, under {@code freshrag.*}. */
 @ConfigMapping(prefix = "freshrag")
@@ -16,6 +20,34 @@ public interface IngestConfig {
     DocumentLimits limits();
 
     Chunking chunking();
+
+    /** {@code freshrag.embedding.*}: of the embedding settings, the ingest reads only the model its chunks must fit. */
+    Embedding embedding();
+
+    interface Embedding {
+        /**
+         * {@code all-minilm-l6-v2} or {@code bge-small-en-v1.5}: the model the embed-service runs (set the same value
+         * in all three services). Chunks are cut to its max length (256 or 512 tokens) and counted with its tokenizer.
+         */
+        @WithDefault("all-minilm-l6-v2")
+        @WithConverter(EmbeddingModelConverter.class)
+        EmbeddingModel model();
+    }
+
+    /**
+     * The most tokens of one chunk: {@code freshrag.chunking.max-tokens} when set, else the model's max length
+     * (256 for all-MiniLM-L6-v2, 512 for bge-small-en-v1.5). A value above the model's max length is refused: the
+     * embedder would silently cut the end of every long chunk off its vector.
+     */
+    default int chunkMaxTokens() {
+        EmbeddingModel model = embedding().model();
+        int max = chunking().maxTokens().orElse(model.maxLength());
+        if (max > model.maxLength()) {
+            throw new IllegalArgumentException("freshrag.chunking.max-tokens=" + max + " is above the max length of"
+                    + " freshrag.embedding.model=" + model.configName() + " (" + model.maxLength() + " tokens)");
+        }
+        return max;
+    }
 
     /**
      * Opt-in: forget a deleted document's tombstone this long after its delete. Unset (the default), tombstones
@@ -112,9 +144,12 @@ public interface IngestConfig {
     }
 
     interface Chunking {
-        /** Most model tokens in a chunk, special tokens included; the model's max length (256 for MiniLM). */
-        @WithDefault("256")
-        int maxTokens();
+        /**
+         * Most model tokens in a chunk, special tokens included. Unset: the max length of
+         * {@code freshrag.embedding.model} (256 for all-MiniLM-L6-v2, 512 for bge-small-en-v1.5); at most that
+         * (see {@link IngestConfig#chunkMaxTokens()}).
+         */
+        OptionalInt maxTokens();
 
         /** A chunk closes at an anchor paragraph only once it holds this many tokens. */
         @WithDefault("64")

@@ -3,7 +3,7 @@ package dev.freshrag.ingest.config;
 import dev.freshrag.ingest.chunking.CachedTokenCounter;
 import dev.freshrag.tokenizer.ModelTokenizer;
 import dev.freshrag.tokenizer.TokenCounter;
-import dev.freshrag.tokenizer.TokenizerFiles;
+import dev.freshrag.tokenizer.EmbeddingModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.runtime.Startup;
@@ -19,8 +19,9 @@ import jakarta.enterprise.inject.Produces;
 public class TokenizerProducer {
 
     /**
-     * The fp32 all-MiniLM-L6-v2 tokenizer, the embedder's default: counting never truncates, so the
-     * max length only matters to encoding, which ingest does not do. Loaded and exercised at start,
+     * The tokenizer of {@code freshrag.embedding.model} (fp32 file; both builds share the vocabulary): counting never
+     * truncates, so the max length only matters to encoding, which ingest does not do. The chunk token limit is
+     * checked against the model here, so a limit above the model's length stops the start. Loaded and exercised at start,
      * not inside the first event's processing (it takes seconds). Counts are cached by text hash; the cache's
      * hits and misses are the {@code cache_gets_total{cache="token-counts"}} metric.
      */
@@ -28,7 +29,9 @@ public class TokenizerProducer {
     @ApplicationScoped
     @Startup
     public TokenCounter tokenCounter(IngestConfig config, MeterRegistry registry) {
-        ModelTokenizer tokenizer = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, TokenizerFiles.DEFAULT_MAX_LENGTH);
+        EmbeddingModel model = config.embedding().model();
+        config.chunkMaxTokens();
+        ModelTokenizer tokenizer = ModelTokenizer.load(model.tokenizerResource(false), model.maxLength());
         tokenizer.countTokens("warm up the native tokenizer");
         CachedTokenCounter cached = new CachedTokenCounter(tokenizer, config.chunking().tokenCacheEntries());
         CaffeineCacheMetrics.monitor(registry, cached.cache(), "token-counts");

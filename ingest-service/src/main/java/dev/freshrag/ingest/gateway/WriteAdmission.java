@@ -32,7 +32,7 @@ public class WriteAdmission {
     public WriteAdmission(IngestConfig config, TokenCounter tokens) {
         this.validator = new DocumentChangeValidator(config.limits().toLimits());
         this.documents = new DocumentChunker(new TextExtractor(),
-                new Chunker(tokens, config.chunking().maxTokens(), config.chunking().minTokens()), Limits.MAX_CHUNKS_PER_DOCUMENT);
+                new Chunker(tokens, config.chunkMaxTokens(), config.chunking().minTokens()), Limits.MAX_CHUNKS_PER_DOCUMENT);
     }
 
     /** @throws InvalidEventException (400) naming every violation of the event contract */

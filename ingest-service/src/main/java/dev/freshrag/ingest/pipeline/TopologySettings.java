@@ -12,7 +12,7 @@ public record TopologySettings(String docChangesTopic, String chunkOpsTopic, Str
 
     public static TopologySettings from(IngestConfig c) {
         return new TopologySettings(c.topics().docChanges(), c.topics().chunkOps(), c.topics().chunkOpsBulk(), c.topics().dlq(), c.topics().docLog(), c.limits().toLimits(),
-                c.chunking().maxTokens(), c.chunking().minTokens(), c.tombstoneRetention());
+                c.chunkMaxTokens(), c.chunking().minTokens(), c.tombstoneRetention());
     }
 
     public static TopologySettings defaults() {

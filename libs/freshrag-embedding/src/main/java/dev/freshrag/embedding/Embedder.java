@@ -17,6 +17,15 @@ public interface Embedder extends AutoCloseable {
         return embed(List.of(text))[0];
     }
 
+    /**
+     * The vector of a search query: models trained with a query instruction (bge-small-en-v1.5) get it put in front
+     * here, never in {@link #embed(List)}, which is for the passages being indexed. Without one, the same as
+     * {@link #embed(String)}.
+     */
+    default float[] embedQuery(String query) {
+        return embed(query);
+    }
+
     /** "CUDA" or "CPU": where inference actually runs, for logs and health. */
     String executionProvider();
 

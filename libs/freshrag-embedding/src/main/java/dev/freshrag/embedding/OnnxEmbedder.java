@@ -27,7 +27,8 @@ import dev.freshrag.tokenizer.ModelTokenizer;
 import dev.freshrag.tokenizer.TokenizedText;
 
 /**
- * all-MiniLM-L6-v2 on ONNX Runtime: tokenize, run, masked mean pooling, L2 normalisation.
+ * An embedding model (all-MiniLM-L6-v2 or bge-small-en-v1.5) on ONNX Runtime: tokenize, run, the model's pooling
+ * (masked mean or [CLS]), L2 normalisation.
  *
  * <p>One session is shared by all callers ({@code OrtSession.run} is thread-safe), each run on one intra-op thread:
  * parallelism comes from several Java threads running micro-batches at once, which beat ONNX Runtime's own
@@ -70,6 +71,9 @@ public final class OnnxEmbedder implements Embedder {
     private final ModelInfo model;
     private final String executionProvider;
     private final BatchingPolicy batching;
+    private final Pooling pooling;
+    /** Put in front of search queries only ({@link #embedQuery}); empty for models trained without one. */
+    private final String queryInstruction;
     private final boolean takesTokenTypeIds;
     private final int workers;
     /** Helper threads ({@code workers - 1}); null with a single worker. */
@@ -85,8 +89,10 @@ public final class OnnxEmbedder implements Embedder {
         this.session = loaded.session();
         this.executionProvider = loaded.executionProvider();
         this.tokenizer = tokenizer;
-        this.model = new ModelInfo(options.variant().modelId(), options.variant().dimension(), options.maxLength());
+        this.model = new ModelInfo(options.modelId(), options.variant().dimension(), options.maxLength());
         this.batching = batching != null ? batching : BatchingPolicy.forProvider(executionProvider, options);
+        this.pooling = Pooling.of(options.model());
+        this.queryInstruction = options.model().queryInstruction();
         Set<String> inputs = session.getInputNames();
         if (!inputs.contains(INPUT_IDS) || !inputs.contains(ATTENTION_MASK)
                 || !session.getOutputNames().contains(LAST_HIDDEN_STATE)) {
@@ -122,7 +128,7 @@ public final class OnnxEmbedder implements Embedder {
      */
     static OnnxEmbedder load(EmbedderOptions options, BatchingPolicy batching) {
         Objects.requireNonNull(options, "options");
-        ModelTokenizer tokenizer = ModelTokenizer.load(options.variant().tokenizerResource(), options.maxLength());
+        ModelTokenizer tokenizer = ModelTokenizer.load(options.tokenizerResource(), options.maxLength());
         OrtSessionLoader.LoadedSession loaded = null;
         try {
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
@@ -136,7 +142,7 @@ public final class OnnxEmbedder implements Embedder {
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new IllegalStateException("Cannot inspect ONNX model " + options.variant().modelId(), e);
+            throw new IllegalStateException("Cannot inspect ONNX model " + options.modelId(), e);
         }
     }
 
@@ -229,6 +235,17 @@ public final class OnnxEmbedder implements Embedder {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /**
+     * The query with the model's query instruction in front (bge-small-en-v1.5: "Represent this sentence for
+     * searching relevant passages: "), so that a short question lands near the passages that answer it; chunks are
+     * embedded without it ({@link #embed(List)}), as the model was trained.
+     */
+    @Override
+    public float[] embedQuery(String query) {
+        Objects.requireNonNull(query, "query");
+        return embed(queryInstruction + query);
     }
 
     /** The policy's runs for these texts, costliest first. */
@@ -353,7 +370,7 @@ public final class OnnxEmbedder implements Embedder {
                 }
                 // one flat copy out of native memory instead of rows x width small arrays
                 FloatBuffer values = tensor.getFloatBuffer();
-                return MeanPooling.pool(values, rows, width, (int) outShape[2], lengths);
+                return pooling.pool(values, rows, width, (int) outShape[2], lengths);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX inference failed for a batch of " + rows + " x " + width

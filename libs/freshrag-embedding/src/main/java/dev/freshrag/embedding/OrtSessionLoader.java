@@ -38,7 +38,7 @@ final class OrtSessionLoader {
     }
 
     static LoadedSession load(OrtEnvironment environment, EmbedderOptions options) {
-        byte[] model = readModel(options.variant().modelResource());
+        byte[] model = readModel(options.modelResource());
         if (options.target() != ExecutionTarget.CPU) {
             try {
                 return new LoadedSession(open(environment, model, options, true), "CUDA");
@@ -47,13 +47,13 @@ final class OrtSessionLoader {
                     throw new IllegalStateException("CUDA execution was required but is unavailable: "
                             + e.getMessage(), e);
                 }
-                LOG.warn("CUDA unavailable, running {} on CPU: {}", options.variant().modelId(), e.getMessage());
+                LOG.warn("CUDA unavailable, running {} on CPU: {}", options.modelId(), e.getMessage());
             }
         }
         try {
             return new LoadedSession(open(environment, model, options, false), "CPU");
         } catch (OrtException e) {
-            throw new IllegalStateException("Cannot open ONNX model " + options.variant().modelResource(), e);
+            throw new IllegalStateException("Cannot open ONNX model " + options.modelResource(), e);
         }
     }
 

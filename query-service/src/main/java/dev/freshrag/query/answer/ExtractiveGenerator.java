@@ -66,14 +66,15 @@ public final class ExtractiveGenerator {
         if (candidates.isEmpty()) {
             return new Result(NO_PASSAGES, List.of(NO_PASSAGES), List.of());
         }
-        List<String> texts = new ArrayList<>(candidates.size() + 1);
-        texts.add(question);
+        List<String> texts = new ArrayList<>(candidates.size());
         candidates.forEach(c -> texts.add(c.text()));
+        // the question is a query (bge-small-en-v1.5 puts its query instruction in front), the sentences passages
+        float[] q = embedder.embedQuery(question);
         float[][] v = embedder.embed(texts);
         List<Sentence> scored = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             Sentence c = candidates.get(i);
-            scored.add(new Sentence(c.text(), c.n(), c.position(), dot(v[0], v[i + 1])));
+            scored.add(new Sentence(c.text(), c.n(), c.position(), dot(q, v[i])));
         }
         scored.sort(Comparator.comparingDouble(Sentence::score).reversed()
                 .thenComparingInt(Sentence::n).thenComparingInt(Sentence::position));

@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * Validates a retrieval request, waits for read-your-writes if asked, then searches one tenant: the dense branch
- * (the query embedded with the documents' model), the lexical branch (BM25), or both fused by reciprocal rank
+ * (the query embedded with the documents' model, as a query: with the model's query instruction, if it has one), the lexical branch (BM25), or both fused by reciprocal rank
  * ({@link SearchMode}). Used by search and by RAG answers.
  */
 @ApplicationScoped
@@ -113,7 +113,7 @@ public class Retriever {
         int depth = mode != SearchMode.HYBRID && perDocument == null ? k : Math.max(k, limits.branchCandidates());
         Map<String, List<SearchHit>> branches = new LinkedHashMap<>();
         if (mode != SearchMode.LEXICAL) {
-            float[] vector = tracing.step(RetrievalTracing.EMBED_SPAN, () -> embedder.embed(query));
+            float[] vector = tracing.step(RetrievalTracing.EMBED_SPAN, () -> embedder.embedQuery(query));
             branches.put(DENSE, tracing.step(RetrievalTracing.SEARCH_SPAN,
                     () -> index.search(new SearchQuery(tenant, vector, depth, safeFilter))));
         }

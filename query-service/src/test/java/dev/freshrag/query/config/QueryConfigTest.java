@@ -37,6 +37,7 @@ class QueryConfigTest {
         assertThat(c.answer().tokenCounter()).isEqualTo(PromptTokenCounter.Kind.EMBEDDER);
         assertThat(c.index().kind()).isEqualTo(IndexKind.LUCENE);
         assertThat(c.embedding().variant()).isEqualTo(ModelVariant.FP32);
+        assertThat(c.embedding().model()).isEqualTo(dev.freshrag.tokenizer.EmbeddingModel.ALL_MINILM_L6_V2);
     }
 
     @Test
@@ -50,6 +51,8 @@ class QueryConfigTest {
         assertThat(c.index().kind()).isEqualTo(IndexKind.QDRANT);
         assertThat(c.embedding().variant()).isEqualTo(ModelVariant.INT8);
         assertThat(c.embedding().target()).isEqualTo(ExecutionTarget.CUDA);
+        assertThat(config(Map.of("freshrag.embedding.model", "bge-small-en-v1.5")).embedding().model())
+                .isEqualTo(dev.freshrag.tokenizer.EmbeddingModel.BGE_SMALL_EN_V1_5);
         assertThat(config(Map.of("freshrag.answer.on-llm-failure", "extractive", "freshrag.lora.mode", "RUNTIME"))
                 .answer().onLlmFailure()).isEqualTo(LlmFailurePolicy.EXTRACTIVE);
     }

@@ -14,6 +14,7 @@ import dev.freshrag.embedding.CudaOptions;
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.ModelVariant;
+import dev.freshrag.tokenizer.EmbeddingModel;
 import dev.freshrag.embedding.OnnxEmbedder;
 import dev.freshrag.tokenizer.ModelTokenizer;
 
@@ -77,7 +78,7 @@ final class CudaEmbedderBench {
 
         List<String> chunks;
         int[] lengths;
-        try (ModelTokenizer tokenizer = ModelTokenizer.load(variant.tokenizerResource(), maxLength)) {
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(variant.tokenizerResource(EmbeddingModel.ALL_MINILM_L6_V2), maxLength)) {
             chunks = PepStream.mixedChunks(PepStream.load(), tokenizer, count, 16, 300, 42);
             lengths = new int[chunks.size()];
             for (int i = 0; i < chunks.size(); i++) {
@@ -124,7 +125,7 @@ final class CudaEmbedderBench {
             double agreement = cpu == null ? Double.NaN
                     : EmbedderBench.agreement(gpuEmbedder.embed(chunks.subList(0, 64)), cpu.embed(chunks.subList(0, 64)));
 
-            Table table = new Table("embedder on CUDA and on CPU (" + variant.modelId() + ", max length " + maxLength + ")",
+            Table table = new Table("embedder on CUDA and on CPU (" + variant.modelId(EmbeddingModel.ALL_MINILM_L6_V2) + ", max length " + maxLength + ")",
                     "target", "tokens/s", "chunks/s", "runs per pass", "padded / real tokens", "widths (texts per width)", "GPU (nvidia-smi)");
             double gpuTps = row(table, "CUDA", gpuEmbedder, gpuRuns, lengths, callSize, tokens, gpuUse);
             if (cpu != null) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.ModelVariant;
+import dev.freshrag.tokenizer.EmbeddingModel;
 import dev.freshrag.embedding.OnnxEmbedder;
 import dev.freshrag.tokenizer.ModelTokenizer;
 import dev.langchain4j.data.embedding.Embedding;
@@ -91,7 +92,7 @@ public final class EmbedderBench {
         List<PepStream.Event> events = PepStream.load();
         List<String> chunks;
         int[] lengths;
-        try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelVariant.FP32.tokenizerResource(), maxLength)) {
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelVariant.FP32.tokenizerResource(EmbeddingModel.ALL_MINILM_L6_V2), maxLength)) {
             chunks = PepStream.mixedChunks(events, tokenizer, count, 16, 300, 42);
             lengths = new int[chunks.size()];
             for (int i = 0; i < chunks.size(); i++) {
@@ -224,11 +225,11 @@ public final class EmbedderBench {
     static Side langchain4j(ModelVariant variant, int maxLength) throws IOException {
         Path dir = Files.createTempDirectory("freshrag-bench-l4j");
         Path model = dir.resolve("model.onnx");
-        try (InputStream in = EmbedderBench.class.getResourceAsStream(variant.modelResource())) {
+        try (InputStream in = EmbedderBench.class.getResourceAsStream(variant.modelResource(EmbeddingModel.ALL_MINILM_L6_V2))) {
             Files.copy(in, model, StandardCopyOption.REPLACE_EXISTING);
         }
         ObjectNode tokenizerJson;
-        try (InputStream in = EmbedderBench.class.getResourceAsStream(variant.tokenizerResource())) {
+        try (InputStream in = EmbedderBench.class.getResourceAsStream(variant.tokenizerResource(EmbeddingModel.ALL_MINILM_L6_V2))) {
             tokenizerJson = (ObjectNode) PepStream.JSON.readTree(in);
         }
         ObjectNode truncation = tokenizerJson.putObject("truncation");

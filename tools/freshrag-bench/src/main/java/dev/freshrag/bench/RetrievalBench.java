@@ -15,6 +15,7 @@ import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.lucene.LuceneOptions;
 import dev.freshrag.index.lucene.LuceneWriterIndex;
+import dev.freshrag.tokenizer.EmbeddingModel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,12 +57,16 @@ public final class RetrievalBench {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
+        EmbeddingModel model = EmbeddingModel.fromConfigName(args.get("model", EmbeddingModel.ALL_MINILM_L6_V2.configName()));
         ModelVariant variant = ModelVariant.valueOf(args.get("variant", "fp32").toUpperCase(Locale.ROOT));
+        EmbedderOptions options = EmbedderOptions.defaults().withModel(model).withVariant(variant).withTarget(ExecutionTarget.CPU);
+        String modelId = options.modelId();
         int chunkChars = args.getInt("chunk-chars", 1000);
         int latencyChunks = args.getInt("latency-chunks", 100_000);
         int rounds = args.getInt("rounds", 5);
         int candidates = args.getInt("candidates", 50);
         int rrfK = args.getInt("rrf-k", RankFusion.DEFAULT_K);
+        boolean perQuestion = args.has("per-question");
         Path dir = Path.of(args.get("dir", "target/bench-retrieval"));
         Machine.printHeader("retrieval: quality and latency per search mode", "./freshrag bench retrieval " + String.join(" ", argv));
 
@@ -83,16 +88,29 @@ public final class RetrievalBench {
         long identifiers = questions.stream().filter(q -> q.kind().equals("identifier")).count();
         System.out.printf(Locale.ROOT, "- corpus: %d documents (newest versions), %d chunks of whole paragraphs up to %d characters, one tenant;"
                 + " %d questions (%d exact identifiers), model %s %s; fusion: RRF k=%d over %d candidates per branch%n",
-                latest.size(), chunks.size(), chunkChars, questions.size(), identifiers, variant.modelId(), variant, rrfK, candidates);
+                latest.size(), chunks.size(), chunkChars, questions.size(), identifiers, modelId, variant, rrfK, candidates);
 
-        IndexFingerprint fingerprint = new IndexFingerprint(variant.modelId(), ModelVariant.DIMENSION);
-        try (Embedder embedder = OnnxEmbedder.load(EmbedderOptions.defaults().withVariant(variant).withTarget(ExecutionTarget.CPU))) {
+        IndexFingerprint fingerprint = new IndexFingerprint(modelId, ModelVariant.DIMENSION);
+        try (Embedder embedder = OnnxEmbedder.load(options)) {
             long t0 = System.nanoTime();
-            float[][] vectors = embedder.embed(chunks.stream().map(Chunk::text).toList());
-            float[][] queryVectors = embedder.embed(questions.stream().map(Question::text).toList());
-            System.out.printf(Locale.ROOT, "- embedded %d chunks in %.0f s%n", chunks.size(), (System.nanoTime() - t0) / 1e9);
+            // the chunk vectors of one model, corpus and chunking are the same in every run: kept between runs
+            Path cache = dir.resolve("vectors-" + modelId + "-" + chunkChars + "-" + chunks.size() + ".bin");
+            float[][] vectors = VectorCache.read(cache, chunks.size(), ModelVariant.DIMENSION);
+            if (vectors == null) {
+                vectors = embedder.embed(chunks.stream().map(Chunk::text).toList());
+                VectorCache.write(cache, vectors);
+                System.out.printf(Locale.ROOT, "- embedded %d chunks in %.0f s (kept in %s)%n", chunks.size(),
+                        (System.nanoTime() - t0) / 1e9, cache);
+            } else {
+                System.out.printf(Locale.ROOT, "- %d chunk vectors read from %s (embedded by an earlier run)%n", chunks.size(), cache);
+            }
+            // as the query-service embeds a query: with the model's query instruction (bge), one at a time
+            float[][] queryVectors = new float[questions.size()][];
+            for (int i = 0; i < questions.size(); i++) {
+                queryVectors[i] = embedder.embedQuery(questions.get(i).text());
+            }
 
-            Table quality = new Table("retrieval quality (" + variant.modelId() + " " + variant + ")", "mode", "questions",
+            Table quality = new Table("retrieval quality (" + modelId + " " + variant + ")", "mode", "questions",
                     "hit@1", "hit@5", "MRR@10", "nDCG@10");
             try (LuceneWriterIndex index = fresh(dir.resolve("quality"), fingerprint)) {
                 write(index, chunks, vectors, 1);
@@ -113,6 +131,12 @@ public final class RetrievalBench {
                 }
             }
             quality.print(System.out);
+            if (perQuestion) {
+                printPerQuestion(dir.resolve("quality"), fingerprint, questions, queryVectors, candidates, rrfK);
+            }
+            if (latencyChunks <= 0) {
+                return;
+            }
 
             Table latency = new Table("search latency in process at " + latencyChunks + " chunks", "mode", "queries", "p50 ms",
                     "p99 ms", "max ms");
@@ -144,6 +168,34 @@ public final class RetrievalBench {
             latency.note("query embedding excluded (the same for dense and hybrid); hybrid runs both branches one after the other, then fuses");
             latency.print(System.out);
         }
+    }
+
+    /**
+     * {@code --per-question}: each identifier question's rank per mode and the document each mode put first, to see
+     * why a mode misses (the quality index is reopened as it was written).
+     */
+    private static void printPerQuestion(Path indexDir, IndexFingerprint fingerprint, List<Question> questions,
+            float[][] queryVectors, int candidates, int rrfK) {
+        Table t = new Table("identifier questions, rank of the answering document (0 = not in the top 10) and the first document",
+                "question", "answer", "dense", "lexical", "hybrid", "dense first", "lexical first", "hybrid first");
+        try (LuceneWriterIndex index = LuceneWriterIndex.open(indexDir, fingerprint, LuceneOptions.defaults())) {
+            for (int i = 0; i < questions.size(); i++) {
+                Question q = questions.get(i);
+                if (!q.kind().equals("identifier")) {
+                    continue;
+                }
+                List<Object> row = new ArrayList<>(List.of(q.text(), q.docId()));
+                List<String> firsts = new ArrayList<>();
+                for (String mode : List.of("dense", "lexical", "hybrid")) {
+                    List<RankFusion.FusedHit> hits = search(index, mode, q.text(), queryVectors[i], 10, candidates, rrfK);
+                    row.add(rankOf(hits, q.docId()));
+                    firsts.add(hits.isEmpty() ? "-" : hits.get(0).hit().docId());
+                }
+                row.addAll(firsts);
+                t.row(row.toArray());
+            }
+        }
+        t.print(System.out);
     }
 
     /** The search the query-service runs for a mode (Retriever): one or both branches, fused by reciprocal rank. */

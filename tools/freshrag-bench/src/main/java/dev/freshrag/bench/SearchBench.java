@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.apache.lucene.store.FSDirectory;
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.ModelVariant;
+import dev.freshrag.tokenizer.EmbeddingModel;
 import dev.freshrag.embedding.OnnxEmbedder;
 import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexFingerprint;
@@ -43,7 +45,7 @@ import dev.freshrag.index.lucene.LuceneWriterIndex;
 public final class SearchBench {
 
     static final int DIMENSION = ModelVariant.DIMENSION;
-    static final IndexFingerprint FINGERPRINT = new IndexFingerprint(ModelVariant.FP32.modelId(), DIMENSION);
+    static final IndexFingerprint FINGERPRINT = new IndexFingerprint(ModelVariant.FP32.modelId(EmbeddingModel.ALL_MINILM_L6_V2), DIMENSION);
     static final String TENANT = "bench";
 
     public static void main(String[] argv) throws Exception {
@@ -74,8 +76,15 @@ public final class SearchBench {
         // cluster centres: real MiniLM vectors of PEP paragraphs, so that real query vectors (the query-service
         // embeds the query text) fall inside the synthetic distribution
         float[][] centres;
+        // real query vectors: the query texts the HTTP row sends, embedded as the query-service embeds them (fp32
+        // MiniLM), searched in process too, so that the path (HTTP) and the query distribution can be told apart
+        List<String> realQueryTexts = queryTexts(texts, warmup + queries);
+        float[][] realQueryVectors = new float[realQueryTexts.size()][];
         try (OnnxEmbedder embedder = OnnxEmbedder.load(EmbedderOptions.defaults().withTarget(ExecutionTarget.CPU))) {
             centres = embedder.embed(centreTexts(texts, clusters));
+            for (int q = 0; q < realQueryTexts.size(); q++) {
+                realQueryVectors[q] = embedder.embedQuery(realQueryTexts.get(q));
+            }
         }
         Table table = new Table("search latency and recall@" + k, "chunks", "path", "p50 ms", "p95 ms", "p99 ms", "max ms",
                 "recall@" + k, "segments", "index build");
@@ -93,18 +102,22 @@ public final class SearchBench {
 
             // direct: LuceneVectorIndex.search with a synthetic query vector; then the same asking for more
             // candidates than kept (what a query-side "ef" would do), to show what recall costs
-            float[][] queryVectors = vectors(warmup + queries, centres, noise, 99);
-            int[][] exact = new int[queryVectors.length][];
-            for (int q = warmup; q < queryVectors.length; q++) {
-                exact[q] = Recall.exactTopK(vectors, queryVectors[q], k);
-            }
+            Map<String, float[][]> querySets = new LinkedHashMap<>();
+            querySets.put("synthetic", vectors(warmup + queries, centres, noise, 99));
+            querySets.put("real", realQueryVectors);
             try (LuceneReaderIndex reader = LuceneReaderIndex.open(indexDir, FINGERPRINT, LuceneOptions.defaults())) {
                 reader.refreshNow();
                 List<Integer> fetches = new ArrayList<>(List.of(k));
-                for (String f : args.get("overfetch", "50,100").split(",")) {
+                for (String f : args.get("overfetch", "50,100,200,400").split(",")) {
                     if (!f.isBlank() && Integer.parseInt(f.trim()) > k) {
                         fetches.add(Integer.parseInt(f.trim()));
                     }
+                }
+                for (Map.Entry<String, float[][]> set : querySets.entrySet()) {
+                float[][] queryVectors = set.getValue();
+                int[][] exact = new int[queryVectors.length][];
+                for (int q = warmup; q < queryVectors.length; q++) {
+                    exact[q] = Recall.exactTopK(vectors, queryVectors[q], k);
                 }
                 for (int fetch : fetches) {
                     List<Double> latencies = new ArrayList<>();
@@ -119,10 +132,11 @@ public final class SearchBench {
                         }
                     }
                     Stats st = Stats.of(latencies);
-                    table.row(n, fetch == k ? "LuceneVectorIndex.search, k=" + k + " (in process)"
-                                    : "LuceneVectorIndex.search, k=" + fetch + ", first " + k + " kept (in process)",
+                    table.row(n, set.getKey() + " queries: " + (fetch == k ? "LuceneVectorIndex.search, k=" + k + " (in process)"
+                                    : "LuceneVectorIndex.search, k=" + fetch + ", first " + k + " kept (in process)"),
                             Table.f(st.percentile(50), 2), Table.f(st.percentile(95), 2), Table.f(st.percentile(99), 2),
                             Table.f(st.max(), 2), Table.f(Recall.mean(recalls), 4), segments, build);
+                }
                 }
             }
 
@@ -132,10 +146,11 @@ public final class SearchBench {
         }
         table.note("k=" + k + ": what the query-service asks LuceneVectorIndex for (topK); the index explores at least "
                 + LuceneVectorIndex.SEARCH_CANDIDATES + " HNSW candidates and keeps the best k (before commit 70c6896 it"
-                + " explored only k); k=50/100, first 10 kept: the bench asks for more and keeps the best 10 itself");
+                + " explored only k); k=50..400, first 10 kept: the bench asks for more and keeps the best 10 itself;"
+                + " synthetic queries are drawn like the chunk vectors, real ones are the HTTP row's query texts embedded");
         table.note("latency: wall time of one search; in process = LuceneVectorIndex.search (tenant-filtered "
                 + "KnnFloatVectorQuery plus stored fields of the hits); HTTP = client-side time of POST "
-                + "/v1/tenants/bench/search {query, topK} against a query-service process reading the same directory "
+                + "/v1/tenants/bench/search {query, topK, mode: dense} against a query-service process reading the same directory "
                 + "(includes embedding the query text)");
         table.note("recall@k: share of the exact top-k (brute-force dot product over all vectors) that the answer holds, "
                 + "averaged over the measured queries; for HTTP the query vector is the query text embedded by the "
@@ -169,13 +184,14 @@ public final class SearchBench {
             List<String> queryTexts = queryTexts(texts, warmup + queries);
             float[][] queryVectors;
             try (OnnxEmbedder embedder = OnnxEmbedder.load(EmbedderOptions.defaults().withTarget(ExecutionTarget.CPU))) {
-                queryVectors = embedder.embed(queryTexts);
+                queryVectors = queryTexts.stream().map(embedder::embedQuery).toArray(float[][]::new);
             }
             List<Double> latencies = new ArrayList<>();
             List<Double> recalls = new ArrayList<>();
             for (int q = 0; q < queryTexts.size(); q++) {
                 long t0 = System.nanoTime();
-                Http.Reply r = client.post(url, Map.of("query", queryTexts.get(q), "topK", k));
+                // dense: the recall is measured against the exact dense top k (hybrid, the default mode, fuses BM25 in)
+                Http.Reply r = client.post(url, Map.of("query", queryTexts.get(q), "topK", k, "mode", "dense"));
                 double ms = (System.nanoTime() - t0) / 1e6;
                 Http.require(r, 200, "POST " + url);
                 if (q >= warmup) {

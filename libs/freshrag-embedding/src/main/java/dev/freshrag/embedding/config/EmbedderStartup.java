@@ -21,6 +21,7 @@ public final class EmbedderStartup {
     /** The options the settings stand for; the other options keep their defaults. */
     public static EmbedderOptions options(EmbeddingSettings settings) {
         return EmbedderOptions.defaults()
+                .withModel(settings.model())
                 .withVariant(settings.variant())
                 .withTarget(settings.target())
                 .withMaxBatchSize(settings.maxBatchSize())

@@ -4,6 +4,9 @@ import dev.freshrag.embedding.CudaOptions;
 import dev.freshrag.embedding.EmbeddingBackend;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.ModelVariant;
+import dev.freshrag.tokenizer.EmbeddingModel;
+import dev.freshrag.tokenizer.EmbeddingModelConverter;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
@@ -31,6 +34,16 @@ public interface EmbeddingSettings {
 
     /** {@code freshrag.embedding.remote.*}: the embedding server of backends {@code openai} and {@code tei}. */
     Remote remote();
+
+    /**
+     * {@code all-minilm-l6-v2} (mean pooling, 256 tokens) or {@code bge-small-en-v1.5} (CLS pooling, 512 tokens, its
+     * query instruction in front of search queries only), both 384 dimensions, in the build {@link #variant()} names.
+     * The embed-service, the query-service and the ingest-service (whose chunks must fit the model) must agree: the
+     * index records the model and refuses vectors of another. Why the default: README, "Hybrid retrieval".
+     */
+    @WithDefault("all-minilm-l6-v2")
+    @WithConverter(EmbeddingModelConverter.class)
+    EmbeddingModel model();
 
     /**
      * {@code fp32} (reference quality) or {@code int8} (about twice as fast on CPU, Spearman 0.819 vs 0.820).

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.ModelVariant;
+import dev.freshrag.tokenizer.EmbeddingModel;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -66,6 +67,27 @@ class EmbeddingSettingsTest {
         String message = e.getMessage();
         assertTrue(message.contains("freshrag.embedding.variant") && message.contains("fp16")
                 && message.contains("fp32") && message.contains("int8"), message);
+    }
+
+    @Test
+    void theModelIsReadByItsOwnNameAndSetsItsLength() {
+        assertEquals(EmbeddingModel.ALL_MINILM_L6_V2, settings(Map.of()).model());
+        EmbedderOptions bge = EmbedderStartup.options(settings(Map.of("freshrag.embedding.model", "bge-small-en-v1.5",
+                "freshrag.embedding.variant", "int8")));
+        assertEquals(EmbeddingModel.BGE_SMALL_EN_V1_5, bge.model());
+        assertEquals(512, bge.maxLength());
+        assertEquals("bge-small-en-v1.5-q", bge.modelId());
+        assertEquals("/bge-small-en-v1.5-q.onnx", bge.modelResource());
+        assertEquals("all-minilm-l6-v2", EmbedderStartup.options(settings(Map.of())).modelId());
+    }
+
+    @Test
+    void anUnknownModelFailsNamingTheKeyAndTheAllowedValues() {
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> settings(Map.of("freshrag.embedding.model", "bge-base-en-v1.5")));
+        String message = e.getMessage();
+        assertTrue(message.contains("freshrag.embedding.model") && message.contains("bge-base-en-v1.5")
+                && message.contains("all-minilm-l6-v2, bge-small-en-v1.5"), message);
     }
 
     @Test

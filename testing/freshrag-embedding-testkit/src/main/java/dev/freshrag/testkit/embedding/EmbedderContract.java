@@ -43,14 +43,22 @@ public abstract class EmbedderContract {
     protected abstract String expectedModelId();
 
     /**
-     * Whether a text longer than the model's 256 tokens is truncated (ONNX, TEI with {@code truncate}) or
+     * Whether a text longer than the model's max length (256 tokens for MiniLM) is truncated (ONNX, TEI with {@code truncate}) or
      * refused as an input error (OpenAI-compatible servers, which have no truncation in the API).
      */
     protected abstract boolean truncatesLongTexts();
 
+    /**
+     * The in-process model the embedder's vectors must equal: all-MiniLM-L6-v2 fp32, which the remote test servers
+     * serve; a contract test of another model names that model here.
+     */
+    protected EmbedderOptions referenceOptions() {
+        return EmbedderOptions.defaults().withTarget(ExecutionTarget.CPU);
+    }
+
     @BeforeAll
     void openEmbedders() {
-        reference = OnnxEmbedder.load(EmbedderOptions.defaults().withTarget(ExecutionTarget.CPU));
+        reference = OnnxEmbedder.load(referenceOptions());
         embedder = open();
     }
 
@@ -198,8 +206,10 @@ public abstract class EmbedderContract {
 
     @Test
     void textsLongerThanTheModelAreTruncatedOrRejectedAsInputErrors() {
-        String tooLong = prose(300, 5) + " Quantum computers factor large integers using entangled qubits.";
-        assertTrue(reference.tokenizer().countTokens(tooLong) > 256);
+        // 300 words for MiniLM's 256 tokens, 556 for bge's 512
+        int maxTokens = reference.model().maxTokens();
+        String tooLong = prose(maxTokens + 44, 5) + " Quantum computers factor large integers using entangled qubits.";
+        assertTrue(reference.tokenizer().countTokens(tooLong) > maxTokens);
 
         if (truncatesLongTexts()) {
             assertSameVectors(new float[][] {reference.embed(tooLong)}, new float[][] {embedder.embed(tooLong)});

@@ -216,6 +216,13 @@ class ChecksCanFailIT {
     }
 
     @Test
+    void differentEmbeddingModelsFail() {
+        // the ingest chunks to the model's token limit and the query-service embeds queries with it: one model for all
+        breaks("prod", r -> setConfig(r, "query-service-config", "FRESHRAG_EMBEDDING_MODEL", "bge-small-en-v1.5"),
+                rr -> DeployChecks.configKeys(rr, CODE), "freshrag.embedding.model");
+    }
+
+    @Test
     void servicesOnDifferentIndexesFail() {
         breaks("prod", r -> setConfig(r, "embed-service-config", "FRESHRAG_INDEX_QDRANT_REPLICATION_FACTOR", "3"),
                 rr -> DeployChecks.configKeys(rr, CODE), "freshrag.index.qdrant.replication-factor");

@@ -27,7 +27,8 @@ final class DeployChecks {
      * embed-service writes what the query-service reads), the topics (one service's output is another's input)
      * and the embedding model variant (chunks and queries must be embedded alike).
      */
-    static final List<String> MUST_AGREE = List.of("freshrag.index.", "freshrag.topics.", "freshrag.embedding.variant");
+    static final List<String> MUST_AGREE = List.of("freshrag.index.", "freshrag.topics.", "freshrag.embedding.variant",
+            "freshrag.embedding.model");
 
     private DeployChecks() {
     }
@@ -353,7 +354,7 @@ final class DeployChecks {
         }
         shared.forEach((property, values) -> {
             if (values.size() > 1 && new LinkedHashSet<>(values.values()).size() > 1) {
-                problems.add(property + " differs between services " + values + ": they must agree on the index, the topics and the embedding variant");
+                problems.add(property + " differs between services " + values + ": they must agree on the index, the topics and the embedding model and variant");
             }
         });
         return problems;

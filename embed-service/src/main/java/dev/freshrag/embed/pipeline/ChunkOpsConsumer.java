@@ -37,14 +37,17 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes the two lanes, kb.chunk-ops (live) and kb.chunk-ops.bulk, in batches. Each batch is cut into slices
- * round-robin by tenant ({@link FairSlicer}); a slice is embedded when the {@link LaneScheduler} gives its lane the turn
+ * Consumes the two lanes, kb.chunk-ops (live) and kb.chunk-ops.bulk, in batches. The live lane registers every batch
+ * in one bounded pool ({@link LanePool}) and its embed worker cuts slices round-robin by tenant ({@link FairSlicer})
+ * over everything received and not finished, so a tenant's edit received behind another tenant's flood is in the next
+ * slice; a bulk batch is sliced on its own. A slice is embedded when the {@link LaneScheduler} gives its lane the turn
  * (live first: bulk only while the live lane holds no batch), then written and committed on the single index-writer
  * thread while the next slice embeds (pipelining). The index records each lane's source positions with every commit
- * ({@link LaneProgress}: never past a record not yet applied), and the batch is acknowledged only after all its
- * slices are committed, so offsets are committed after the index write is durable. While the model or the index
- * fails, the step is retried with backoff ({@link TransientFaultRetry}); the connector stops polling and pauses the
- * partitions until it succeeds. Only records that fail to parse or validate, and a record whose text a remote
+ * ({@link LaneProgress}: never past a record not yet applied), and a batch is acknowledged only after all its
+ * records are committed (or dead-lettered), so offsets are committed after the index write is durable (batches may
+ * finish out of order: the connector's throttled commit strategy commits only up to the first offset not yet
+ * acknowledged). While the model or the index fails, the step is retried with backoff ({@link TransientFaultRetry});
+ * the pool fills, the consumer stops taking batches and the connector pauses the partitions until it succeeds. Only records that fail to parse or validate, and a record whose text a remote
  * embedding server rejects (HTTP 400/413/422), deterministic input errors both, go to kb.dlq, and the batch goes on.
  */
 @ApplicationScoped
@@ -246,17 +249,24 @@ public class ChunkOpsConsumer {
         }
     }
 
-    /** A shutdown or an unexpected fault: nothing pending is acknowledged (it is replayed), the channel fails. */
+    /**
+     * A shutdown or an unexpected fault: nothing pending is acknowledged (it is replayed from the last committed
+     * offset). On a fault the batches are nacked, so the channel fails as it did when the consumer method threw; on a
+     * shutdown they are just left unacknowledged.
+     */
     private void failLiveLane(Throwable e) {
         liveFailure = e;
+        boolean shutdown = stopping.get();
         int abandoned = livePool.pending();
         for (LanePool.Batch<LiveBatch> b : livePool.drain()) {
             fences.of(Lane.LIVE).finished(b.owner.ticket());
             scheduler.liveBatchFinished();
-            b.owner.batch().nack(e);
+            if (!shutdown) {
+                b.owner.batch().nack(e);
+            }
         }
         metrics.laneAbandoned(Lane.LIVE, abandoned);
-        if (!stopping.get()) {
+        if (!shutdown) {
             LOG.errorf(e, "the live lane failed; %d records not acknowledged", abandoned);
         }
     }

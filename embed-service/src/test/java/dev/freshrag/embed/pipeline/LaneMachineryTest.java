@@ -136,6 +136,27 @@ class LaneMachineryTest {
     }
 
     @Test
+    void aSliceSpanningBatchesIsWrittenOnlyWhileEveryBatchStillHoldsItsPartitions() throws Exception {
+        PartitionFence fence = new PartitionFence();
+        fence.assigned(List.of(0, 1));
+        PartitionFence.Ticket first = fence.admit(List.of(0));
+        PartitionFence.Ticket second = fence.admit(List.of(0, 1));
+        Map<PartitionFence.Ticket, List<Integer>> slice = new java.util.IdentityHashMap<>();
+        slice.put(first, List.of(0));
+        slice.put(second, List.of(0, 1));
+        assertThat(fence.write(slice, () -> "written")).isEqualTo("written");
+
+        fence.finished(first);
+        // partition 1 moves while the second batch is pooled: its wait runs out, the batch's records of 1 are abandoned
+        assertThat(fence.revoked(List.of(1), java.time.Duration.ofMillis(10))).containsExactly(1);
+        assertThat(fence.write(slice, () -> "written")).as("one ticket no longer holds partition 1").isNull();
+        Map<PartitionFence.Ticket, List<Integer>> rest = new java.util.IdentityHashMap<>();
+        rest.put(second, List.of(0));
+        assertThat(fence.write(rest, () -> "written")).as("its records of partition 0 still are").isEqualTo("written");
+        fence.finished(second);
+    }
+
+    @Test
     void lanePositionsNeverPassARecordNotYetApplied() {
         DocumentOps p0o5 = ops("a", 0, 5, 1);
         DocumentOps p0o6 = ops("b", 0, 6, 1);

@@ -31,6 +31,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -121,6 +122,7 @@ public class ChunkOpsConsumer {
      */
     @Incoming(CHANNEL)
     @Blocking(ordered = true)
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL) // returning acknowledges nothing: the live worker does, once durable
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         throwIfLiveLaneFailed();
         List<Parsed> records = parseAll(batch);
@@ -215,7 +217,10 @@ public class ChunkOpsConsumer {
                 Instant embedStart;
                 scheduler.acquire(Lane.LIVE);
                 try {
-                    slice = livePool.next(budget(Lane.LIVE));
+                    slice = withoutRevoked(livePool.next(budget(Lane.LIVE)));
+                    if (slice.isEmpty()) {
+                        continue;
+                    }
                     embedStart = Instant.now();
                     embedded = embed(slice, o -> livePool.batchOf(o).owner.origins().get(o).record());
                 } finally {
@@ -240,7 +245,27 @@ public class ChunkOpsConsumer {
         }
     }
 
-    /** On the index-writer thread: the slice is durable (or dead-lettered, or abandoned); finished batches are acked. */
+    /**
+     * The records of a slice whose partitions their batch still holds. Those of a partition revoked since (and not
+     * waited for) are abandoned here, before the model spends time on them: the partition's new owner applies them.
+     */
+    private List<DocumentOps> withoutRevoked(List<DocumentOps> slice) {
+        List<DocumentOps> held = new ArrayList<>(slice.size());
+        List<DocumentOps> revoked = new ArrayList<>();
+        for (DocumentOps o : slice) {
+            PartitionFence.Ticket ticket = livePool.batchOf(o).owner.origins().get(o).ticket();
+            (ticket.holds(o.sourcePartition()) ? held : revoked).add(o);
+        }
+        if (!revoked.isEmpty()) {
+            LOG.infof("live lane: %d records of revoked partitions abandoned (their new owner applies them)", revoked.size());
+            livePool.progress().abandoned(revoked);
+            metrics.laneAbandoned(Lane.LIVE, revoked.size());
+            liveHandled(revoked);
+        }
+        return held;
+    }
+
+    /** On the index-writer thread (or the live worker, for records abandoned before embedding): the slice is durable (or dead-lettered, or abandoned); finished batches are acked. */
     private void liveHandled(List<DocumentOps> slice) {
         for (LanePool.Batch<LiveBatch> b : livePool.handled(slice)) {
             fences.of(Lane.LIVE).finished(b.owner.ticket());

@@ -57,7 +57,9 @@ final class LaneProgress {
 
     /**
      * Records of a revoked partition, neither applied nor to be (the partition's new owner applies them): no longer
-     * pending, and the position does not move past them.
+     * pending, and the position never moves past them: it is held below the lowest of them until records at or
+     * above it are applied again (the partition came back and was replayed from its committed offset, which is at
+     * most the lowest abandoned one: an abandoned record is never acknowledged).
      */
     synchronized void abandoned(Collection<DocumentOps> records) {
         for (DocumentOps o : records) {
@@ -65,6 +67,7 @@ final class LaneProgress {
             if (offsets != null) {
                 offsets.computeIfPresent(o.sourceOffset(), (k, n) -> n == 1 ? null : n - 1);
             }
+            appliedUpTo.computeIfPresent(o.sourcePartition(), (p, next) -> Math.min(next, o.sourceOffset()));
         }
     }
 

@@ -157,6 +157,24 @@ class LaneMachineryTest {
     }
 
     @Test
+    void aPositionNeverPassesARecordAbandonedWithItsRevokedPartition() {
+        DocumentOps x3 = ops("x", 0, 3, 1);
+        DocumentOps y5 = ops("y", 0, 5, 1);
+        LaneProgress progress = new LaneProgress(List.of(x3, y5));
+        progress.applied(List.of(y5)); // another tenant's later record first
+        progress.abandoned(List.of(x3)); // then partition 0 is revoked: 3 is never applied here
+        assertThat(progress.positionsAfter(List.of())).isEqualTo(new SourceOffsets(Map.of(0, 3L)));
+
+        // the partition comes back, replayed from its committed offset (at most 3)
+        DocumentOps x3again = ops("x", 0, 3, 1);
+        DocumentOps y5again = ops("y", 0, 5, 1);
+        progress.add(List.of(x3again, y5again));
+        assertThat(progress.positionsAfter(List.of(y5again))).isEqualTo(new SourceOffsets(Map.of(0, 3L)));
+        progress.applied(List.of(y5again));
+        assertThat(progress.positionsAfter(List.of(x3again))).isEqualTo(new SourceOffsets(Map.of(0, 6L)));
+    }
+
+    @Test
     void lanePositionsNeverPassARecordNotYetApplied() {
         DocumentOps p0o5 = ops("a", 0, 5, 1);
         DocumentOps p0o6 = ops("b", 0, 6, 1);

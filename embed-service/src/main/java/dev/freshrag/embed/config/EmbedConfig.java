@@ -90,6 +90,15 @@ public interface EmbedConfig {
         /** How long after the last live work bulk slices stay at {@link #minChunks()} before growing to {@link #bulkMaxChunks()}. */
         @WithDefault("PT2S")
         Duration liveQuiet();
+
+        /**
+         * Live records received and not yet durable that the embed-service holds at most (several poll batches): the
+         * live lane slices all of them fairly by tenant, so a tenant's edit received behind another tenant's flood is
+         * in the next slice. When full, the consumer takes no batch until records are durable and the connector
+         * pauses the partitions. At least one batch is always taken, however large.
+         */
+        @WithDefault("2000")
+        int livePendingRecords();
     }
 
     interface Retry {

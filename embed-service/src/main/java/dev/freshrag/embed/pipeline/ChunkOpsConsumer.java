@@ -26,24 +26,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes the two lanes, kb.chunk-ops (live) and kb.chunk-ops.bulk, in batches. Each batch is cut into slices
- * round-robin by tenant ({@link FairSlicer}); a slice is embedded when the {@link LaneScheduler} gives its lane the turn
+ * Consumes the two lanes, kb.chunk-ops (live) and kb.chunk-ops.bulk, in batches. The live lane registers every batch
+ * in one bounded pool ({@link LanePool}) and its embed worker cuts slices round-robin by tenant ({@link FairSlicer})
+ * over everything received and not finished, so a tenant's edit received behind another tenant's flood is in the next
+ * slice; a bulk batch is sliced on its own. A slice is embedded when the {@link LaneScheduler} gives its lane the turn
  * (live first: bulk only while the live lane holds no batch), then written and committed on the single index-writer
  * thread while the next slice embeds (pipelining). The index records each lane's source positions with every commit
- * ({@link LaneProgress}: never past a record not yet applied), and the batch is acknowledged only after all its
- * slices are committed, so offsets are committed after the index write is durable. While the model or the index
- * fails, the step is retried with backoff ({@link TransientFaultRetry}); the connector stops polling and pauses the
- * partitions until it succeeds. Only records that fail to parse or validate, and a record whose text a remote
+ * ({@link LaneProgress}: never past a record not yet applied), and a batch is acknowledged only after all its
+ * records are committed (or dead-lettered), so offsets are committed after the index write is durable (batches may
+ * finish out of order: the connector's throttled commit strategy commits only up to the first offset not yet
+ * acknowledged). While the model or the index fails, the step is retried with backoff ({@link TransientFaultRetry});
+ * the pool fills, the consumer stops taking batches and the connector pauses the partitions until it succeeds. Only records that fail to parse or validate, and a record whose text a remote
  * embedding server rejects (HTTP 400/413/422), deterministic input errors both, go to kb.dlq, and the batch goes on.
  */
 @ApplicationScoped
@@ -70,6 +75,11 @@ public class ChunkOpsConsumer {
     });
 
     private final LaneFences fences;
+    /** Every live batch received and not finished: the live worker slices them all, fairly by tenant. */
+    private final LanePool<LiveBatch> livePool;
+    /** The live lane's embed worker, started with the first live batch. */
+    private Thread liveWorker;
+    private volatile Throwable liveFailure;
 
     public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
                             @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq, LaneFences fences, BatchTracing tracing) {
@@ -79,6 +89,7 @@ public class ChunkOpsConsumer {
         this.metrics = metrics;
         this.config = config;
         this.dlq = dlq;
+        this.livePool = new LanePool<>(config.batching().livePendingRecords());
         this.retry = new TransientFaultRetry(config.retry().initialBackoff(), config.retry().maxBackoff(), metrics, stopping::get);
     }
 
@@ -95,18 +106,51 @@ public class ChunkOpsConsumer {
     void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
         stopping.set(true);
         indexWriter.shutdown();
+        synchronized (this) {
+            if (liveWorker != null) {
+                liveWorker.interrupt();
+            }
+        }
     }
 
+    /**
+     * A live batch: the consumer registers its records in the live pool and returns at once (in delivery order: the
+     * method is ordered); the live worker acknowledges the batch once all its records are durable or dead-lettered.
+     * The next batch is taken while this one waits, so a record received later can be in the next slice. Registering
+     * waits while the pool holds {@code freshrag.batching.live-pending-records} records; then this worker takes no
+     * batches and the connector pauses the partitions.
+     */
     @Incoming(CHANNEL)
     @Blocking(ordered = true)
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL) // returning acknowledges nothing: the live worker does, once durable
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
-        scheduler.liveBatchStarted();
-        try {
-            process(Lane.LIVE, parseAll(batch));
-        } finally {
-            scheduler.liveBatchFinished();
+        throwIfLiveLaneFailed();
+        List<Parsed> records = parseAll(batch);
+        if (records.isEmpty()) {
+            return batch.ack();
         }
-        return batch.ack();
+        startLiveWorker();
+        Map<DocumentOps, Origin> origins = new IdentityHashMap<>();
+        List<DocumentOps> ops = new ArrayList<>(records.size());
+        PartitionFence fence = fences.of(Lane.LIVE);
+        PartitionFence.Ticket ticket = fence.admit(records.stream().map(p -> p.ops().sourcePartition()).toList());
+        for (Parsed p : records) {
+            ops.add(p.ops());
+            origins.put(p.ops(), new Origin(p.record(), ticket));
+        }
+        scheduler.liveBatchStarted();
+        metrics.laneReceived(Lane.LIVE, ops.size());
+        try {
+            livePool.register(new LiveBatch(batch, ticket, origins), ops, Instant.now());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fence.finished(ticket);
+            scheduler.liveBatchFinished();
+            metrics.laneAbandoned(Lane.LIVE, ops.size());
+            throw new IllegalStateException("interrupted while waiting for room in the live pool; the batch is not acknowledged", e);
+        }
+        throwIfLiveLaneFailed();
+        return CompletableFuture.completedFuture(null); // acknowledged by the live worker, once durable
     }
 
     @Incoming(BULK_CHANNEL)
@@ -128,8 +172,132 @@ public class ChunkOpsConsumer {
         return good;
     }
 
+    /** A live batch in the pool: what to acknowledge once all its records are handled, and its fence ticket. */
+    private record LiveBatch(KafkaRecordBatch<String, byte[]> batch, PartitionFence.Ticket ticket,
+                             Map<DocumentOps, Origin> origins) {
+    }
+
+    /** Where a record came from, and the fence ticket of its batch. */
+    private record Origin(KafkaRecord<String, byte[]> record, PartitionFence.Ticket ticket) {
+    }
+
+    private synchronized void startLiveWorker() {
+        if (liveWorker == null) {
+            liveWorker = new Thread(this::runLiveLane, "embed-live-lane");
+            liveWorker.setDaemon(true);
+            liveWorker.start();
+        }
+    }
+
+    private void throwIfLiveLaneFailed() {
+        Throwable failure = liveFailure;
+        if (failure != null) {
+            throw new IllegalStateException("the live lane failed; its batches are not acknowledged", failure);
+        }
+    }
+
     /**
-     * Applies one lane's batch slice by slice and returns once every slice is durable. At most one slice of the lane
+     * The live lane's embed worker: slices everything in the live pool round-robin by tenant, embeds a slice when the
+     * scheduler gives the live lane the turn, and hands it to the index-writer thread while the next slice embeds (at
+     * most one live slice in writing). A batch is acknowledged on the writer thread once all its records are handled.
+     */
+    private void runLiveLane() {
+        Future<?> writing = null;
+        try {
+            while (!stopping.get()) {
+                if (!livePool.awaitWork(100)) {
+                    if (writing != null && writing.isDone()) {
+                        await(writing); // a failed write surfaces here even when no slice follows it
+                        writing = null;
+                    }
+                    continue;
+                }
+                List<DocumentOps> slice;
+                Embedded embedded;
+                Instant embedStart;
+                scheduler.acquire(Lane.LIVE);
+                try {
+                    slice = withoutRevoked(livePool.next(budget(Lane.LIVE)));
+                    if (slice.isEmpty()) {
+                        continue;
+                    }
+                    embedStart = Instant.now();
+                    embedded = embed(slice, o -> livePool.batchOf(o).owner.origins().get(o).record());
+                } finally {
+                    scheduler.release();
+                }
+                Instant embedEnd = Instant.now();
+                Instant received = embedStart;
+                Map<DocumentOps, Origin> origins = new IdentityHashMap<>();
+                for (DocumentOps o : slice) {
+                    LanePool.Batch<LiveBatch> b = livePool.batchOf(o);
+                    origins.put(o, b.owner.origins().get(o));
+                    received = b.received.isBefore(received) ? b.received : received;
+                }
+                await(writing);
+                writing = write(Lane.LIVE, slice, embedded, livePool.progress(), origins::get,
+                        new Timing(received, embedStart, embedEnd), this::liveHandled);
+            }
+        } catch (InterruptedException e) {
+            failLiveLane(e);
+        } catch (RuntimeException | Error e) {
+            failLiveLane(e);
+        }
+    }
+
+    /**
+     * The records of a slice whose partitions their batch still holds. Those of a partition revoked since (and not
+     * waited for) are abandoned here, before the model spends time on them: the partition's new owner applies them.
+     */
+    private List<DocumentOps> withoutRevoked(List<DocumentOps> slice) {
+        List<DocumentOps> held = new ArrayList<>(slice.size());
+        List<DocumentOps> revoked = new ArrayList<>();
+        for (DocumentOps o : slice) {
+            PartitionFence.Ticket ticket = livePool.batchOf(o).owner.origins().get(o).ticket();
+            (ticket.holds(o.sourcePartition()) ? held : revoked).add(o);
+        }
+        if (!revoked.isEmpty()) {
+            LOG.infof("live lane: %d records of revoked partitions abandoned (their new owner applies them)", revoked.size());
+            livePool.progress().abandoned(revoked);
+            metrics.laneAbandoned(Lane.LIVE, revoked.size());
+            liveHandled(revoked);
+        }
+        return held;
+    }
+
+    /** On the index-writer thread (or the live worker, for records abandoned before embedding): the slice is durable (or dead-lettered, or abandoned); finished batches are acked. */
+    private void liveHandled(List<DocumentOps> slice) {
+        for (LanePool.Batch<LiveBatch> b : livePool.handled(slice)) {
+            fences.of(Lane.LIVE).finished(b.owner.ticket());
+            scheduler.liveBatchFinished();
+            b.owner.batch().ack();
+        }
+    }
+
+    /**
+     * A shutdown or an unexpected fault: nothing pending is acknowledged (it is replayed from the last committed
+     * offset). On a fault the batches are nacked, so the channel fails as it did when the consumer method threw; on a
+     * shutdown they are just left unacknowledged.
+     */
+    private void failLiveLane(Throwable e) {
+        liveFailure = e;
+        boolean shutdown = stopping.get();
+        int abandoned = livePool.pending();
+        for (LanePool.Batch<LiveBatch> b : livePool.drain()) {
+            fences.of(Lane.LIVE).finished(b.owner.ticket());
+            scheduler.liveBatchFinished();
+            if (!shutdown) {
+                b.owner.batch().nack(e);
+            }
+        }
+        metrics.laneAbandoned(Lane.LIVE, abandoned);
+        if (!shutdown) {
+            LOG.errorf(e, "the live lane failed; %d records not acknowledged", abandoned);
+        }
+    }
+
+    /**
+     * Applies one bulk batch slice by slice and returns once every slice is durable. At most one slice of the lane
      * is being written while the next one embeds.
      */
     private void process(Lane lane, List<Parsed> records) {
@@ -138,18 +306,16 @@ public class ChunkOpsConsumer {
         }
         metrics.laneReceived(lane, records.size());
         Instant received = Instant.now();
-        Map<DocumentOps, Long> timestamps = new IdentityHashMap<>();
-        Map<DocumentOps, KafkaRecord<String, byte[]>> sources = new IdentityHashMap<>();
         List<DocumentOps> ops = new ArrayList<>(records.size());
+        PartitionFence fence = fences.of(lane);
+        PartitionFence.Ticket ticket = fence.admit(records.stream().map(p -> p.ops().sourcePartition()).toList());
+        Map<DocumentOps, Origin> origins = new IdentityHashMap<>();
         for (Parsed p : records) {
             ops.add(p.ops());
-            timestamps.put(p.ops(), p.record().getTimestamp().toEpochMilli());
-            sources.put(p.ops(), p.record());
+            origins.put(p.ops(), new Origin(p.record(), ticket));
         }
         FairSlicer slicer = new FairSlicer(ops);
         LaneProgress progress = new LaneProgress(ops);
-        PartitionFence fence = fences.of(lane);
-        PartitionFence.Ticket ticket = fence.admit(ops.stream().map(DocumentOps::sourcePartition).toList());
         Future<?> writing = null;
         int done = 0;
         try {
@@ -161,14 +327,14 @@ public class ChunkOpsConsumer {
                 try {
                     slice = slicer.next(budget(lane));
                     embedStart = Instant.now();
-                    embedded = embed(slice, sources);
+                    embedded = embed(slice, o -> origins.get(o).record());
                 } finally {
                     scheduler.release();
                 }
                 Instant embedEnd = Instant.now();
                 done += await(writing);
-                writing = write(lane, slice, embedded, progress, timestamps, fence, ticket,
-                        new Timing(sources, received, embedStart, embedEnd));
+                writing = write(lane, slice, embedded, progress, origins::get, new Timing(received, embedStart, embedEnd),
+                        handled -> { });
             }
             done += await(writing);
         } catch (InterruptedException e) {
@@ -185,32 +351,43 @@ public class ChunkOpsConsumer {
 
     /**
      * Writes and commits the slice on the index-writer thread; the future answers how many records it handled. Each
-     * attempt writes only the records whose partitions the fence still holds for this batch: those of a partition
+     * attempt writes only the records whose partitions the fence still holds for their batch: those of a partition
      * revoked meanwhile are abandoned, neither written nor counted applied (the partition's new owner applies them).
+     * {@code handled} runs on the writer thread once the slice is durable.
      */
     private Future<Integer> write(Lane lane, List<DocumentOps> slice, Embedded embedded, LaneProgress progress,
-                                  Map<DocumentOps, Long> timestamps, PartitionFence fence, PartitionFence.Ticket ticket,
-                                  Timing timing) {
+                                  java.util.function.Function<DocumentOps, Origin> originOf, Timing timing,
+                                  java.util.function.Consumer<List<DocumentOps>> handled) {
+        PartitionFence fence = fences.of(lane);
         // a dead-lettered record is not written, but counts as handled: the lane's position moves past it
         return indexWriter.submit(() -> {
             Instant writeStart = Instant.now();
             java.util.concurrent.atomic.AtomicReference<List<DocumentOps>> held = new java.util.concurrent.atomic.AtomicReference<>();
             Integer result = retry.call(() -> {
-                List<DocumentOps> holding = slice.stream().filter(o -> ticket.holds(o.sourcePartition())).toList();
+                List<DocumentOps> holding = slice.stream()
+                        .filter(o -> originOf.apply(o).ticket().holds(o.sourcePartition())).toList();
                 held.set(holding);
                 if (holding.isEmpty()) {
                     return 0;
                 }
                 java.util.Set<DocumentOps> holdingSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
                 holdingSet.addAll(holding);
+                Map<PartitionFence.Ticket, java.util.Set<Integer>> tickets = new IdentityHashMap<>();
+                for (DocumentOps o : holding) {
+                    tickets.computeIfAbsent(originOf.apply(o).ticket(), t -> new java.util.TreeSet<>()).add(o.sourcePartition());
+                }
                 List<DocumentOps> kept = embedded.kept().stream().filter(holdingSet::contains).toList();
-                return fence.write(ticket, holding.stream().map(DocumentOps::sourcePartition).distinct().toList(),
-                        () -> applier.write(lane, kept, embedded.vectors(), progress.positionsAfter(holding)));
+                return fence.write(tickets, () -> applier.write(lane, kept, embedded.vectors(), progress.positionsAfter(holding)));
             });
             List<DocumentOps> appliedSlice = result == null ? List.of() : held.get();
             if (appliedSlice.size() < slice.size()) {
                 LOG.infof("%s lane: %d records of revoked partitions abandoned (their new owner applies them)", lane,
                         slice.size() - appliedSlice.size());
+                java.util.Set<DocumentOps> appliedSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                appliedSet.addAll(appliedSlice);
+                List<DocumentOps> abandoned = slice.stream().filter(o -> !appliedSet.contains(o)).toList();
+                progress.abandoned(abandoned);
+                metrics.laneAbandoned(lane, abandoned.size());
             }
             int superseded = result == null ? 0 : result;
             progress.applied(appliedSlice);
@@ -220,23 +397,23 @@ public class ChunkOpsConsumer {
                     timing.embedEnd(), writeStart, durable, appliedSlice.size(), chunksToEmbed(appliedSlice));
             String laneTag = lane.name().toLowerCase(java.util.Locale.ROOT);
             for (DocumentOps o : appliedSlice) {
-                KafkaRecord<String, byte[]> r = timing.sources().get(o);
+                KafkaRecord<String, byte[]> r = originOf.apply(o).record();
                 // recorded inside the record's span: the freshness histogram's exemplar names the change's trace
                 tracing.applied(new BatchTracing.RecordInfo(r.getHeaders(), r.getTopic(), r.getPartition(), laneTag,
                         o.tenant(), o.docId(), o.version()), times, () -> {
                     if (o.kind() != DocumentOps.Kind.SKIP) {
-                        metrics.fresh(timestamps.get(o), durableAt);
+                        metrics.fresh(r.getTimestamp().toEpochMilli(), durableAt);
                     }
                 });
             }
             metrics.laneApplied(lane, appliedSlice.size(), superseded);
+            handled.accept(slice);
             return slice.size();
         });
     }
 
     /** When a slice's batch arrived and its embedding ran, and where its records came from: for their spans. */
-    private record Timing(Map<DocumentOps, KafkaRecord<String, byte[]>> sources, Instant received, Instant embedStart,
-                          Instant embedEnd) {
+    private record Timing(Instant received, Instant embedStart, Instant embedEnd) {
     }
 
     private static int chunksToEmbed(List<DocumentOps> slice) {
@@ -261,12 +438,12 @@ public class ChunkOpsConsumer {
      * server that refuses a text (too long for it, unreadable) is deterministic, but its answer does not say whose:
      * record by record, until the one it refuses is alone and dead-lettered.
      */
-    private Embedded embed(List<DocumentOps> slice, Map<DocumentOps, KafkaRecord<String, byte[]>> sources) {
+    private Embedded embed(List<DocumentOps> slice, java.util.function.Function<DocumentOps, KafkaRecord<String, byte[]>> sources) {
         try {
             return new Embedded(slice, retry.call(() -> applier.vectors(BatchPlan.of(slice))));
         } catch (EmbeddingRejectedException e) {
             if (slice.size() == 1) {
-                deadLetter(sources.get(slice.get(0)), "the embedding server rejected a text: " + e.getMessage(), "ops");
+                deadLetter(sources.apply(slice.get(0)), "the embedding server rejected a text: " + e.getMessage(), "ops");
                 return new Embedded(List.of(), Map.of());
             }
             LOG.warnf("the embedding server rejected a slice of %d records, retrying them one by one: %s",

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cuts one lane's batch into slices that share the embedder fairly between tenants: each slice takes one record per
+ * Cuts one lane's pending records into slices that share the embedder fairly between tenants: each slice takes one record per
  * tenant in turn (round-robin, resuming after the tenant served last) until its budget of chunks to embed is spent.
  * A tenant's flood therefore delays another tenant's edit by at most one slice, not by the flood. Each tenant's records
- * keep their order, and a document belongs to one tenant, so per-document order holds.
+ * keep their order, and a document belongs to one tenant, so per-document order holds. Records {@linkplain #add added}
+ * later join their tenant's queue (a new tenant joins the rotation), so the live lane slices everything received, not
+ * one poll batch at a time: a tenant's edit that arrives behind another tenant's flood is in the next slice.
  */
 final class FairSlicer {
 
@@ -22,13 +24,21 @@ final class FairSlicer {
     private int remaining;
 
     FairSlicer(List<DocumentOps> batch) {
-        for (DocumentOps o : batch) {
+        add(batch);
+    }
+
+    FairSlicer() {
+    }
+
+    /** Appends records received after the ones already here (each tenant's queue stays in arrival order). */
+    void add(List<DocumentOps> records) {
+        for (DocumentOps o : records) {
             byTenant.computeIfAbsent(o.tenant(), t -> {
                 tenants.add(t);
                 return new ArrayDeque<>();
             }).add(o);
         }
-        remaining = batch.size();
+        remaining += records.size();
     }
 
     boolean hasNext() {
@@ -62,8 +72,25 @@ final class FairSlicer {
             slice.add(queue.pollFirst());
             spent += cost;
             remaining--;
+            if (queue.isEmpty()) {
+                forget(tenant);
+            }
         }
         return slice;
+    }
+
+    /**
+     * Drops a tenant with nothing left from the rotation (the live pool lives as long as the service: tenants come and
+     * go); the rotation goes on with the tenant after it. A tenant whose records arrive later joins at the end.
+     */
+    private void forget(String tenant) {
+        int at = tenants.indexOf(tenant);
+        tenants.remove(at);
+        byTenant.remove(tenant);
+        if (cursor > at) {
+            cursor--;
+        }
+        cursor = tenants.isEmpty() ? 0 : cursor % tenants.size();
     }
 
     /** What a record costs the model: its chunks to embed (a relabel or delete costs next to nothing, counted 1). */

@@ -124,11 +124,25 @@ public final class PartitionFence {
      * revocation either sees the write under way (and waits for it) or the write sees the revocation (and stays out).
      */
     public <T> T write(Ticket ticket, Collection<Integer> partitions, Supplier<T> write) {
+        Map<Ticket, Collection<Integer>> one = new java.util.IdentityHashMap<>();
+        one.put(ticket, partitions);
+        return write(one, write);
+    }
+
+    /**
+     * {@link #write(Ticket, Collection, Supplier)} for one write of records of several batches (a slice of the live
+     * lane spans the batches received): each ticket must still hold its partitions, all checked in one step.
+     */
+    public <T> T write(Map<Ticket, ? extends Collection<Integer>> holdings, Supplier<T> write) {
+        Set<Integer> partitions = new HashSet<>();
         synchronized (lock) {
-            for (int p : partitions) {
-                if (!ticket.holdsLocked(p)) {
-                    return null;
+            for (Map.Entry<Ticket, ? extends Collection<Integer>> e : holdings.entrySet()) {
+                for (int p : e.getValue()) {
+                    if (!e.getKey().holdsLocked(p)) {
+                        return null;
+                    }
                 }
+                partitions.addAll(e.getValue());
             }
             partitions.forEach(p -> writing.merge(p, 1, Integer::sum));
         }

@@ -16,6 +16,8 @@ public final class FaultInjectingEmbedder implements Embedder {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
     private volatile String rejectMarker;
+    /** The texts of every call, in call order (call n at index n - 1): tests find which slice embedded a record. */
+    private final List<List<String>> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FaultInjectingEmbedder(Embedder real) {
         this.real = real;
@@ -24,6 +26,19 @@ public final class FaultInjectingEmbedder implements Embedder {
     /** Calls to {@link #embed(List)} so far, failed ones included (a method: a CDI client proxy has no fields). */
     public int calls() {
         return calls.get();
+    }
+
+    /**
+     * The number (1-based, as {@link #calls()} counts) of the first call whose texts include one containing
+     * {@code marker}; -1 if none did.
+     */
+    public int callEmbedding(String marker) {
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i).stream().anyMatch(t -> t.contains(marker))) {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     /** The next {@code n} calls fail. */
@@ -41,7 +56,10 @@ public final class FaultInjectingEmbedder implements Embedder {
 
     @Override
     public float[][] embed(List<String> texts) {
-        calls.incrementAndGet();
+        synchronized (this.texts) { // call n's texts at index n - 1
+            calls.incrementAndGet();
+            this.texts.add(List.copyOf(texts));
+        }
         String marker = rejectMarker;
         if (marker != null && texts.stream().anyMatch(t -> t.contains(marker))) {
             throw new EmbeddingRejectedException(413, "injected: POST /embed answered 413: Validation: Input validation"

@@ -77,6 +77,104 @@ class LaneMachineryTest {
     }
 
     @Test
+    void aTenantsRecordReceivedInALaterBatchIsInTheNextSliceOfThePool() throws Exception {
+        LanePool<String> pool = new LanePool<>(10_000);
+        for (int b = 0; b < 3; b++) { // the flood in three poll batches
+            List<DocumentOps> flood = new ArrayList<>();
+            for (long o = 0; o < 100; o++) {
+                flood.add(ops("flood", 0, b * 100 + o, 4));
+            }
+            pool.register("flood-" + b, flood, java.time.Instant.now());
+        }
+        List<DocumentOps> inProgress = pool.next(16);
+        assertThat(inProgress).extracting(DocumentOps::tenant).containsOnly("flood");
+
+        DocumentOps edit = ops("quiet", 1, 0, 4); // received while the first slice embeds, in a fourth batch
+        LanePool.Batch<String> editBatch = pool.register("edit", List.of(edit), java.time.Instant.now());
+        List<DocumentOps> next = pool.next(16);
+        assertThat(next).contains(edit);
+        assertThat(pool.batchOf(edit)).isSameAs(editBatch);
+
+        // the edit's batch finishes alone; the flood's first batch only once all its records are handled
+        assertThat(pool.handled(next)).extracting(b -> b.owner).containsExactly("edit");
+        assertThat(pool.handled(inProgress)).isEmpty();
+        List<DocumentOps> rest = new ArrayList<>();
+        for (List<DocumentOps> s = pool.next(16); !s.isEmpty(); s = pool.next(16)) {
+            rest.addAll(s);
+        }
+        assertThat(rest).extracting(DocumentOps::sourceOffset).isSorted(); // one tenant, one partition: FIFO
+        assertThat(pool.handled(rest)).extracting(b -> b.owner).containsExactly("flood-0", "flood-1", "flood-2");
+        assertThat(pool.pending()).isZero();
+    }
+
+    @Test
+    void registeringWaitsWhileThePoolIsFull() throws Exception {
+        LanePool<String> pool = new LanePool<>(150);
+        List<DocumentOps> first = new ArrayList<>();
+        for (long o = 0; o < 100; o++) {
+            first.add(ops("a", 0, o, 1));
+        }
+        pool.register("first", first, java.time.Instant.now());
+        CountDownLatch registered = new CountDownLatch(1);
+        Thread consumer = new Thread(() -> {
+            try {
+                for (int i = 0; i < 30; i++) { // 100 + 30 x 2 > 150: one of these waits for room
+                    pool.register("more-" + i, List.of(ops("a", 0, 100 + 2 * i, 1), ops("a", 0, 101 + 2 * i, 1)),
+                            java.time.Instant.now());
+                }
+                registered.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        consumer.start();
+        assertThat(registered.await(300, TimeUnit.MILLISECONDS)).as("waits while full").isFalse();
+        assertThat(pool.pending()).isLessThanOrEqualTo(150);
+        pool.handled(pool.next(1000)); // everything pending is durable: room again
+        assertThat(registered.await(60, TimeUnit.SECONDS)).as("registers once there is room").isTrue();
+        consumer.join();
+    }
+
+    @Test
+    void aSliceSpanningBatchesIsWrittenOnlyWhileEveryBatchStillHoldsItsPartitions() throws Exception {
+        PartitionFence fence = new PartitionFence();
+        fence.assigned(List.of(0, 1));
+        PartitionFence.Ticket first = fence.admit(List.of(0));
+        PartitionFence.Ticket second = fence.admit(List.of(0, 1));
+        Map<PartitionFence.Ticket, List<Integer>> slice = new java.util.IdentityHashMap<>();
+        slice.put(first, List.of(0));
+        slice.put(second, List.of(0, 1));
+        assertThat(fence.write(slice, () -> "written")).isEqualTo("written");
+
+        fence.finished(first);
+        // partition 1 moves while the second batch is pooled: its wait runs out, the batch's records of 1 are abandoned
+        assertThat(fence.revoked(List.of(1), java.time.Duration.ofMillis(10))).containsExactly(1);
+        assertThat(fence.write(slice, () -> "written")).as("one ticket no longer holds partition 1").isNull();
+        Map<PartitionFence.Ticket, List<Integer>> rest = new java.util.IdentityHashMap<>();
+        rest.put(second, List.of(0));
+        assertThat(fence.write(rest, () -> "written")).as("its records of partition 0 still are").isEqualTo("written");
+        fence.finished(second);
+    }
+
+    @Test
+    void aPositionNeverPassesARecordAbandonedWithItsRevokedPartition() {
+        DocumentOps x3 = ops("x", 0, 3, 1);
+        DocumentOps y5 = ops("y", 0, 5, 1);
+        LaneProgress progress = new LaneProgress(List.of(x3, y5));
+        progress.applied(List.of(y5)); // another tenant's later record first
+        progress.abandoned(List.of(x3)); // then partition 0 is revoked: 3 is never applied here
+        assertThat(progress.positionsAfter(List.of())).isEqualTo(new SourceOffsets(Map.of(0, 3L)));
+
+        // the partition comes back, replayed from its committed offset (at most 3)
+        DocumentOps x3again = ops("x", 0, 3, 1);
+        DocumentOps y5again = ops("y", 0, 5, 1);
+        progress.add(List.of(x3again, y5again));
+        assertThat(progress.positionsAfter(List.of(y5again))).isEqualTo(new SourceOffsets(Map.of(0, 3L)));
+        progress.applied(List.of(y5again));
+        assertThat(progress.positionsAfter(List.of(x3again))).isEqualTo(new SourceOffsets(Map.of(0, 6L)));
+    }
+
+    @Test
     void lanePositionsNeverPassARecordNotYetApplied() {
         DocumentOps p0o5 = ops("a", 0, 5, 1);
         DocumentOps p0o6 = ops("b", 0, 6, 1);

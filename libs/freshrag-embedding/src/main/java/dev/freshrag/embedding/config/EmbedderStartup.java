@@ -4,6 +4,7 @@ import dev.freshrag.embedding.CudaOptions;
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.OnnxEmbedder;
+import dev.freshrag.embedding.remote.InstructedQueries;
 import dev.freshrag.embedding.remote.RemoteEmbedder;
 import dev.freshrag.embedding.remote.RemoteOptions;
 import java.time.Duration;
@@ -53,9 +54,15 @@ public final class EmbedderStartup {
     public static Embedder start(EmbeddingSettings settings) {
         return switch (settings.backend()) {
             case ONNX -> startOnnx(settings);
-            case TEI -> RemoteEmbedder.tei(remoteOptions(settings));
-            case OPENAI -> RemoteEmbedder.openAi(remoteOptions(settings));
+            case TEI -> withQueryInstruction(RemoteEmbedder.tei(remoteOptions(settings)), settings);
+            case OPENAI -> withQueryInstruction(RemoteEmbedder.openAi(remoteOptions(settings)), settings);
         };
+    }
+
+    /** A remote embedder with the configured query instruction, if any, in front of search queries. */
+    static Embedder withQueryInstruction(Embedder server, EmbeddingSettings settings) {
+        return settings.remote().queryInstruction().filter(i -> !i.isEmpty())
+                .<Embedder>map(i -> new InstructedQueries(server, i)).orElse(server);
     }
 
     /**

@@ -129,6 +129,14 @@ public interface EmbeddingSettings {
         Optional<String> apiKey();
 
         /**
+         * Put in front of search queries only, never of the passages being indexed, for a served model trained with a
+         * query instruction: {@code "Represent this sentence for searching relevant passages: "} for BAAI's
+         * bge-*-en-v1.5 (the ONNX backend knows it for the models it ships; a server does not tell). Unset: queries
+         * are embedded as they are.
+         */
+        Optional<String> queryInstruction();
+
+        /**
          * The vector size the server must return; checked at start against a probe when set (without it, the
          * probe's size is used, and the index fingerprint still refuses a size it was not built with).
          */

@@ -137,6 +137,14 @@ class EmbeddingSettingsTest {
     }
 
     @Test
+    void aQueryInstructionIsReadOnlyWhenSet() {
+        assertTrue(settings(Map.of()).remote().queryInstruction().isEmpty());
+        assertEquals(java.util.Optional.of("Represent this sentence for searching relevant passages: "),
+                settings(Map.of("freshrag.embedding.remote.query-instruction",
+                        "Represent this sentence for searching relevant passages: ")).remote().queryInstruction());
+    }
+
+    @Test
     void remoteDefaultsAreDocumentedOnes() {
         RemoteOptions o = EmbedderStartup.remoteOptions(settings(Map.of("freshrag.embedding.remote.url", "http://tei:8080")));
         assertEquals(RemoteOptions.of(URI.create("http://tei:8080")), o);

@@ -1,16 +1,8 @@
 package dev.freshrag.embed.pipeline;
 
-import dev.freshrag.index.DocumentMark;
-import dev.freshrag.index.DocumentPayload;
-import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexPoint;
-import dev.freshrag.index.Lane;
-import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.VectorIndexWriter;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,16 +14,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the index's own version conditions can keep the late write from overwriting newer state. Everything else is the
  * real index it wraps.
  */
-final class StallingIndexDouble implements VectorIndexWriter {
+final class StallingIndexDouble extends ForwardingIndexWriter {
 
-    private final VectorIndexWriter real;
     private final String stallOnChunkId;
     private final CountDownLatch stalled;
     private final CountDownLatch release;
     private final AtomicBoolean armed = new AtomicBoolean(true);
 
     StallingIndexDouble(VectorIndexWriter real, String stallOnChunkId, CountDownLatch stalled, CountDownLatch release) {
-        this.real = real;
+        super(real);
         this.stallOnChunkId = stallOnChunkId;
         this.stalled = stalled;
         this.release = release;
@@ -51,71 +42,5 @@ final class StallingIndexDouble implements VectorIndexWriter {
             }
         }
         real.upsert(points);
-    }
-
-    @Override
-    public List<String> updatePayload(String tenant, String docId, DocumentPayload payload,
-                                      Map<String, Integer> seqByChunkId) {
-        return real.updatePayload(tenant, docId, payload, seqByChunkId);
-    }
-
-    @Override
-    public void deleteDocument(String tenant, String docId) {
-        real.deleteDocument(tenant, docId);
-    }
-
-    @Override
-    public void deletePoints(String tenant, String docId, Collection<String> chunkIds) {
-        real.deletePoints(tenant, docId, chunkIds);
-    }
-
-    @Override
-    public void deleteDocument(String tenant, String docId, long version) {
-        real.deleteDocument(tenant, docId, version);
-    }
-
-    @Override
-    public void deletePoints(String tenant, String docId, Collection<String> chunkIds, long version) {
-        real.deletePoints(tenant, docId, chunkIds, version);
-    }
-
-    @Override
-    public void commit(Lane lane, SourceOffsets applied) {
-        real.commit(lane, applied);
-    }
-
-    @Override
-    public Optional<DocumentMark> documentMark(String tenant, String docId) {
-        return real.documentMark(tenant, docId);
-    }
-
-    @Override
-    public void markDocument(String tenant, String docId, DocumentMark mark) {
-        real.markDocument(tenant, docId, mark);
-    }
-
-    @Override
-    public boolean isBroken() {
-        return real.isBroken();
-    }
-
-    @Override
-    public IndexFingerprint fingerprint() {
-        return real.fingerprint();
-    }
-
-    @Override
-    public SourceOffsets appliedSourceOffsets(Lane lane) {
-        return real.appliedSourceOffsets(lane);
-    }
-
-    @Override
-    public boolean isHealthy() {
-        return real.isHealthy();
-    }
-
-    @Override
-    public void close() {
-        real.close();
     }
 }

@@ -39,13 +39,7 @@ final class MeanPooling {
      * @param lengths real tokens per row, each in [0, width]
      */
     static float[][] pool(java.nio.FloatBuffer hidden, int rows, int width, int dimension, int[] lengths) {
-        if (lengths.length != rows) {
-            throw new IllegalArgumentException("lengths for " + lengths.length + " rows, expected " + rows);
-        }
-        if (hidden.remaining() < (long) rows * width * dimension) {
-            throw new IllegalArgumentException("hidden state holds " + hidden.remaining() + " values, expected "
-                    + (long) rows * width * dimension);
-        }
+        Pooling.checkShape(hidden, rows, width, dimension, lengths);
         int base = hidden.position();
         float[][] pooled = new float[rows][];
         double[] sum = new double[dimension];

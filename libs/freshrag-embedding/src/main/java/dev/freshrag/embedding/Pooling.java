@@ -25,13 +25,7 @@ enum Pooling {
     CLS {
         @Override
         float[][] pool(FloatBuffer hidden, int rows, int width, int dimension, int[] lengths) {
-            if (lengths.length != rows) {
-                throw new IllegalArgumentException("lengths for " + lengths.length + " rows, expected " + rows);
-            }
-            if (hidden.remaining() < (long) rows * width * dimension) {
-                throw new IllegalArgumentException("hidden state holds " + hidden.remaining() + " values, expected "
-                        + (long) rows * width * dimension);
-            }
+            checkShape(hidden, rows, width, dimension, lengths);
             int base = hidden.position();
             float[][] pooled = new float[rows][];
             for (int row = 0; row < rows; row++) {
@@ -63,6 +57,17 @@ enum Pooling {
      * @return [rows][dimension] unit vectors (a zero vector for an empty row)
      */
     abstract float[][] pool(FloatBuffer hidden, int rows, int width, int dimension, int[] lengths);
+
+    /** Fails when the buffer or the lengths do not have the shape the model's output must have. */
+    static void checkShape(FloatBuffer hidden, int rows, int width, int dimension, int[] lengths) {
+        if (lengths.length != rows) {
+            throw new IllegalArgumentException("lengths for " + lengths.length + " rows, expected " + rows);
+        }
+        if (hidden.remaining() < (long) rows * width * dimension) {
+            throw new IllegalArgumentException("hidden state holds " + hidden.remaining() + " values, expected "
+                    + (long) rows * width * dimension);
+        }
+    }
 
     static Pooling of(EmbeddingModel model) {
         return switch (model) {

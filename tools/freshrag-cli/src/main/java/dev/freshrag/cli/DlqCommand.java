@@ -69,7 +69,7 @@ final class DlqCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            JsonNode letters = OperatorClient.of(filters.url, context.settings()).get("/v1/operator/dlq", filters.query());
+            JsonNode letters = OperatorClient.of(filters.url, context).get("/v1/operator/dlq", filters.query());
             table(letters).forEach(context.console().out()::println);
             context.console().out().flush();
             return 0;
@@ -88,7 +88,7 @@ final class DlqCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            JsonNode answer = OperatorClient.of(filters.url, context.settings()).post("/v1/operator/dlq/replay", filters.query());
+            JsonNode answer = OperatorClient.of(filters.url, context).post("/v1/operator/dlq/replay", filters.query());
             int n = answer.path("replayed").asInt();
             context.console().say("Replayed " + n + " dead letter" + (n == 1 ? "" : "s") + ".");
             return 0;

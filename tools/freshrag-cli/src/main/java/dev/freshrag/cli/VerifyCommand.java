@@ -44,8 +44,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = context.console();
-        OperatorClient ingest = OperatorClient.of(url, context.settings());
-        OperatorClient query = OperatorClient.ofQuery(queryUrl, context.settings());
+        OperatorClient ingest = OperatorClient.of(url, context);
+        OperatorClient query = OperatorClient.ofQuery(queryUrl, context);
         Map<String, Object> filter = new LinkedHashMap<>();
         filter.put("tenant", tenant);
         JsonNode expected = ingest.get("/v1/operator/documents", filter);

@@ -121,6 +121,33 @@ class VerifyCommandTest {
         }
     }
 
+    @Test
+    void aRebalancingServiceIsAskedAgainAfterItsRetryAfter() throws Exception {
+        try (ServicesDouble ingest = new ServicesDouble(Map.of("/v1/operator/documents",
+                "[{\"tenant\":\"acme\",\"docId\":\"ok.md\",\"version\":2,\"deleted\":false,\"chunkIds\":[\"c1\",\"c2\"]}]"), 2, "1");
+             ServicesDouble query = new ServicesDouble(Map.of("/v1/operator/index/documents", MATCHING_INDEX,
+                     "GET /v1/operator/index/documents", "{\"tenant\":\"acme\",\"documents\":[{\"docId\":\"ok.md\",\"version\":2}],\"next\":null}"))) {
+            CapturedConsole c = new CapturedConsole();
+            int rc = c.run(CapturedConsole.env("FRESHRAG_HOME", home.toString(), "FRESHRAG_KEY", "frk_op"), home,
+                    "verify", "--url", ingest.url(), "--query-url", query.url());
+            assertEquals(0, rc, c.err() + c.out());
+            assertEquals(3, ingest.requests.size(), "two 503s, then the answer");
+            assertEquals(2, c.err().lines().filter(l -> l.contains("HTTP 503: the ingest-service is rebalancing; retrying in 1 s")).count(), c.err());
+        }
+    }
+
+    @Test
+    void a503WithoutRetryAfterFailsAtOnce() throws Exception {
+        try (ServicesDouble ingest = new ServicesDouble(Map.of("/v1/operator/documents", "[]"), 1, null)) {
+            CapturedConsole c = new CapturedConsole();
+            int rc = c.run(CapturedConsole.env("FRESHRAG_HOME", home.toString(), "FRESHRAG_KEY", "frk_op"), home,
+                    "verify", "--url", ingest.url(), "--query-url", ingest.url());
+            assertTrue(rc != 0, c.out());
+            assertEquals(1, ingest.requests.size());
+            assertTrue(c.err().contains("HTTP 503: the ingest-service is rebalancing"), c.err());
+        }
+    }
+
     /**
      * Stands in for a service's operator endpoints: a fixed body per path, or per "METHOD path?query" (longest prefix
      * wins), requests recorded.
@@ -137,12 +164,32 @@ class VerifyCommandTest {
         final List<Request> requests = new CopyOnWriteArrayList<>();
 
         ServicesDouble(Map<String, String> bodies) throws IOException {
+            this(bodies, 0, null);
+        }
+
+        /**
+         * As above, but the first {@code unavailable} requests are answered 503 (rebalancing), with {@code Retry-After:
+         * retryAfter} when it is not null.
+         */
+        ServicesDouble(Map<String, String> bodies, int unavailable, String retryAfter) throws IOException {
+            java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(unavailable);
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/", exchange -> {
                 String path = exchange.getRequestURI().getPath();
                 requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                         exchange.getRequestHeaders().getFirst("Authorization"),
                         new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+                if (refusals.getAndDecrement() > 0) {
+                    byte[] b = "{\"detail\":\"the ingest-service is rebalancing\"}".getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+                    if (retryAfter != null) {
+                        exchange.getResponseHeaders().add("Retry-After", retryAfter);
+                    }
+                    exchange.sendResponseHeaders(503, b.length);
+                    exchange.getResponseBody().write(b);
+                    exchange.close();
+                    return;
+                }
                 String call = exchange.getRequestMethod() + " " + exchange.getRequestURI();
                 String body = bodies.entrySet().stream()
                         .filter(e -> e.getKey().contains(" ") ? call.startsWith(e.getKey()) : path.startsWith(e.getKey()))

@@ -98,7 +98,7 @@ public final class BatchApplier {
      * @throws EmbeddingFailedException the model failed while restoring a missing chunk; the caller retries
      */
     public void write(BatchPlan plan, Map<String, float[]> vectors) {
-        writePlan(plan, vectors);
+        writePlan(plan, vectors, PreparedWrites.NONE);
         index.commit(plan.nextSourceOffsets());
     }
 
@@ -113,6 +113,38 @@ public final class BatchApplier {
      * @throws EmbeddingFailedException the model failed while embedding a missing text; the caller retries
      */
     public int write(Lane lane, List<DocumentOps> ops, Map<String, float[]> vectors, SourceOffsets positions) {
+        return write(lane, ops, vectors, positions, PreparedWrites.NONE);
+    }
+
+    /**
+     * Step 1b, on the lane's own thread after {@link #vectors}: the slice's large document writes made ready ahead
+     * ({@link VectorIndexWriter#prepare}: Lucene builds their vector graph apart), so that {@link #write} on the
+     * single index-writer thread only adds them. Only documents with at least {@link VectorIndexWriter#prepareFrom}
+     * chunks to write, and all their vectors at hand, are prepared. The caller closes the result after the write.
+     */
+    PreparedWrites prepare(List<DocumentOps> ops, Map<String, float[]> vectors) {
+        PreparedWrites.Builder prepared = PreparedWrites.builder();
+        long now = System.currentTimeMillis();
+        for (BatchPlan.DocumentPlan doc : BatchPlan.of(ops).documents()) {
+            List<ChunkOp> embeds = doc.ops(ChunkOp.Type.EMBED);
+            if (doc.payload() == null || embeds.size() < index.prepareFrom()
+                    || !embeds.stream().allMatch(op -> vectors.containsKey(op.hash()))) {
+                continue;
+            }
+            try {
+                prepared.add(doc.tenant(), doc.docId(), doc.version(), index.prepare(points(doc, vectors, now)));
+            } catch (RuntimeException e) {
+                // the write itself meets the same fault where it is retried or reported: preparing is only a shortcut
+                LOG.debugf("preparing %d chunks of %s/%s ahead failed (%s); written without", embeds.size(), doc.tenant(),
+                        doc.docId(), e);
+            }
+        }
+        return prepared.build();
+    }
+
+    /** {@link #write(Lane, List, Map, SourceOffsets)} using what {@link #prepare} made ahead where it still fits. */
+    int write(Lane lane, List<DocumentOps> ops, Map<String, float[]> vectors, SourceOffsets positions,
+              PreparedWrites prepared) {
         Map<DocumentKey, Optional<DocumentMark>> marks = new HashMap<>();
         List<DocumentOps> fresh = new ArrayList<>(ops.size());
         int superseded = 0;
@@ -136,12 +168,12 @@ public final class BatchApplier {
             all.putAll(vectorsOf(lacking, modelRuns));
             metrics.embedded(modelRuns[0]);
         }
-        writePlan(plan, all);
+        writePlan(plan, all, prepared);
         index.commit(lane, positions);
         return superseded;
     }
 
-    private void writePlan(BatchPlan plan, Map<String, float[]> vectors) {
+    private void writePlan(BatchPlan plan, Map<String, float[]> vectors, PreparedWrites prepared) {
         long now = System.currentTimeMillis();
         int deleted = 0;
         int missing = 0;
@@ -159,12 +191,11 @@ public final class BatchApplier {
                 markDocument(doc);
                 continue;
             }
-            List<IndexPoint> points = new ArrayList<>();
-            for (ChunkOp op : doc.ops(ChunkOp.Type.EMBED)) {
-                points.add(new IndexPoint(doc.tenant(), doc.docId(), op.chunkId(), op.seq(), op.hash(), op.text(),
-                        doc.payload(), vectors.get(op.hash()), now));
-            }
-            if (!points.isEmpty()) {
+            List<IndexPoint> points = points(doc, vectors, now);
+            dev.freshrag.index.PreparedPoints ahead = prepared.matching(doc.tenant(), doc.docId(), doc.version(), points);
+            if (ahead != null) {
+                index.upsert(ahead);
+            } else if (!points.isEmpty()) {
                 index.upsert(points);
             }
             Map<String, Integer> relabel = new HashMap<>();
@@ -191,6 +222,15 @@ public final class BatchApplier {
             LOG.warnf("%d relabelled chunks are missing from the index and their relabels carry no text to embed them again",
                     missing - restored);
         }
+    }
+
+    private static List<IndexPoint> points(BatchPlan.DocumentPlan doc, Map<String, float[]> vectors, long now) {
+        List<IndexPoint> points = new ArrayList<>();
+        for (ChunkOp op : doc.ops(ChunkOp.Type.EMBED)) {
+            points.add(new IndexPoint(doc.tenant(), doc.docId(), op.chunkId(), op.seq(), op.hash(), op.text(),
+                    doc.payload(), vectors.get(op.hash()), now));
+        }
+        return points;
     }
 
     /** After the document's chunk writes: its new mark, and the end of any chunk of an older version. */

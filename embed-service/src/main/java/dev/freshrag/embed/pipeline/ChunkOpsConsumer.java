@@ -359,56 +359,60 @@ public class ChunkOpsConsumer {
                                   java.util.function.Function<DocumentOps, Origin> originOf, Timing timing,
                                   java.util.function.Consumer<List<DocumentOps>> handled) {
         PartitionFence fence = fences.of(lane);
+        // here, on the lane's thread: a document of thousands of chunks must not hold the writer thread (other lane)
+        PreparedWrites prepared = applier.prepare(embedded.kept(), embedded.vectors());
         // a dead-lettered record is not written, but counts as handled: the lane's position moves past it
         return indexWriter.submit(() -> {
-            Instant writeStart = Instant.now();
-            java.util.concurrent.atomic.AtomicReference<List<DocumentOps>> held = new java.util.concurrent.atomic.AtomicReference<>();
-            Integer result = retry.call(() -> {
-                List<DocumentOps> holding = slice.stream()
-                        .filter(o -> originOf.apply(o).ticket().holds(o.sourcePartition())).toList();
-                held.set(holding);
-                if (holding.isEmpty()) {
-                    return 0;
-                }
-                java.util.Set<DocumentOps> holdingSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-                holdingSet.addAll(holding);
-                Map<PartitionFence.Ticket, java.util.Set<Integer>> tickets = new IdentityHashMap<>();
-                for (DocumentOps o : holding) {
-                    tickets.computeIfAbsent(originOf.apply(o).ticket(), t -> new java.util.TreeSet<>()).add(o.sourcePartition());
-                }
-                List<DocumentOps> kept = embedded.kept().stream().filter(holdingSet::contains).toList();
-                return fence.write(tickets, () -> applier.write(lane, kept, embedded.vectors(), progress.positionsAfter(holding)));
-            });
-            List<DocumentOps> appliedSlice = result == null ? List.of() : held.get();
-            if (appliedSlice.size() < slice.size()) {
-                LOG.infof("%s lane: %d records of revoked partitions abandoned (their new owner applies them)", lane,
-                        slice.size() - appliedSlice.size());
-                java.util.Set<DocumentOps> appliedSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-                appliedSet.addAll(appliedSlice);
-                List<DocumentOps> abandoned = slice.stream().filter(o -> !appliedSet.contains(o)).toList();
-                progress.abandoned(abandoned);
-                metrics.laneAbandoned(lane, abandoned.size());
-            }
-            int superseded = result == null ? 0 : result;
-            progress.applied(appliedSlice);
-            Instant durable = Instant.now();
-            long durableAt = durable.toEpochMilli();
-            BatchTracing.SliceTimes times = new BatchTracing.SliceTimes(timing.received(), timing.embedStart(),
-                    timing.embedEnd(), writeStart, durable, appliedSlice.size(), chunksToEmbed(appliedSlice));
-            String laneTag = lane.name().toLowerCase(java.util.Locale.ROOT);
-            for (DocumentOps o : appliedSlice) {
-                KafkaRecord<String, byte[]> r = originOf.apply(o).record();
-                // recorded inside the record's span: the freshness histogram's exemplar names the change's trace
-                tracing.applied(new BatchTracing.RecordInfo(r.getHeaders(), r.getTopic(), r.getPartition(), laneTag,
-                        o.tenant(), o.docId(), o.version()), times, () -> {
-                    if (o.kind() != DocumentOps.Kind.SKIP) {
-                        metrics.fresh(r.getTimestamp().toEpochMilli(), durableAt);
+            try (prepared) {
+                Instant writeStart = Instant.now();
+                java.util.concurrent.atomic.AtomicReference<List<DocumentOps>> held = new java.util.concurrent.atomic.AtomicReference<>();
+                Integer result = retry.call(() -> {
+                    List<DocumentOps> holding = slice.stream()
+                            .filter(o -> originOf.apply(o).ticket().holds(o.sourcePartition())).toList();
+                    held.set(holding);
+                    if (holding.isEmpty()) {
+                        return 0;
                     }
+                    java.util.Set<DocumentOps> holdingSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                    holdingSet.addAll(holding);
+                    Map<PartitionFence.Ticket, java.util.Set<Integer>> tickets = new IdentityHashMap<>();
+                    for (DocumentOps o : holding) {
+                        tickets.computeIfAbsent(originOf.apply(o).ticket(), t -> new java.util.TreeSet<>()).add(o.sourcePartition());
+                    }
+                    List<DocumentOps> kept = embedded.kept().stream().filter(holdingSet::contains).toList();
+                    return fence.write(tickets, () -> applier.write(lane, kept, embedded.vectors(), progress.positionsAfter(holding), prepared));
                 });
+                List<DocumentOps> appliedSlice = result == null ? List.of() : held.get();
+                if (appliedSlice.size() < slice.size()) {
+                    LOG.infof("%s lane: %d records of revoked partitions abandoned (their new owner applies them)", lane,
+                            slice.size() - appliedSlice.size());
+                    java.util.Set<DocumentOps> appliedSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                    appliedSet.addAll(appliedSlice);
+                    List<DocumentOps> abandoned = slice.stream().filter(o -> !appliedSet.contains(o)).toList();
+                    progress.abandoned(abandoned);
+                    metrics.laneAbandoned(lane, abandoned.size());
+                }
+                int superseded = result == null ? 0 : result;
+                progress.applied(appliedSlice);
+                Instant durable = Instant.now();
+                long durableAt = durable.toEpochMilli();
+                BatchTracing.SliceTimes times = new BatchTracing.SliceTimes(timing.received(), timing.embedStart(),
+                        timing.embedEnd(), writeStart, durable, appliedSlice.size(), chunksToEmbed(appliedSlice));
+                String laneTag = lane.name().toLowerCase(java.util.Locale.ROOT);
+                for (DocumentOps o : appliedSlice) {
+                    KafkaRecord<String, byte[]> r = originOf.apply(o).record();
+                    // recorded inside the record's span: the freshness histogram's exemplar names the change's trace
+                    tracing.applied(new BatchTracing.RecordInfo(r.getHeaders(), r.getTopic(), r.getPartition(), laneTag,
+                            o.tenant(), o.docId(), o.version()), times, () -> {
+                        if (o.kind() != DocumentOps.Kind.SKIP) {
+                            metrics.fresh(r.getTimestamp().toEpochMilli(), durableAt);
+                        }
+                    });
+                }
+                metrics.laneApplied(lane, appliedSlice.size(), superseded);
+                handled.accept(slice);
+                return slice.size();
             }
-            metrics.laneApplied(lane, appliedSlice.size(), superseded);
-            handled.accept(slice);
-            return slice.size();
         });
     }
 

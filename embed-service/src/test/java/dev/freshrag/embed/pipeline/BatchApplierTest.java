@@ -102,4 +102,60 @@ class BatchApplierTest {
             assertThat(lucene.document("acme", "doc").orElseThrow().chunks()).isEqualTo(2);
         }
     }
+
+    /** A document of {@code chunks} chunks over three distinct texts (the model runs three times). */
+    private static DocumentOps large(long version, int chunks) {
+        List<ChunkOp> ops = new java.util.ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            ops.add(ChunkOp.embed("big-" + i, i, "h" + (i % 3), "Paragraph kind " + (i % 3) + " of a very long document."));
+        }
+        return new DocumentOps("acme", "big", version, DocumentOps.Kind.APPLY, "Big", Map.of(), ops, chunks, 0, version);
+    }
+
+    @Test
+    void aLargeDocumentIsPreparedOnTheCallersThreadAndAddedWhole(@TempDir Path dir) throws Exception {
+        try (LuceneWriterIndex lucene = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
+            PrepareRecordingIndex index = new PrepareRecordingIndex(lucene);
+            BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(100), metrics);
+            DocumentOps big = large(1, 1_200);
+            DocumentOps small = new DocumentOps("acme", "small", 1, DocumentOps.Kind.APPLY, "S", Map.of(),
+                    List.of(ChunkOp.embed("s1", 0, "hs", "A short note.")), 1, 0, 2);
+            Map<String, float[]> vectors = applier.vectors(BatchPlan.of(List.of(big, small)));
+
+            java.util.concurrent.ExecutorService writerThread = java.util.concurrent.Executors.newSingleThreadExecutor(
+                    r -> new Thread(r, "test-index-writer"));
+            try (PreparedWrites prepared = applier.prepare(List.of(big, small), vectors)) {
+                writerThread.submit(() -> applier.write(dev.freshrag.index.Lane.BULK, List.of(big, small), vectors,
+                        SourceOffsets.NONE, prepared)).get();
+            } finally {
+                writerThread.shutdownNow();
+            }
+
+            assertThat(index.preparedOn).as("prepared only for the large document, on the caller's thread")
+                    .containsExactly(Thread.currentThread().getName());
+            assertThat(index.preparedWrites).containsExactly(1_200);
+            assertThat(index.plainWrites).containsExactly(1);
+            assertThat(lucene.chunkIds("acme", "big")).hasSize(1_200);
+            assertThat(lucene.chunkIds("acme", "small")).containsExactly("s1");
+        }
+    }
+
+    @Test
+    void aPreparedWriteIsUsedOnlyForExactlyThePointsItWasMadeFor(@TempDir Path dir) {
+        try (LuceneWriterIndex lucene = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
+            PrepareRecordingIndex index = new PrepareRecordingIndex(lucene);
+            BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(100), metrics);
+            DocumentOps prepareFor = large(2, 1_200);
+            DocumentOps written = large(2, 1_100); // same document and version, other chunks
+            Map<String, float[]> vectors = applier.vectors(BatchPlan.of(List.of(prepareFor)));
+
+            try (PreparedWrites prepared = applier.prepare(List.of(prepareFor), vectors)) {
+                applier.write(dev.freshrag.index.Lane.LIVE, List.of(written), vectors, SourceOffsets.NONE, prepared);
+            }
+
+            assertThat(index.preparedWrites).isEmpty();
+            assertThat(index.plainWrites).containsExactly(1_100);
+            assertThat(lucene.chunkIds("acme", "big")).hasSize(1_100);
+        }
+    }
 }

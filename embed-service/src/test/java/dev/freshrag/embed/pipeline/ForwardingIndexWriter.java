@@ -31,6 +31,21 @@ abstract class ForwardingIndexWriter implements VectorIndexWriter {
     }
 
     @Override
+    public dev.freshrag.index.PreparedPoints prepare(List<IndexPoint> points) {
+        return real.prepare(points);
+    }
+
+    @Override
+    public int prepareFrom() {
+        return real.prepareFrom();
+    }
+
+    @Override
+    public void upsert(dev.freshrag.index.PreparedPoints prepared) {
+        real.upsert(prepared);
+    }
+
+    @Override
     public List<String> updatePayload(String tenant, String docId, DocumentPayload payload, Map<String, Integer> seqByChunkId) {
         return real.updatePayload(tenant, docId, payload, seqByChunkId);
     }

@@ -20,6 +20,31 @@ public interface VectorIndexWriter extends VectorIndexHandle {
     void upsert(List<IndexPoint> points);
 
     /**
+     * Does what it can of {@link #upsert(List)} for these points ahead of time, on the caller's thread and without
+     * holding this writer, so that a large write (a document of thousands of chunks) does not hold every other write
+     * of the index behind it: Lucene builds their HNSW graph, most of such a write's cost, in a segment of its own,
+     * which {@link #upsert(PreparedPoints)} then adds whole. Validates the points as {@code upsert} would. Safe from
+     * any thread. The default does nothing ahead (a store that builds its graph itself, like Qdrant).
+     */
+    default PreparedPoints prepare(List<IndexPoint> points) {
+        return PreparedPoints.of(points);
+    }
+
+    /** From how many points {@link #prepare} does any work ahead: a caller need not prepare smaller writes. */
+    default int prepareFrom() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * {@link #upsert(List)} of prepared points: the same effect (points replaced by chunk id, an older one never over
+     * a newer one where the store is shared), and as idempotent, so a retried write may apply them again. Does not
+     * close {@code prepared}.
+     */
+    default void upsert(PreparedPoints prepared) {
+        upsert(prepared.points());
+    }
+
+    /**
      * Changes what is stored beside unchanged vectors: document version, title, metadata and each
      * chunk's position. Chunks that are not present are skipped and returned so callers can count them.
      */

@@ -181,6 +181,66 @@ public abstract class VectorIndexBehaviour<I extends VectorIndexReader & VectorI
     // =====================================================================================================
     // writes
 
+    /** Enough points that an index doing work ahead for large writes (Lucene's side segment) does it. */
+    protected static final int LARGE_WRITE = 1_200;
+
+    @Test
+    void aPreparedLargeWriteReplacesEarlierPointsByChunkIdAndKeepsEveryChunkOnce() {
+        I index = open();
+        index.upsert(List.of(point(TENANT_A, "big", chunk("big-0"), 0, vector(1)),
+                point(TENANT_A, "big", chunk("gone"), 1, vector(2)), point(TENANT_A, "other", chunk("o"), 0, vector(3))));
+        commit(index);
+        List<IndexPoint> large = IntStream.range(0, LARGE_WRITE).mapToObj(i -> withPayload(
+                point(TENANT_A, "big", chunk("big-" + i), i, vector(1000 + i)), new DocumentPayload(2, "big v2", Map.of())))
+                .toList();
+
+        try (PreparedPoints prepared = index.prepare(large)) {
+            assertThat(prepared.points()).hasSize(LARGE_WRITE);
+            index.upsert(prepared);
+            index.deletePoints(TENANT_A, "big", List.of(chunk("gone")));
+            commit(index);
+        }
+
+        assertThat(index.chunkIds(TENANT_A, "big")).hasSize(LARGE_WRITE)
+                .containsExactlyInAnyOrderElementsOf(large.stream().map(IndexPoint::chunkId).toList());
+        assertThat(index.chunkIds(TENANT_A, "other")).containsExactly(chunk("o"));
+        SearchHit replaced = index.search(new SearchQuery(TENANT_A, vector(1000), 1, Map.of())).get(0);
+        assertThat(replaced.chunkId()).isEqualTo(chunk("big-0"));
+        assertThat(replaced.version()).isEqualTo(2);
+        assertThat(replaced.score()).isCloseTo(1f, within(1e-4f));
+        assertThat(index.search(new SearchQuery(TENANT_A, vector(1), 5, Map.of())))
+                .noneMatch(h -> h.docId().equals("big") && h.version() == 1);
+    }
+
+    @Test
+    void aPreparedWriteAppliedAgainAfterAFailedCommitStillHoldsEachChunkOnce() {
+        I index = open();
+        List<IndexPoint> large = IntStream.range(0, LARGE_WRITE)
+                .mapToObj(i -> point(TENANT_A, "big", chunk("again-" + i), i, vector(5000 + i))).toList();
+        try (PreparedPoints prepared = index.prepare(large)) {
+            index.upsert(prepared);
+            index.upsert(prepared); // the retry of a batch whose commit failed applies its writes again
+            commit(index);
+        }
+        I reopened = track(reopenOrSame(index));
+
+        assertThat(reopened.chunkIds(TENANT_A, "big")).hasSize(LARGE_WRITE);
+        assertThat(reopened.search(new SearchQuery(TENANT_A, vector(5003), 3, Map.of())))
+                .extracting(SearchHit::chunkId).first().isEqualTo(chunk("again-3"));
+    }
+
+    @Test
+    void aPreparedWriteThatIsNeverAppliedChangesNothing() {
+        I index = open();
+        try (PreparedPoints prepared = index.prepare(IntStream.range(0, LARGE_WRITE)
+                .mapToObj(i -> point(TENANT_A, "dropped", chunk("d-" + i), i, vector(i))).toList())) {
+            assertThat(prepared.points()).hasSize(LARGE_WRITE);
+        }
+        commit(index);
+
+        assertThat(index.chunkIds(TENANT_A, "dropped")).isEmpty();
+    }
+
     @Test
     void upsertWithTheSameChunkIdReplacesThePoint() {
         I index = open();
@@ -670,6 +730,15 @@ public abstract class VectorIndexBehaviour<I extends VectorIndexReader & VectorI
     /** Opens a new index with {@link #FINGERPRINT}, closed after the test. */
     protected I open() {
         return track(newIndex(FINGERPRINT));
+    }
+
+    /** The store reopened where it can be (a restarted process), else the same one. */
+    private I reopenOrSame(I index) {
+        try {
+            return reopen(index);
+        } catch (org.opentest4j.TestAbortedException cannot) {
+            return index;
+        }
     }
 
     protected I track(I index) {

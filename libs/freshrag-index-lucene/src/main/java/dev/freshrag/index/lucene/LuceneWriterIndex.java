@@ -9,6 +9,7 @@ import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexMismatchException;
 import dev.freshrag.index.IndexPoint;
 import dev.freshrag.index.IndexUnavailableException;
+import dev.freshrag.index.PreparedPoints;
 import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.VectorIndexWriter;
 import java.io.IOException;
@@ -152,19 +153,9 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
     @Override
     public void upsert(List<IndexPoint> points) {
         ensureOpen();
-        Objects.requireNonNull(points, "points");
         List<Document> docs = new ArrayList<>(points.size());
         List<Term> keys = new ArrayList<>(points.size());
-        for (IndexPoint p : points) { // validate everything before changing anything
-            Objects.requireNonNull(p, "point");
-            checkId(p.tenant(), "tenant");
-            checkId(p.docId(), "docId");
-            checkId(p.chunkId(), "chunkId");
-            Objects.requireNonNull(p.payload(), "payload");
-            fingerprint.requireUsable(p.vector(), "vector of chunk " + p.chunkId());
-            docs.add(LuceneSchema.toDocument(p));
-            keys.add(LuceneSchema.chunkKey(p.tenant(), p.chunkId()));
-        }
+        validated(points, docs, keys);
         synchronized (writeLock) {
             try {
                 IndexWriter w = usableWriter();
@@ -176,6 +167,75 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
             } finally {
                 writes.incrementAndGet();
             }
+        }
+    }
+
+    /** Below this many points a write goes straight to the writer: a side segment's copy and flush cost more. */
+    static final int SIDE_SEGMENT_MIN_POINTS = 1000;
+
+    /**
+     * From {@value #SIDE_SEGMENT_MIN_POINTS} points on, indexes them into a {@link SideSegment} on the caller's thread,
+     * without the write lock; fewer are only validated.
+     */
+    @Override
+    public int prepareFrom() {
+        return SIDE_SEGMENT_MIN_POINTS;
+    }
+
+    @Override
+    public PreparedPoints prepare(List<IndexPoint> points) {
+        ensureOpen();
+        List<Document> docs = new ArrayList<>(points.size());
+        List<Term> keys = new ArrayList<>(points.size());
+        validated(points, docs, keys);
+        if (points.size() < SIDE_SEGMENT_MIN_POINTS) {
+            return PreparedPoints.of(points);
+        }
+        try {
+            return SideSegment.build(this, points, docs, keys, writerConfig(options));
+        } catch (IOException e) {
+            throw new IndexUnavailableException("indexing " + points.size() + " points ahead for the Lucene index at " + path
+                    + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Deletes the points' chunk keys, then adds the side segment whole. Deleting first keeps {@code updateDocument}'s
+     * effect, also when the same prepared write is applied again after a failed commit: the copy added the first time
+     * goes, so every chunk id stays indexed once.
+     */
+    @Override
+    public void upsert(PreparedPoints prepared) {
+        if (!(prepared instanceof SideSegment side) || !side.preparedBy(this)) {
+            upsert(prepared.points());
+            return;
+        }
+        ensureOpen();
+        synchronized (writeLock) {
+            try {
+                IndexWriter w = usableWriter();
+                w.deleteDocuments(side.keys());
+                w.addIndexes(side.directory());
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed("upsert of a side segment", e);
+            } finally {
+                writes.incrementAndGet();
+            }
+        }
+    }
+
+    /** Checks every point before anything changes, and makes its document and chunk key. */
+    private void validated(List<IndexPoint> points, List<Document> docs, List<Term> keys) {
+        Objects.requireNonNull(points, "points");
+        for (IndexPoint p : points) {
+            Objects.requireNonNull(p, "point");
+            checkId(p.tenant(), "tenant");
+            checkId(p.docId(), "docId");
+            checkId(p.chunkId(), "chunkId");
+            Objects.requireNonNull(p.payload(), "payload");
+            fingerprint.requireUsable(p.vector(), "vector of chunk " + p.chunkId());
+            docs.add(LuceneSchema.toDocument(p));
+            keys.add(LuceneSchema.chunkKey(p.tenant(), p.chunkId()));
         }
     }
 

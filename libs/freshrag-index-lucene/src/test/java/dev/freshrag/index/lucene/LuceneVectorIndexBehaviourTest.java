@@ -20,6 +20,25 @@ class LuceneVectorIndexBehaviourTest extends VectorIndexBehaviour<LuceneWriterIn
                 LuceneOptions.defaults());
     }
 
+    @org.junit.jupiter.api.Test
+    void aLargeWriteIsIndexedAheadInASegmentOfItsOwnAndASmallOneIsNot() throws java.io.IOException {
+        LuceneWriterIndex index = open();
+        java.util.List<dev.freshrag.index.IndexPoint> large = java.util.stream.IntStream.range(0, LARGE_WRITE)
+                .mapToObj(i -> point(TENANT_A, "big", chunk("s-" + i), i, vector(i))).toList();
+        java.util.Set<String> filesBefore = java.util.Set.of(index.directory.listAll());
+        long generation = index.commitGeneration();
+
+        try (dev.freshrag.index.PreparedPoints prepared = index.prepare(large);
+             dev.freshrag.index.PreparedPoints small = index.prepare(large.subList(0, 10))) {
+            org.assertj.core.api.Assertions.assertThat(prepared).isInstanceOf(SideSegment.class);
+            org.assertj.core.api.Assertions.assertThat(small).isNotInstanceOf(SideSegment.class);
+            // built apart: the index's own directory and commits are untouched until the write
+            org.assertj.core.api.Assertions.assertThat(index.directory.listAll()).containsExactlyInAnyOrderElementsOf(filesBefore);
+            org.assertj.core.api.Assertions.assertThat(index.commitGeneration()).isEqualTo(generation);
+            org.assertj.core.api.Assertions.assertThat(index.chunkIds(TENANT_A, "big")).isEmpty();
+        }
+    }
+
     @Override
     protected LuceneWriterIndex reopen(LuceneWriterIndex index) {
         index.close();

@@ -21,6 +21,8 @@ import org.apache.lucene.store.Directory;
  */
 final class SideSegment implements PreparedPoints {
 
+    private static final double SIDE_RAM_BUFFER_MB = 256;
+
     private final LuceneWriterIndex owner;
     private final List<IndexPoint> points;
     private final Term[] keys;
@@ -37,6 +39,9 @@ final class SideSegment implements PreparedPoints {
     static SideSegment build(LuceneWriterIndex owner, List<IndexPoint> points, List<Document> docs, List<Term> keys,
                              IndexWriterConfig config) throws IOException {
         Directory directory = new ByteBuffersDirectory();
+        // one segment, one graph: the largest document allowed (20,000 chunks) needs about 60 MB in the buffer; a flush
+        // at the index's own 16 MB would cut it into several segments, each searched (and later merged) on its own
+        config.setRAMBufferSizeMB(SIDE_RAM_BUFFER_MB);
         try (IndexWriter side = new IndexWriter(directory, config)) {
             side.addDocuments(docs);
             side.commit();

@@ -36,6 +36,8 @@ class LuceneVectorIndexBehaviourTest extends VectorIndexBehaviour<LuceneWriterIn
             org.assertj.core.api.Assertions.assertThat(index.directory.listAll()).containsExactlyInAnyOrderElementsOf(filesBefore);
             org.assertj.core.api.Assertions.assertThat(index.commitGeneration()).isEqualTo(generation);
             org.assertj.core.api.Assertions.assertThat(index.chunkIds(TENANT_A, "big")).isEmpty();
+            org.assertj.core.api.Assertions.assertThat(org.apache.lucene.index.SegmentInfos.readLatestCommit(((SideSegment) prepared).directory()))
+                    .as("one segment: one graph to search").hasSize(1);
         }
     }
 

@@ -2,18 +2,8 @@ package dev.freshrag.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.freshrag.cli.CliContext;
-import dev.freshrag.cli.Console;
-import dev.freshrag.cli.FreshragCli;
-import dev.freshrag.cli.Settings;
 import dev.freshrag.security.KeysFile;
 import dev.freshrag.security.Role;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -27,18 +17,15 @@ import org.junit.jupiter.api.Test;
 class VerifyRepairIT {
 
     private static final int DOCUMENTS = 12;
-    private static final Duration CONVERGE = Duration.ofMinutes(3);
 
     private final PipelineStack stack = PipelineStack.shared();
     private final String tenant = "verify-" + UUID.randomUUID().toString().substring(0, 8);
 
-    /** One CLI run: exit code and what it printed. */
-    record Run(int rc, String out, String err) {
-    }
 
     @Test
     void aLostIndexIsReportedMissingAndRepairedAtTheNewestVersions() throws Exception {
         String operatorKey = KeysFile.append(stack.keysFile, KeysFile.NO_TENANT, Role.OPERATOR);
+        VerifyCli cli = new VerifyCli(stack, tenant, operatorKey);
         for (int i = 0; i < DOCUMENTS; i++) {
             put("doc-" + i + ".md", 1, "Document " + i + " describes harbour crane number " + i + " and its load limits.");
             if (i % 3 == 0) {
@@ -46,7 +33,7 @@ class VerifyRepairIT {
                 put("doc-" + i + ".md", 2, "Document " + i + " now describes the rebuilt crane " + i + " and its new limits.");
             }
         }
-        Run before = awaitVerify(operatorKey, 0, "the index converges after the writes");
+        VerifyCli.Run before = cli.await(stack.ingestUrl(), 0, "the index converges after the writes");
         assertThat(before.out()).contains("Verified " + DOCUMENTS + " documents: the index matches.");
         assertThat(before.out()).doesNotContain("orphan");
         // the listing verify searches for orphans with: every document of the tenant, at its newest version, in pages
@@ -60,16 +47,16 @@ class VerifyRepairIT {
         stack.restartEmbedAndQueryOnAnEmptyIndex();
         System.out.printf("verify: query and embed restarted on an empty index in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-        Run lost = verify(operatorKey);
+        VerifyCli.Run lost = cli.run(stack.ingestUrl());
         assertThat(lost.rc()).as(lost.out() + lost.err()).isEqualTo(1);
         assertThat(lost.out().lines().filter(l -> l.startsWith("missing ")).count()).isEqualTo(DOCUMENTS);
         assertThat(lost.out()).contains("Verified " + DOCUMENTS + " documents: " + DOCUMENTS + " differ (missing " + DOCUMENTS);
 
         long r0 = System.nanoTime();
-        Run repair = verify(operatorKey, "--repair");
+        VerifyCli.Run repair = cli.run(stack.ingestUrl(), "--repair");
         assertThat(repair.rc()).as("the repair run still reports what it found").isEqualTo(1);
         assertThat(repair.out()).contains("Re-drove " + DOCUMENTS + " of " + DOCUMENTS + " documents through the bulk lane");
-        Run after = awaitVerify(operatorKey, 0, "verify exits 0 once the repair is applied");
+        VerifyCli.Run after = cli.await(stack.ingestUrl(), 0, "verify exits 0 once the repair is applied");
         double repairedIn = (System.nanoTime() - r0) / 1e9;
         assertThat(after.out()).contains("Verified " + DOCUMENTS + " documents: the index matches.");
         for (int i = 0; i < DOCUMENTS; i++) {
@@ -104,37 +91,5 @@ class VerifyRepairIT {
         PipelineStack.Answer a = stack.put(tenant, docId, Map.of("version", version, "title", docId,
                 "contentType", "text/plain", "content", content));
         assertThat(a.status()).as(a.body()).isEqualTo(202);
-    }
-
-    private Run awaitVerify(String key, int rc, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        Run last = verify(key);
-        while (last.rc() != rc && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            last = verify(key);
-        }
-        assertThat(last.rc()).as(what + ": " + last.out() + last.err()).isEqualTo(rc);
-        return last;
-    }
-
-    private Run verify(String key, String... extra) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> env = new HashMap<>();
-        env.put("FRESHRAG_URL", stack.ingestUrl());
-        env.put("FRESHRAG_QUERY_URL", stack.queryUrl());
-        env.put("FRESHRAG_KEY", key);
-        env.put("FRESHRAG_HOME", stack.dataDir.resolve("cli").toString());
-        String[] args = new String[2 + extra.length + 1];
-        args[0] = "verify";
-        args[1] = "--tenant";
-        args[2] = tenant;
-        System.arraycopy(extra, 0, args, 3, extra.length);
-        Path root = Path.of("").toAbsolutePath();
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            int rc = FreshragCli.run(args, new CliContext(new Console(o, e), () -> Settings.from(env, root, root)));
-            return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
     }
 }

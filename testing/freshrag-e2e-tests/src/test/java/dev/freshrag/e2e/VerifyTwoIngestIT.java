@@ -2,19 +2,10 @@ package dev.freshrag.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.freshrag.cli.CliContext;
-import dev.freshrag.cli.Console;
-import dev.freshrag.cli.FreshragCli;
-import dev.freshrag.cli.Settings;
 import dev.freshrag.launcher.ServiceProcess;
 import dev.freshrag.security.KeysFile;
 import dev.freshrag.security.Role;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -33,19 +24,18 @@ class VerifyTwoIngestIT {
     private final PipelineStack stack = PipelineStack.shared();
     private final String tenant = "verify2-" + UUID.randomUUID().toString().substring(0, 8);
 
-    record Run(int rc, String out, String err) {
-    }
 
     @Test
     void verifyAndRepairSeeEveryDocumentWhicheverInstanceIsAsked() throws Exception {
         String operatorKey = KeysFile.append(stack.keysFile, KeysFile.NO_TENANT, Role.OPERATOR);
+        VerifyCli cli = new VerifyCli(stack, tenant, operatorKey);
         for (int i = 0; i < DOCUMENTS; i++) {
             put("doc-" + i + ".md", 1, "Document " + i + " describes pump station " + i + " and its flow rates.");
             if (i % 4 == 0) {
                 put("doc-" + i + ".md", 2, "Document " + i + " now describes the rebuilt pump station " + i + ".");
             }
         }
-        awaitVerify(stack.ingestUrl(), operatorKey, 0, "the index converges with one ingest-service");
+        cli.await(stack.ingestUrl(), 0, "the index converges with one ingest-service");
 
         ServiceProcess second = stack.startAnotherIngest("ingest-2");
         try {
@@ -55,21 +45,21 @@ class VerifyTwoIngestIT {
             long secondLocal = awaitLocalShare(secondUrl, operatorKey);
             assertThat(firstLocal + secondLocal).as("the two local shares together").isEqualTo(DOCUMENTS);
 
-            Run viaFirst = awaitVerify(stack.ingestUrl(), operatorKey, 0, "verify through the first instance");
-            Run viaSecond = awaitVerify(secondUrl, operatorKey, 0, "verify through the second instance");
+            VerifyCli.Run viaFirst = cli.await(stack.ingestUrl(), 0, "verify through the first instance");
+            VerifyCli.Run viaSecond = cli.await(secondUrl, 0, "verify through the second instance");
             assertThat(viaFirst.out()).contains("Verified " + DOCUMENTS + " documents: the index matches.");
             assertThat(viaSecond.out()).contains("Verified " + DOCUMENTS + " documents: the index matches.");
 
             stack.restartEmbedAndQueryOnAnEmptyIndex();
-            Run lost = verify(secondUrl, operatorKey);
+            VerifyCli.Run lost = cli.run(secondUrl);
             assertThat(lost.rc()).as(lost.out() + lost.err()).isEqualTo(1);
             assertThat(lost.out()).contains("Verified " + DOCUMENTS + " documents: " + DOCUMENTS + " differ (missing " + DOCUMENTS);
 
-            Run repair = verify(secondUrl, operatorKey, "--repair");
+            VerifyCli.Run repair = cli.run(secondUrl, "--repair");
             assertThat(repair.out()).as(repair.out() + repair.err())
                     .contains("Re-drove " + DOCUMENTS + " of " + DOCUMENTS + " documents through the bulk lane");
             long r0 = System.nanoTime();
-            awaitVerify(stack.ingestUrl(), operatorKey, 0, "verify exits 0 once the repair is applied");
+            cli.await(stack.ingestUrl(), 0, "verify exits 0 once the repair is applied");
             double repairedIn = (System.nanoTime() - r0) / 1e9;
             for (int i = 0; i < DOCUMENTS; i++) {
                 PipelineStack.Answer doc = stack.document(tenant, "doc-" + i + ".md");
@@ -84,7 +74,7 @@ class VerifyTwoIngestIT {
             second.stop();
         }
         // the shared instance takes every partition back and answers alone again
-        awaitVerify(stack.ingestUrl(), operatorKey, 0, "verify after the second instance left");
+        cli.await(stack.ingestUrl(), 0, "verify after the second instance left");
     }
 
     /** How many of the tenant's documents an instance holds itself, once that is a true part (not none, not all). */
@@ -106,37 +96,5 @@ class VerifyTwoIngestIT {
         PipelineStack.Answer a = stack.put(tenant, docId, Map.of("version", version, "title", docId,
                 "contentType", "text/plain", "content", content));
         assertThat(a.status()).as(a.body()).isEqualTo(202);
-    }
-
-    private Run awaitVerify(String ingestUrl, String key, int rc, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        Run last = verify(ingestUrl, key);
-        while (last.rc() != rc && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            last = verify(ingestUrl, key);
-        }
-        assertThat(last.rc()).as(what + ": " + last.out() + last.err()).isEqualTo(rc);
-        return last;
-    }
-
-    private Run verify(String ingestUrl, String key, String... extra) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> env = new HashMap<>();
-        env.put("FRESHRAG_URL", ingestUrl);
-        env.put("FRESHRAG_QUERY_URL", stack.queryUrl());
-        env.put("FRESHRAG_KEY", key);
-        env.put("FRESHRAG_HOME", stack.dataDir.resolve("cli").toString());
-        String[] args = new String[3 + extra.length];
-        args[0] = "verify";
-        args[1] = "--tenant";
-        args[2] = tenant;
-        System.arraycopy(extra, 0, args, 3, extra.length);
-        Path root = Path.of("").toAbsolutePath();
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            int rc = FreshragCli.run(args, new CliContext(new Console(o, e), () -> Settings.from(env, root, root)));
-            return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
     }
 }

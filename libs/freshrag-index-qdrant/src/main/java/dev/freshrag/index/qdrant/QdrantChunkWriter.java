@@ -125,10 +125,12 @@ final class QdrantChunkWriter {
     }
 
     /**
-     * Reads which of the named points are present, page by page and without their text (a relabel of a document with
-     * thousands of unchanged chunks must not pull their texts in one answer), then sets each present point's new
-     * payload fields in one batch request per page. Set rather than overwrite, so the text stays on the server and is
-     * never read: every field a relabel changes is written whole (top-level keys are replaced, so no key of an old
+     * Reads which of the named points are present and their title, page by page and without their text (a relabel of
+     * a document with thousands of unchanged chunks must not pull their texts in one answer), then sets each present
+     * point's new payload fields in one batch request per page. Where the title changes, the lexical vector (whose
+     * label holds the title) is rebuilt from the point's text, read page by page for those points only, and replaced
+     * by a vector update after the payload, fenced the same way. Set rather than overwrite, so the text stays on the
+     * server: every field a relabel changes is written whole (top-level keys are replaced, so no key of an old
      * metadata object survives), and a title now absent is set to null, which reads as absent; each point still
      * changes in one step. Fenced like {@link #upsert}: a point labelled above the payload's version is left alone.
      */

@@ -14,8 +14,9 @@ import io.qdrant.client.grpc.Points.Vectors;
 /**
  * The lexical side of a FreshRAG collection: one named sparse vector, {@value #NAME}, beside the unnamed dense one.
  * FreshRAG computes its term ids and BM25 document values itself ({@link LexicalAnalysis}, the analysis the Lucene
- * adapter indexes with; the text's terms and the label's, see {@link LexicalAnalysis#label}) and Qdrant only multiplies the query's values by each term's IDF ({@link Modifier#Idf}), so
- * nothing needs Qdrant's server-side inference and both adapters rank alike.
+ * adapter indexes with; the text's terms and the label's, see {@link LexicalAnalysis#label}) and Qdrant only
+ * multiplies the query's values by each term's IDF ({@link Modifier#Idf}), so nothing needs Qdrant's server-side
+ * inference and both adapters rank alike.
  */
 final class LexicalVectors {
 
@@ -42,7 +43,7 @@ final class LexicalVectors {
 
     /**
      * A chunk's vectors: the dense one alone where the collection has no lexical vector, else both, the sparse one
-     * left out when the text has no terms (Qdrant would store an empty vector that never matches anyway).
+     * left out when text and label have no terms (Qdrant would store an empty vector that never matches anyway).
      */
     static Vectors pointVectors(float[] dense, String text, String label, boolean lexical) {
         if (!lexical) {

@@ -172,7 +172,8 @@ final class QdrantChunkWriter {
                         && docId.equals(ChunkPayloads.text(stored, ChunkPayloads.DOC_ID))
                         && chunkId.equals(ChunkPayloads.text(stored, ChunkPayloads.CHUNK_ID))) {
                     present.add(chunkId);
-                    if (reader.lexical() && !Objects.equals(payload.title(), ChunkPayloads.text(stored, ChunkPayloads.TITLE))) {
+                    if (reader.lexical()
+                            && !Objects.equals(payload.title(), ChunkPayloads.text(stored, ChunkPayloads.TITLE))) {
                         retitled.add(p.getId());
                     }
                 }

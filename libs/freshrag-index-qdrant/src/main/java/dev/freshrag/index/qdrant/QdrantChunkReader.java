@@ -72,7 +72,7 @@ final class QdrantChunkReader {
         List<ScoredPoint> points = calls.await("search", client.queryAsync(QueryPoints.newBuilder()
                         .setCollectionName(alias)
                         .setQuery(Query.newBuilder().setNearest(VectorInputFactory.vectorInput(query.vector())))
-                        // explore as many HNSW candidates as the Lucene adapter (Qdrant's default ef is far lower)
+                        // as many HNSW candidates as the Lucene adapter (without it: ef_construct, 100 by default)
                         .setParams(SearchParams.newBuilder().setHnswEf(query.candidates()))
                         .setFilter(TenantFilters.search(query.tenant(), query.filter()))
                         .setLimit(query.k())

@@ -44,6 +44,11 @@ public final class LexicalAnalysis {
     public static final float AVERAGE_TERMS = 120f;
     /** The same stand-in for the label field: a title of a few words and a docId. */
     public static final float AVERAGE_LABEL_TERMS = 10f;
+    /**
+     * Most distinct terms a query is searched by (the first ones, in order of first occurrence): every term is two
+     * clauses in Lucene (text and label), and Lucene refuses a query of more than 1024 clauses.
+     */
+    public static final int MAX_QUERY_TERMS = 256;
 
     private LexicalAnalysis() {
     }
@@ -72,6 +77,15 @@ public final class LexicalAnalysis {
         Map<String, Integer> tf = new LinkedHashMap<>();
         for (String t : terms(text)) {
             tf.merge(t, 1, Integer::sum);
+        }
+        return tf;
+    }
+
+    /** Term to its count in a query's text, at most {@link #MAX_QUERY_TERMS} terms (both adapters search by these). */
+    public static Map<String, Integer> queryTermFrequencies(String text) {
+        Map<String, Integer> tf = termFrequencies(text);
+        if (tf.size() > MAX_QUERY_TERMS) {
+            tf.keySet().retainAll(List.copyOf(tf.keySet()).subList(0, MAX_QUERY_TERMS));
         }
         return tf;
     }
@@ -119,7 +133,7 @@ public final class LexicalAnalysis {
     /** The query side: each term's count in the query, once as a text term and once as a label term. */
     public static SparseVector queryVector(String text) {
         Map<Integer, Float> byId = new java.util.TreeMap<>(Integer::compareUnsigned);
-        termFrequencies(text).forEach((term, count) -> {
+        queryTermFrequencies(text).forEach((term, count) -> {
             byId.merge(termId(term), (float) count, Float::sum);
             byId.merge(labelTermId(term), (float) count, Float::sum);
         });

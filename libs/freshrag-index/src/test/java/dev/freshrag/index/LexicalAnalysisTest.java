@@ -33,6 +33,18 @@ class LexicalAnalysisTest {
     }
 
     @Test
+    void aQueryKeepsItsFirstDistinctTermsOnly() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            text.append(' ').append(word(i)).append(' ').append(word(i));
+        }
+        Map<String, Integer> tf = LexicalAnalysis.queryTermFrequencies(text.toString());
+        assertThat(tf).hasSize(LexicalAnalysis.MAX_QUERY_TERMS).containsEntry(word(0), 2).containsKey(word(255))
+                .doesNotContainKey(word(256));
+        assertThat(LexicalAnalysis.queryVector(text.toString()).indices()).hasSize(2 * LexicalAnalysis.MAX_QUERY_TERMS);
+    }
+
+    @Test
     void numbersLoseTheirLeadingZerosSoPaddedIdsMatchPlainNumbers() {
         assertThat(LexicalAnalysis.terms("pep-0008")).containsExactly("pep", "8");
         assertThat(LexicalAnalysis.terms("PEP 8")).containsExactly("pep", "8");
@@ -85,6 +97,16 @@ class LexicalAnalysisTest {
                 .isNotEqualTo(LexicalAnalysis.termId("kafkas"));
         assertThat(LexicalAnalysis.queryVector("the").isEmpty()).isTrue();
         assertThat(List.of(LexicalAnalysis.termId("retent"))).doesNotContainNull();
+    }
+
+    /** A distinct letters-only word per number, which the analysis leaves as it is. */
+    static String word(int i) {
+        StringBuilder w = new StringBuilder("zq");
+        do {
+            w.append((char) ('a' + i % 26));
+            i /= 26;
+        } while (i > 0);
+        return w.append('x').toString();
     }
 
     private static float valueOf(LexicalAnalysis.SparseVector v, int id) {

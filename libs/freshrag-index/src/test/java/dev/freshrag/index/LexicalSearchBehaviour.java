@@ -160,6 +160,17 @@ public abstract class LexicalSearchBehaviour<I extends VectorIndexReader & Vecto
         assertThat(lexical(index, "PEP 8")).containsExactly("pep-0008");
     }
 
+    @Test
+    void aQueryOfThousandsOfDistinctWordsIsSearchedByItsFirstTerms() {
+        I index = corpus();
+        StringBuilder longQuery = new StringBuilder("refund");
+        for (int i = 0; i < 3000; i++) {
+            longQuery.append(' ').append(LexicalAnalysisTest.word(i));
+        }
+        assertThat(lexical(index, longQuery.toString())).containsExactly("refunds.md");
+        assertThat(lexical(index, longQuery + " kafka")).as("past the first 256 terms").containsExactly("refunds.md");
+    }
+
     private static IndexPoint labelled(String docId, String title, String name, int seed, String text) {
         return new IndexPoint(A, docId, chunk(name), 0, sha256(text), text, new DocumentPayload(1, title, Map.of()),
                 vector(seed), 1_700_000_000_000L);

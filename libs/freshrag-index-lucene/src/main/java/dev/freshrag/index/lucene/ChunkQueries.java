@@ -78,7 +78,7 @@ final class ChunkQueries {
      * as {@link #search}. A query term said twice weighs twice, as in the Qdrant adapter's sparse query.
      */
     static List<SearchHit> searchLexical(IndexSearcher s, LexicalQuery query) throws IOException {
-        Map<String, Integer> terms = LexicalAnalysis.termFrequencies(query.text());
+        Map<String, Integer> terms = LexicalAnalysis.queryTermFrequencies(query.text());
         int maxDoc = s.getIndexReader().maxDoc();
         if (maxDoc == 0 || terms.isEmpty()) {
             return List.of();

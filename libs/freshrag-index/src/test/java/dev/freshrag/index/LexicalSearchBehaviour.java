@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every store must do for lexical (BM25) search and for hybrid search (dense and lexical fused by
  * {@link RankFusion}), beside {@link VectorIndexBehaviour}: English analysis (stemming, stop words), rarer terms
- * weighing more, exact identifiers, and the tenant and metadata filters on every branch. The expected orders are
+ * weighing more, exact identifiers (whole and split), a document's title and docId matching each of its chunks (and
+ * rewritten by a relabel), and the tenant and metadata filters on every branch. The expected orders are
  * exact, so two adapters that pass rank alike.
  */
 public abstract class LexicalSearchBehaviour<I extends VectorIndexReader & VectorIndexWriter> {
@@ -111,9 +112,68 @@ public abstract class LexicalSearchBehaviour<I extends VectorIndexReader & Vecto
                 chunkOf("pep-20.md", "p20", 4, "PEP 20, the Zen of Python.")));
         commit(index);
 
-        assertThat(lexical(index, "FRESHRAG_INDEX_KIND")).containsExactly("config.md");
+        // the whole identifier is a rare term of its own, so it comes first; its parts ("index kind") still match
+        assertThat(lexical(index, "FRESHRAG_INDEX_KIND")).containsExactly("config.md", "other.md");
         assertThat(lexical(index, "os.path.join")).containsExactly("pep-8.md");
         assertThat(lexical(index, "PEP 20").get(0)).isEqualTo("pep-20.md");
+        // a text that spells only a part of the identifier is found by the identifier too
+        assertThat(lexical(index, "os.path")).containsExactly("pep-8.md");
+    }
+
+    @Test
+    void aDocumentsTitleAndIdFindEveryChunkOfItThoughTheTextNeverNamesThem() {
+        I index = open();
+        index.upsert(List.of(
+                labelled("pep-0008", "Style Guide for Python Code", "s1", 1, "Use four spaces per indentation level."),
+                labelled("pep-0008", "Style Guide for Python Code", "s2", 2, "Limit all lines to 79 characters."),
+                labelled("pep-0020", "The Zen of Python", "z", 3, "Beautiful is better than ugly."),
+                labelled("pep-0257", "Docstring Conventions", "d", 4, "Docstrings use triple quotes.")));
+        commit(index);
+
+        assertThat(lexical(index, "style guide")).containsExactlyInAnyOrder("pep-0008", "pep-0008");
+        // the docId's number without its padding, and with it
+        assertThat(lexical(index, "PEP 8").get(0)).isEqualTo("pep-0008");
+        assertThat(lexical(index, "pep-0008").subList(0, 2)).containsExactly("pep-0008", "pep-0008");
+        assertThat(lexical(index, "zen")).containsExactly("pep-0020");
+    }
+
+    @Test
+    void aRelabelWithANewTitleRewritesTheLexicalTerms() {
+        I index = open();
+        index.upsert(List.of(labelled("pep-0008", "Style Guide for Python Code", "s1", 1,
+                "Use four spaces per indentation level.")));
+        commit(index);
+        assertThat(lexical(index, "style")).containsExactly("pep-0008");
+
+        index.updatePayload(A, "pep-0008", new DocumentPayload(2, "Code Layout Conventions", Map.of()),
+                Map.of(chunk("s1"), 0));
+        commit(index);
+
+        assertThat(lexical(index, "style")).as("the old title's words").isEmpty();
+        assertThat(index.searchLexical(new LexicalQuery(A, "layout", 10, Map.of()))).singleElement()
+                .satisfies(h -> assertThat(h.version()).isEqualTo(2L));
+        assertThat(lexical(index, "indentation")).as("the text's terms stay").containsExactly("pep-0008");
+        // a relabel that drops the title keeps the docId's terms
+        index.updatePayload(A, "pep-0008", new DocumentPayload(3, null, Map.of()), Map.of(chunk("s1"), 0));
+        commit(index);
+        assertThat(lexical(index, "layout")).isEmpty();
+        assertThat(lexical(index, "PEP 8")).containsExactly("pep-0008");
+    }
+
+    @Test
+    void aQueryOfThousandsOfDistinctWordsIsSearchedByItsFirstTerms() {
+        I index = corpus();
+        StringBuilder longQuery = new StringBuilder("refund");
+        for (int i = 0; i < 3000; i++) {
+            longQuery.append(' ').append(LexicalAnalysisTest.word(i));
+        }
+        assertThat(lexical(index, longQuery.toString())).containsExactly("refunds.md");
+        assertThat(lexical(index, longQuery + " kafka")).as("past the first 256 terms").containsExactly("refunds.md");
+    }
+
+    private static IndexPoint labelled(String docId, String title, String name, int seed, String text) {
+        return new IndexPoint(A, docId, chunk(name), 0, sha256(text), text, new DocumentPayload(1, title, Map.of()),
+                vector(seed), 1_700_000_000_000L);
     }
 
     @Test
@@ -142,7 +202,7 @@ public abstract class LexicalSearchBehaviour<I extends VectorIndexReader & Vecto
         index.deleteDocument(A, "kafka-basics.md");
         commit(index);
 
-        assertThat(lexical(index, "refund")).isEmpty();
+        assertThat(lexical(index, "paid")).isEmpty();
         assertThat(lexical(index, "credit")).containsExactly("refunds.md");
         List<SearchHit> shipping = index.searchLexical(new LexicalQuery(A, "parcels", 5, Map.of("lang", "en")));
         assertThat(shipping).extracting(SearchHit::version).containsExactly(2L);

@@ -29,7 +29,8 @@ import dev.langchain4j.model.output.Response;
  * ...) so that a change in background load hits both alike; medians over the measured runs.
  *
  * <p>{@code --target cuda} measures the embedder on a GPU instead ({@link CudaEmbedderBench}); {@code --target cpu}
- * (the default) is the comparison above, unchanged.
+ * (the default) is the comparison above, unchanged. {@code --models a,b} compares the cost of the models instead
+ * ({@link ModelCostBench}).
  */
 public final class EmbedderBench {
 
@@ -57,7 +58,11 @@ public final class EmbedderBench {
         String target = new Args(argv).get("target", "cpu").toLowerCase(Locale.ROOT);
         switch (target) {
             case "cpu" -> {
-                cpu(argv);
+                if (new Args(argv).has("models")) {
+                    ModelCostBench.run(argv);
+                } else {
+                    cpu(argv);
+                }
                 return 0;
             }
             case "cuda" -> {

@@ -171,31 +171,38 @@ public final class RetrievalBench {
     }
 
     /**
-     * {@code --per-question}: each identifier question's rank per mode and the document each mode put first, to see
-     * why a mode misses (the quality index is reopened as it was written).
+     * {@code --per-question}: each identifier question's rank per mode and the document each mode put first, and the
+     * same for the semantic questions some mode misses at rank 1, to see why a mode misses (the quality index is reopened as it was written).
      */
     private static void printPerQuestion(Path indexDir, IndexFingerprint fingerprint, List<Question> questions,
             float[][] queryVectors, int candidates, int rrfK) {
         Table t = new Table("identifier questions, rank of the answering document (0 = not in the top 10) and the first document",
                 "question", "answer", "dense", "lexical", "hybrid", "dense first", "lexical first", "hybrid first");
+        Table semantic = new Table("semantic questions that some mode does not answer first (same columns)",
+                "question", "answer", "dense", "lexical", "hybrid", "dense first", "lexical first", "hybrid first");
         try (LuceneWriterIndex index = LuceneWriterIndex.open(indexDir, fingerprint, LuceneOptions.defaults())) {
             for (int i = 0; i < questions.size(); i++) {
                 Question q = questions.get(i);
-                if (!q.kind().equals("identifier")) {
-                    continue;
-                }
                 List<Object> row = new ArrayList<>(List.of(q.text(), q.docId()));
                 List<String> firsts = new ArrayList<>();
+                boolean allFirst = true;
                 for (String mode : List.of("dense", "lexical", "hybrid")) {
                     List<RankFusion.FusedHit> hits = search(index, mode, q.text(), queryVectors[i], 10, candidates, rrfK);
-                    row.add(rankOf(hits, q.docId()));
+                    int rank = rankOf(hits, q.docId());
+                    allFirst &= rank == 1;
+                    row.add(rank);
                     firsts.add(hits.isEmpty() ? "-" : hits.get(0).hit().docId());
                 }
                 row.addAll(firsts);
-                t.row(row.toArray());
+                if (q.kind().equals("identifier")) {
+                    t.row(row.toArray());
+                } else if (!allFirst) {
+                    semantic.row(row.toArray());
+                }
             }
         }
         t.print(System.out);
+        semantic.print(System.out);
     }
 
     /** The search the query-service runs for a mode (Retriever): one or both branches, fused by reciprocal rank. */

@@ -18,6 +18,8 @@ final class BenchCommand implements Callable<Integer> {
               embedder     FreshRAG's OnnxEmbedder against langchain4j's OnnxEmbeddingModel (fp32, int8), in one JVM
                            --target cuda: on the GPU (CUDA build, -Pgpu) against the CPU: tokens/s, batch
                            shapes, GPU memory and utilisation (nvidia-smi); fails at once without a GPU
+                           --models all-minilm-l6-v2,bge-small-en-v1.5 [--variant fp32|int8]: the cost of each
+                           model on the same chunks, models alternating (tokens/s, CPU s/chunk, ratio)
               search       /search latency and recall@10 at 10k and 100k synthetic chunks (in process and over HTTP)
               pipeline     the PEP stream through a fresh local stack: end-to-end chunks/s against the raw embedder,
                            and the incremental table (chunk diff against whole-document re-embedding)

@@ -73,11 +73,12 @@ final class ChunkQueries {
     }
 
     /**
-     * BM25 over the analysed text field ({@link LuceneSchema#F_LEXICAL}), inside the same tenant and metadata filter
+     * BM25 over the analysed text field ({@link LuceneSchema#F_LEXICAL}) plus BM25 over the label field
+     * ({@link LuceneSchema#F_LEXICAL_LABEL}), inside the same tenant and metadata filter
      * as {@link #search}. A query term said twice weighs twice, as in the Qdrant adapter's sparse query.
      */
     static List<SearchHit> searchLexical(IndexSearcher s, LexicalQuery query) throws IOException {
-        Map<String, Integer> terms = LexicalAnalysis.termFrequencies(query.text());
+        Map<String, Integer> terms = LexicalAnalysis.queryTermFrequencies(query.text());
         int maxDoc = s.getIndexReader().maxDoc();
         if (maxDoc == 0 || terms.isEmpty()) {
             return List.of();
@@ -86,10 +87,14 @@ final class ChunkQueries {
                 .add(new TermQuery(LuceneSchema.tenantTerm(query.tenant())), BooleanClause.Occur.FILTER);
         query.filter().forEach((key, value) -> q.add(
                 new TermQuery(LuceneSchema.metaFilterTerm(key, value)), BooleanClause.Occur.FILTER));
-        terms.forEach((term, count) -> {
-            Query tq = new TermQuery(new Term(LuceneSchema.F_LEXICAL, term));
-            q.add(count == 1 ? tq : new BoostQuery(tq, count), BooleanClause.Occur.SHOULD);
-        });
+        // each term in the text and in the label (title, docId): the two BM25 scores add up, as the Qdrant adapter's
+        // sparse vector holds both fields' terms under separate ids
+        for (String field : List.of(LuceneSchema.F_LEXICAL, LuceneSchema.F_LEXICAL_LABEL)) {
+            terms.forEach((term, count) -> {
+                Query tq = new TermQuery(new Term(field, term));
+                q.add(count == 1 ? tq : new BoostQuery(tq, count), BooleanClause.Occur.SHOULD);
+            });
+        }
         // with FILTER clauses present, SHOULD clauses are optional: without this every chunk of the tenant matches
         q.setMinimumNumberShouldMatch(1);
         TopDocs top = s.search(q.build(), Math.min(query.k(), maxDoc));

@@ -51,6 +51,11 @@ final class LuceneSchema {
      * written before this field existed have none: they are found by dense search only until they are re-indexed.
      */
     static final String F_LEXICAL = "lexical";
+    /**
+     * The chunk's label ({@link LexicalAnalysis#label}: its document's title and docId), indexed only, analysed the
+     * same way; lexical search scores it beside {@link #F_LEXICAL}. Rebuilt with the document on every relabel.
+     */
+    static final String F_LEXICAL_LABEL = "lexicalLabel";
     /** The vector again as little-endian float bytes, so a payload update needs no re-embedding. */
     static final String F_VECTOR_BYTES = "vectorBytes";
     /**
@@ -115,6 +120,7 @@ final class LuceneSchema {
             // the shared analysis, whatever analyzer the writer is configured with
             d.add(new TextField(F_LEXICAL, new AnalysedTerms(text)));
         }
+        d.add(new TextField(F_LEXICAL_LABEL, new AnalysedTerms(LexicalAnalysis.label(payload.title(), docId))));
         payload.metadata().forEach((key, value) -> {
             d.add(new StoredField(META_PREFIX + key, value));
             d.add(new StringField(META_PREFIX + key, metaTerm(value), Field.Store.NO));

@@ -45,13 +45,8 @@ public abstract sealed class LuceneVectorIndex implements VectorIndexReader
     /** The largest vector dimension accepted (Lucene's own default limit is 1024; Qdrant's is 65536). */
     public static final int MAX_DIMENSION = 65_536;
 
-    /**
-     * Least number of HNSW candidates a search explores (Lucene's k, i.e. ef at query time); the best k are kept. 400:
-     * at 100k chunks, recall@10 for real query vectors (query texts embedded by the model, as the query-service does)
-     * was 0.897 with 100 candidates, 0.947 with 200 and 0.984 with 400 (BENCHMARKS.md, search, run of issue 15);
-     * queries drawn like the indexed vectors reached 0.996 already with 100, which hid the gap.
-     */
-    public static final int SEARCH_CANDIDATES = 400;
+    /** Least number of HNSW candidates a search explores: the one figure of both adapters, see SearchQuery. */
+    public static final int SEARCH_CANDIDATES = dev.freshrag.index.SearchQuery.HNSW_CANDIDATES;
 
     final Path path;
     final IndexFingerprint fingerprint;

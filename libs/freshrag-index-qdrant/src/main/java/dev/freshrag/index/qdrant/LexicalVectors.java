@@ -14,8 +14,9 @@ import io.qdrant.client.grpc.Points.Vectors;
 /**
  * The lexical side of a FreshRAG collection: one named sparse vector, {@value #NAME}, beside the unnamed dense one.
  * FreshRAG computes its term ids and BM25 document values itself ({@link LexicalAnalysis}, the analysis the Lucene
- * adapter indexes with) and Qdrant only multiplies the query's values by each term's IDF ({@link Modifier#Idf}), so
- * nothing needs Qdrant's server-side inference and both adapters rank alike.
+ * adapter indexes with; the text's terms and the label's, see {@link LexicalAnalysis#label}) and Qdrant only
+ * multiplies the query's values by each term's IDF ({@link Modifier#Idf}), so nothing needs Qdrant's server-side
+ * inference and both adapters rank alike.
  */
 final class LexicalVectors {
 
@@ -42,18 +43,28 @@ final class LexicalVectors {
 
     /**
      * A chunk's vectors: the dense one alone where the collection has no lexical vector, else both, the sparse one
-     * left out when the text has no terms (Qdrant would store an empty vector that never matches anyway).
+     * left out when text and label have no terms (Qdrant would store an empty vector that never matches anyway).
      */
-    static Vectors pointVectors(float[] dense, String text, boolean lexical) {
+    static Vectors pointVectors(float[] dense, String text, String label, boolean lexical) {
         if (!lexical) {
             return Vectors.newBuilder().setVector(VectorFactory.vector(dense)).build();
         }
         NamedVectors.Builder named = NamedVectors.newBuilder().putVectors(DEFAULT_VECTOR, VectorFactory.vector(dense));
-        LexicalAnalysis.SparseVector sparse = LexicalAnalysis.documentVector(text);
+        LexicalAnalysis.SparseVector sparse = LexicalAnalysis.documentVector(text, label);
         if (!sparse.isEmpty()) {
             named.putVectors(NAME, Vector.newBuilder().setSparse(sparse(sparse)).build());
         }
         return Vectors.newBuilder().setVectors(named).build();
+    }
+
+    /**
+     * The lexical vector alone, for a relabel that changed the title (the label is part of the lexical terms): an
+     * update of this named vector leaves the dense one as it is. An empty one (text and label of stop words only)
+     * replaces the old terms with none, which never matches.
+     */
+    static Vectors lexicalOnly(String text, String label) {
+        return Vectors.newBuilder().setVectors(NamedVectors.newBuilder().putVectors(NAME,
+                Vector.newBuilder().setSparse(sparse(LexicalAnalysis.documentVector(text, label))).build())).build();
     }
 
     /** The query side of a lexical search. */

@@ -18,6 +18,7 @@ import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.PayloadIncludeSelector;
 import io.qdrant.client.grpc.Points.Query;
 import io.qdrant.client.grpc.Points.QueryPoints;
+import io.qdrant.client.grpc.Points.SearchParams;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScoredPoint;
 import io.qdrant.client.grpc.Points.ScrollPoints;
@@ -71,6 +72,8 @@ final class QdrantChunkReader {
         List<ScoredPoint> points = calls.await("search", client.queryAsync(QueryPoints.newBuilder()
                         .setCollectionName(alias)
                         .setQuery(Query.newBuilder().setNearest(VectorInputFactory.vectorInput(query.vector())))
+                        // as many HNSW candidates as the Lucene adapter (without it: ef_construct, 100 by default)
+                        .setParams(SearchParams.newBuilder().setHnswEf(query.candidates()))
                         .setFilter(TenantFilters.search(query.tenant(), query.filter()))
                         .setLimit(query.k())
                         .setWithPayload(include(ChunkPayloads.HIT_FIELDS))

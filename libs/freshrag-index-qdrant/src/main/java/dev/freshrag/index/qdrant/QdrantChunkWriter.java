@@ -22,6 +22,7 @@ import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.DeletePoints;
 import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.PointVectors;
 import io.qdrant.client.grpc.Points.PointsSelector;
 import io.qdrant.client.grpc.Points.PointsUpdateOperation;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
@@ -56,9 +57,14 @@ final class QdrantChunkWriter {
      */
     static final int WRITE_BATCH = 256;
 
-    /** What a payload update reads of the stored point: its identity only, never its text. */
+    /**
+     * What a payload update reads of the stored point: its identity and title, not its text (the text is read only for
+     * the points whose title changes, see {@link #updatePayload}).
+     */
     private static final List<String> IDENTITY_FIELDS = List.of(ChunkPayloads.TENANT, ChunkPayloads.DOC_ID,
-            ChunkPayloads.CHUNK_ID);
+            ChunkPayloads.CHUNK_ID, ChunkPayloads.TITLE);
+    /** What a relabel reads of a point whose title changes: its text, to rebuild the lexical vector. */
+    private static final List<String> TEXT_FIELDS = List.of(ChunkPayloads.CHUNK_ID, ChunkPayloads.TEXT);
 
     /** What a payload update writes; identity, hash, text and write time stay as stored. */
     private static final java.util.Set<String> RELABELLED_FIELDS = java.util.Set.of(ChunkPayloads.SEQ,
@@ -98,7 +104,8 @@ final class QdrantChunkWriter {
             structs.remove(id);
             structs.put(id, PointStruct.newBuilder()
                     .setId(PointIds.id(id))
-                    .setVectors(LexicalVectors.pointVectors(p.vector(), p.text(), reader.lexical()))
+                    .setVectors(LexicalVectors.pointVectors(p.vector(), p.text(),
+                            dev.freshrag.index.LexicalAnalysis.label(p.payload().title(), p.docId()), reader.lexical()))
                     .putAllPayload(ChunkPayloads.of(p.tenant(), p.docId(), p.chunkId(), p.seq(), p.hash(), p.text(),
                             p.payload(), p.indexedAt()))
                     .build());
@@ -118,10 +125,12 @@ final class QdrantChunkWriter {
     }
 
     /**
-     * Reads which of the named points are present, page by page and without their text (a relabel of a document with
-     * thousands of unchanged chunks must not pull their texts in one answer), then sets each present point's new
-     * payload fields in one batch request per page. Set rather than overwrite, so the text stays on the server and is
-     * never read: every field a relabel changes is written whole (top-level keys are replaced, so no key of an old
+     * Reads which of the named points are present and their title, page by page and without their text (a relabel of
+     * a document with thousands of unchanged chunks must not pull their texts in one answer), then sets each present
+     * point's new payload fields in one batch request per page. Where the title changes, the lexical vector (whose
+     * label holds the title) is rebuilt from the point's text, read page by page for those points only, and replaced
+     * by a vector update after the payload, fenced the same way. Set rather than overwrite, so the text stays on the
+     * server: every field a relabel changes is written whole (top-level keys are replaced, so no key of an old
      * metadata object survives), and a title now absent is set to null, which reads as absent; each point still
      * changes in one step. Fenced like {@link #upsert}: a point labelled above the payload's version is left alone.
      */
@@ -142,6 +151,8 @@ final class QdrantChunkWriter {
         });
 
         java.util.Set<String> present = new java.util.HashSet<>();
+        // the lexical terms include the title (LexicalAnalysis.label): where it changes, the lexical vector is rebuilt
+        List<PointId> retitled = new ArrayList<>();
         List<PointId> ids = chunkByPoint.keySet().stream().map(PointIds::id).toList();
         for (int from = 0; from < ids.size(); from += WRITE_BATCH) {
             List<RetrievedPoint> retrieved = calls.await("read points for a payload update", client.retrieveAsync(
@@ -161,6 +172,10 @@ final class QdrantChunkWriter {
                         && docId.equals(ChunkPayloads.text(stored, ChunkPayloads.DOC_ID))
                         && chunkId.equals(ChunkPayloads.text(stored, ChunkPayloads.CHUNK_ID))) {
                     present.add(chunkId);
+                    if (reader.lexical()
+                            && !Objects.equals(payload.title(), ChunkPayloads.text(stored, ChunkPayloads.TITLE))) {
+                        retitled.add(p.getId());
+                    }
                 }
             }
         }
@@ -184,6 +199,29 @@ final class QdrantChunkWriter {
                                     .addMust(versionAtOrBelow(payload.version())).build())))
                     .build());
         });
+        // after the payload, fenced the same way: a point a newer change wrote keeps that change's terms
+        String label = dev.freshrag.index.LexicalAnalysis.label(payload.title(), docId);
+        for (int from = 0; from < retitled.size(); from += WRITE_BATCH) {
+            List<RetrievedPoint> texts = calls.await("read texts for a lexical update", client.retrieveAsync(
+                    GetPoints.newBuilder()
+                            .setCollectionName(alias)
+                            .addAllIds(retitled.subList(from, Math.min(retitled.size(), from + WRITE_BATCH)))
+                            .setWithPayload(include(TEXT_FIELDS))
+                            .setWithVectors(noVectors())
+                            .setReadConsistency(QdrantConsistency.READ_CONSISTENCY)
+                            .build(),
+                    calls.timeout()));
+            PointsUpdateOperation.UpdateVectors.Builder update = PointsUpdateOperation.UpdateVectors.newBuilder()
+                    .setUpdateFilter(TenantFilters.document(tenant, docId).toBuilder()
+                            .addMust(versionAtOrBelow(payload.version())).build());
+            for (RetrievedPoint p : texts) {
+                update.addPoints(PointVectors.newBuilder().setId(p.getId()).setVectors(LexicalVectors.lexicalOnly(
+                        ChunkPayloads.text(p.getPayloadMap(), ChunkPayloads.TEXT), label)));
+            }
+            if (update.getPointsCount() > 0) {
+                operations.add(PointsUpdateOperation.newBuilder().setUpdateVectors(update).build());
+            }
+        }
         for (int from = 0; from < operations.size(); from += WRITE_BATCH) {
             List<UpdateResult> results = calls.await("update payload", client.batchUpdateAsync(
                     UpdateBatchPoints.newBuilder()

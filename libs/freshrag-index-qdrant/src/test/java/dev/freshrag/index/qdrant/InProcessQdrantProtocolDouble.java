@@ -60,6 +60,7 @@ import io.qdrant.client.grpc.Points.DeletePoints;
 import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.GetResponse;
 import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.PointVectors;
 import io.qdrant.client.grpc.Points.PointsOperationResponse;
 import io.qdrant.client.grpc.Points.PointsSelector;
 import io.qdrant.client.grpc.Points.PointsUpdateOperation;
@@ -138,7 +139,10 @@ import java.util.function.Supplier;
  * Qdrant, only points sharing at least one index with the query, by {@code sum(query value * point value)} over the
  * shared indices, each term weighted first by {@code idf = ln(1 + (N - n + 0.5) / (n + 0.5))} when the vector has
  * {@code Modifier.Idf} (N: points holding that sparse vector in the collection, n: those among them holding the
- * index; Qdrant's statistics, like these, ignore the filter). Exact, like the dense search.
+ * index; Qdrant's statistics, like these, ignore the filter). Exact, like the dense search. A batch's
+ * {@code update_vectors} replaces named sparse vectors of existing points (honouring {@code update_filter}), as a
+ * relabel that changes a title does; {@code params.hnsw_ef} of a dense query is recorded with the request (the double
+ * searches exactly whatever it says).
  */
 public final class InProcessQdrantProtocolDouble implements AutoCloseable {
 
@@ -732,7 +736,47 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
                     op.getOverwritePayload().getPayloadMap(), true, op.getOverwritePayload().hasKey());
             case DELETE_PAYLOAD -> select(c, op.getDeletePayload().getPointsSelector())
                     .forEach(p -> op.getDeletePayload().getKeysList().forEach(p.payload()::remove));
+            case UPDATE_VECTORS -> updateVectors(c, op.getUpdateVectors().getPointsList(),
+                    op.getUpdateVectors().hasUpdateFilter() ? op.getUpdateVectors().getUpdateFilter() : null);
             default -> throw unimplemented("batch operation " + op.getOperationCase());
+        }
+    }
+
+    /**
+     * As Qdrant's update of named vectors: only the named vectors given change, the others stay; every named vector
+     * must exist in the collection (a sparse name needs a sparse vector, the unnamed one a dense vector of the
+     * collection's dimension); a point that does not exist is an error (Qdrant: "No point with id ... found"), checked
+     * for the whole operation before anything changes; a point that does not match {@code update_filter} keeps its
+     * vectors.
+     */
+    private void updateVectors(StoredCollection c, List<PointVectors> points, Filter updateFilter) {
+        for (PointVectors pv : points) { // validate the whole operation first
+            String id = idString(pv.getId());
+            if (!c.points.containsKey(id)) {
+                throw Status.NOT_FOUND.withDescription("Not found: No point with id " + id + " found")
+                        .asRuntimeException();
+            }
+            if (!pv.hasVectors() || !pv.getVectors().hasVectors()) {
+                throw unimplemented("vector updates other than named vectors");
+            }
+            for (Map.Entry<String, Vector> e : pv.getVectors().getVectors().getVectorsMap().entrySet()) {
+                if (e.getKey().isEmpty()) {
+                    throw unimplemented("updates of the unnamed dense vector");
+                }
+                if (!e.getValue().hasSparse() || !c.definition.getSparseVectorsConfig().getMapMap()
+                        .containsKey(e.getKey())) {
+                    throw invalid("Wrong input: Not existing vector name error: " + e.getKey());
+                }
+                sparseMap(e.getValue().getSparse().getIndicesList(), e.getValue().getSparse().getValuesList());
+            }
+        }
+        for (PointVectors pv : points) {
+            StoredPoint old = c.points.get(idString(pv.getId()));
+            if (updateFilter != null && !ignoreUpdateFilters && !matches(updateFilter, old)) {
+                continue;
+            }
+            pv.getVectors().getVectors().getVectorsMap().forEach((name, v) -> old.sparse().put(name,
+                    sparseMap(v.getSparse().getIndicesList(), v.getSparse().getValuesList())));
         }
     }
 

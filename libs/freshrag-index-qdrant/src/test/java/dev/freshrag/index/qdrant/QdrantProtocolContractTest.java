@@ -380,7 +380,10 @@ class QdrantProtocolContractTest {
             io.qdrant.client.grpc.Points.Vector dense = sent.getVectors().getVectors().getVectorsMap().get("");
             assertThat(dense.getDense().getDataList()).hasSize(8);
             assertThat(dense.getDense().getData(0)).isEqualTo(p.vector()[0]);
-            LexicalAnalysis.SparseVector terms = LexicalAnalysis.documentVector(p.text());
+            // the text's terms and the label's (title and docId) under their own ids
+            LexicalAnalysis.SparseVector terms = LexicalAnalysis.documentVector(p.text(),
+                    LexicalAnalysis.label("title of kb/a.md", "kb/a.md"));
+            assertThat(terms.indices()).contains(LexicalAnalysis.labelTermId("titl"), LexicalAnalysis.termId("text"));
             io.qdrant.client.grpc.Points.SparseVector sparse = sent.getVectors().getVectors().getVectorsMap()
                     .get("lexical").getSparse();
             assertThat(sparse.getIndicesList()).containsExactly(
@@ -440,11 +443,26 @@ class QdrantProtocolContractTest {
             GetPoints get = qdrant.requests(GetPoints.class).get(0);
             assertThat(get.getIdsList()).containsExactlyInAnyOrder(pointId(PointIds.of(A, chunk("c1"))),
                     pointId(PointIds.of(A, chunk("ghost"))));
-            assertThat(get.getWithPayload().getInclude().getFieldsList()).as("never the text")
-                    .containsExactlyInAnyOrder("tenant", "docId", "chunkId");
+            assertThat(get.getWithPayload().getInclude().getFieldsList()).as("not the text")
+                    .containsExactlyInAnyOrder("tenant", "docId", "chunkId", "title");
             UpdateBatchPoints batch = qdrant.requests(UpdateBatchPoints.class).get(0);
             assertThat(batch.getOrdering().getType()).isEqualTo(io.qdrant.client.grpc.Points.WriteOrderingType.Strong);
-            assertThat(batch.getOperationsList()).singleElement().satisfies(op -> {
+            // the title changed (to none): the lexical vector, whose label holds the title, is rebuilt from the text
+            GetPoints texts = qdrant.requests(GetPoints.class).get(1);
+            assertThat(texts.getIdsList()).containsExactly(pointId(PointIds.of(A, chunk("c1"))));
+            assertThat(texts.getWithPayload().getInclude().getFieldsList()).contains("text");
+            assertThat(batch.getOperationsList()).hasSize(2);
+            PointsUpdateOperation.UpdateVectors vectors = batch.getOperations(1).getUpdateVectors();
+            assertThat(vectors.getUpdateFilter()).isEqualTo(Filter.newBuilder()
+                    .addMust(keyword("tenant", A)).addMust(keyword("docId", "doc"))
+                    .addMust(QdrantChunkWriter.versionAtOrBelow(5)).build());
+            LexicalAnalysis.SparseVector rebuilt = LexicalAnalysis.documentVector("text of " + chunk("c1"), "doc");
+            assertThat(vectors.getPointsList()).singleElement().satisfies(pv -> {
+                assertThat(pv.getVectors().getVectors().getVectorsMap()).containsOnlyKeys("lexical");
+                assertThat(pv.getVectors().getVectors().getVectorsMap().get("lexical").getSparse().getIndicesList())
+                        .containsExactly(java.util.Arrays.stream(rebuilt.indices()).boxed().toArray(Integer[]::new));
+            });
+            assertThat(batch.getOperationsList()).first().satisfies(op -> {
                 PointsUpdateOperation.SetPayload set = op.getSetPayload();
                 assertThat(set.getPointsSelector().getFilter()).isEqualTo(Filter.newBuilder()
                         .addMust(keyword("tenant", A)).addMust(keyword("docId", "doc"))
@@ -528,8 +546,10 @@ class QdrantProtocolContractTest {
             qdrant.requests(CountPoints.class).forEach(c -> filters.add(c.getFilter()));
             qdrant.requests(DeletePoints.class).forEach(d -> filters.add(d.getPoints().getFilter()));
             qdrant.requests(UpdateBatchPoints.class).forEach(b -> b.getOperationsList().forEach(op ->
-                    filters.add(op.getSetPayload().getPointsSelector().getFilter())));
-            assertThat(filters).hasSize(2 + 2 + 1 + 2);
+                    filters.add(op.hasUpdateVectors() ? op.getUpdateVectors().getUpdateFilter()
+                            : op.getSetPayload().getPointsSelector().getFilter())));
+            // the relabel's title changes: a set-payload and a lexical vector update, both inside the tenant
+            assertThat(filters).hasSize(2 + 2 + 1 + 1 + 2);
             assertThat(filters).allSatisfy(f -> {
                 assertThat(f.getShouldList()).isEmpty();
                 assertThat(f.getMustNotList()).isEmpty();
@@ -570,6 +590,24 @@ class QdrantProtocolContractTest {
                     "docId", "chunkId", "seq", "text", "title", "version", "metadata");
             assertThat(q.getWithVectors().getEnable()).isFalse();
             assertThat(q.hasUsing()).as("the unnamed vector").isFalse();
+            assertThat(q.getParams().getHnswEf()).as("as many HNSW candidates as the Lucene adapter explores")
+                    .isEqualTo(SearchQuery.HNSW_CANDIDATES);
+            index.search(new SearchQuery(A, v, 500, Map.of()));
+            assertThat(qdrant.requests(QueryPoints.class).get(1).getParams().getHnswEf()).as("never fewer than k")
+                    .isEqualTo(500);
+        }
+
+        @Test
+        void aRelabelThatKeepsTheTitleLeavesTheLexicalVectorAlone() {
+            QdrantVectorIndex index = open();
+            seed(index);
+            qdrant.clearRequests();
+
+            index.updatePayload(A, "doc", new DocumentPayload(5, "title of doc", Map.of()), Map.of(chunk("c1"), 4));
+
+            assertThat(qdrant.requests(GetPoints.class)).as("no text read").hasSize(1);
+            assertThat(qdrant.requests(UpdateBatchPoints.class).get(0).getOperationsList())
+                    .noneMatch(PointsUpdateOperation::hasUpdateVectors);
         }
 
         @Test
@@ -582,9 +620,11 @@ class QdrantProtocolContractTest {
             QueryPoints q = qdrant.requests(QueryPoints.class).get(0);
             assertThat(q.getUsing()).isEqualTo("lexical");
             // "refunds" and "refund" stem alike: one term of value 2, one of value 1 ("money"); "the" is a stop word
-            assertThat(q.getQuery().getNearest().getSparse().getValuesList()).containsExactlyInAnyOrder(2f, 1f);
+            // each term twice: once for the text, once for the label (title and docId)
+            assertThat(q.getQuery().getNearest().getSparse().getValuesList()).containsExactlyInAnyOrder(2f, 1f, 2f, 1f);
             assertThat(q.getQuery().getNearest().getSparse().getIndicesList()).containsExactlyInAnyOrder(
-                    LexicalAnalysis.termId("refund"), LexicalAnalysis.termId("monei"));
+                    LexicalAnalysis.termId("refund"), LexicalAnalysis.termId("monei"),
+                    LexicalAnalysis.labelTermId("refund"), LexicalAnalysis.labelTermId("monei"));
             assertThat(q.getLimit()).isEqualTo(6);
             assertThat(q.getFilter()).isEqualTo(Filter.newBuilder().addMust(keyword("tenant", A))
                     .addMust(keyword("metaTerms", "4:lang=en")).build());

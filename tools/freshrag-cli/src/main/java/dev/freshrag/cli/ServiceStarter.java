@@ -1,5 +1,6 @@
 package dev.freshrag.cli;
 
+import dev.freshrag.launcher.JdkFinder;
 import dev.freshrag.launcher.LaunchSpec;
 import dev.freshrag.launcher.LogTail;
 import dev.freshrag.launcher.ProcessLauncher;
@@ -53,6 +54,7 @@ public final class ServiceStarter {
     public Process launch(Component service, RunningComponents running) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessLauncher.javaExecutable());
+        cmd.addAll(JdkFinder.VECTOR_JVM_ARGS);
         cmd.addAll(settings.javaOpts());
         cmd.addAll(running.markers(service).jvmArgs());
         cmd.add("-jar");

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -46,9 +45,13 @@ public final class ProcessLauncher {
         return pb.start();
     }
 
-    /** The java of the running JVM, so that children run on the same JDK. */
+    /**
+     * The java of the running JVM, so that children run on the same JDK, when it is Java 21 or newer; else a JDK 21+
+     * found on the machine ({@link JdkFinder}).
+     *
+     * @throws IllegalStateException no JDK 21 or newer was found
+     */
     public static String javaExecutable() {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return Files.isExecutable(java) ? java.toString() : "java";
+        return JdkFinder.javaExecutable();
     }
 }

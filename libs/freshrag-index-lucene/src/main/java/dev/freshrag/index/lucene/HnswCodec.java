@@ -5,7 +5,7 @@ import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
-import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
@@ -19,7 +19,7 @@ final class HnswCodec {
     static Codec of(LuceneOptions opts) {
         KnnVectorsFormat format = new AnyDimensionVectorsFormat(
                 new Lucene99HnswVectorsFormat(opts.hnswMaxConn(), opts.hnswBeamWidth()));
-        return new Lucene912Codec() {
+        return new Lucene104Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
                 return format;

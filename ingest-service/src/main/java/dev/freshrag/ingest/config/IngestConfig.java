@@ -94,6 +94,14 @@ public interface IngestConfig {
         @WithDefault(Topics.DOC_CHANGES)
         String docChanges();
 
+        /**
+         * The ingest's deferred lane: kb.doc-changes records put off behind live work (marked bulk, or of a document
+         * with deferred records still waiting) are copied here raw and processed when no live record waits. Written
+         * and read only by the ingest-service; as many partitions as {@code kb.doc-changes} (checked at start).
+         */
+        @WithDefault(Topics.DOC_CHANGES_BULK)
+        String docChangesBulk();
+
         /** Output topic of per-document chunk operations, read by the embed-service. */
         @WithDefault(Topics.CHUNK_OPS)
         String chunkOps();

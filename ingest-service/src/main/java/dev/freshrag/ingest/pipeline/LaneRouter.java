@@ -5,6 +5,9 @@ import dev.freshrag.events.DocumentOps;
 import dev.freshrag.events.Priority;
 import dev.freshrag.ingest.metrics.IngestMetrics;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.header.Header;
@@ -21,9 +24,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The first node after the kb.doc-changes source, and a cheap one (no parsing): sends a record straight on to the
  * {@link DocumentChangeProcessor}, or defers it by copying it raw (value and headers, plus its {@link DeferredOrigin})
  * to kb.doc-changes.bulk, whose records the same task processes only when no live record waits
- * ({@link DeferredTimestamps}). Deferred are: records marked bulk ({@code freshrag-priority: bulk}), and every record
- * of a document that still has deferred records waiting, so one document's events are always processed in their
- * kb.doc-changes order, versionless ones included. The {@link #PENDING_STORE} counts, per record key, the deferred
+ * ({@link DeferredTimestamps}). Deferred are: records marked bulk ({@code freshrag-priority: bulk}); unmarked records of
+ * a tenant past its live burst on this task (a flood) or larger than the live size limit ({@code freshrag.ingest.*});
+ * and every record of a document that still has deferred records waiting, so one document's events are always
+ * processed in their kb.doc-changes order, versionless ones included. The {@link #PENDING_STORE} counts, per record key, the deferred
  * records not yet processed (the processor counts them down); it commits with the task, exactly once. A deferred record
  * that is not marked bulk also leaves a {@link DocumentOps.Kind#DEFERRED} marker in the live lane (read-your-writes).
  */
@@ -33,11 +37,17 @@ final class LaneRouter implements Processor<byte[], byte[], byte[], Object> {
     static final String PENDING_STORE = "deferred-documents";
 
     private final IngestMetrics metrics;
+    private final TopologySettings.LiveLimits limits;
+    private final Clock clock;
+    /** Per tenant: the start of its current burst window on this task and how many unmarked events it counted. */
+    private final Map<String, long[]> bursts = new HashMap<>();
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<String, Long> pending;
 
-    LaneRouter(IngestMetrics metrics) {
+    LaneRouter(IngestMetrics metrics, TopologySettings.LiveLimits limits, Clock clock) {
         this.metrics = metrics;
+        this.limits = limits;
+        this.clock = clock;
     }
 
     @Override
@@ -52,7 +62,10 @@ final class LaneRouter implements Processor<byte[], byte[], byte[], Object> {
         record.headers().remove(DeferredOrigin.HEADER);
         String key = pendingKey(record.key());
         boolean waiting = key != null && pending.get(key) != null;
-        if (!waiting && !markedBulk(record)) {
+        // counted whether or not it is deferred for another reason: a flood is a flood
+        boolean flooding = !markedBulk(record) && overBurst(record.key());
+        boolean large = record.value() != null && record.value().length > limits.maxBytes();
+        if (!waiting && !markedBulk(record) && !flooding && !large) {
             context.forward(record, TopologyProducer.PROCESSOR);
             return;
         }
@@ -85,6 +98,30 @@ final class LaneRouter implements Processor<byte[], byte[], byte[], Object> {
                 null, null, null, 0, source.partition(), source.offset());
         context.forward(new Record<byte[], Object>(record.key(), marker, record.timestamp(), new RecordHeaders()),
                 TopologyProducer.CHUNK_OPS_SINK);
+    }
+
+    /**
+     * Counts an unmarked event of the key's tenant; true once the tenant has more than the burst in its current window.
+     * In memory and per task: after a restart or rebalance a tenant starts a fresh window, which at worst lets one more
+     * burst go live. Tenants idle for a window are dropped, so the map holds only the tenants of the last window.
+     */
+    private boolean overBurst(byte[] recordKey) {
+        Optional<DocumentKey> key = DocumentKey.parse(recordKey);
+        if (key.isEmpty()) {
+            return false;
+        }
+        long now = clock.millis();
+        long window = limits.window().toMillis();
+        if (bursts.size() > 10_000) {
+            bursts.values().removeIf(b -> now - b[0] >= window);
+        }
+        long[] burst = bursts.computeIfAbsent(key.get().tenant(), t -> new long[] {now, 0});
+        if (now - burst[0] >= window) {
+            burst[0] = now;
+            burst[1] = 0;
+        }
+        burst[1]++;
+        return burst[1] > limits.burst();
     }
 
     /** The processor took a deferred record of this key: one fewer waits. */

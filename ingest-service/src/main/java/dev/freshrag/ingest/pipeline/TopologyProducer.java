@@ -110,7 +110,7 @@ public class TopologyProducer {
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), config.docChangesTopic());
         // the router defers records (raw) to kb.doc-changes.bulk; the second source reads them back into the same
         // task (same partition numbers, same sub-topology), ordered after every live record (DeferredTimestamps)
-        topology.addProcessor(ROUTER, () -> new LaneRouter(metrics), SOURCE);
+        topology.addProcessor(ROUTER, () -> new LaneRouter(metrics, config.live(), clock), SOURCE);
         topology.addSink(DEFERRED_SINK, config.docChangesBulkTopic(), Serdes.ByteArray().serializer(),
                 new LaneRouter.DeferredCopySerializer(), new LaneRouter.SamePartition(), ROUTER);
         topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), DEFERRED_SOURCE, new DeferredTimestamps(),

@@ -15,7 +15,7 @@ import dev.freshrag.tokenizer.ModelTokenizer;
 import dev.freshrag.tokenizer.TokenizerFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,15 +57,25 @@ class DeferredLaneTest {
         tokenizer = ModelTokenizer.load(TokenizerFiles.ALL_MINILM_L6_V2, TokenizerFiles.DEFAULT_MAX_LENGTH);
     }
 
+    private final TopologyTest.ManualClock clock = new TopologyTest.ManualClock();
+
     @BeforeEach
     void setUp() {
+        start(TopologySettings.LiveLimits.DEFAULTS);
+    }
+
+    /** (Re)starts the driver with these limits of what goes live. */
+    private void start(TopologySettings.LiveLimits limits) {
+        if (driver != null) {
+            driver.close();
+        }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "deferred-lane-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         registry = new SimpleMeterRegistry();
-        driver = new TopologyTestDriver(TopologyProducer.build(TopologySettings.defaults(), tokenizer,
-                new IngestMetrics(registry), Clock.systemUTC(), StreamsTracing.disabled(), HELD), props);
+        driver = new TopologyTestDriver(TopologyProducer.build(TopologySettings.defaults().withLiveLimits(limits), tokenizer,
+                new IngestMetrics(registry), clock, StreamsTracing.disabled(), HELD), props);
         input = driver.createInputTopic(Topics.DOC_CHANGES, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         held = driver.createInputTopic(HELD, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         deferred = driver.createOutputTopic(Topics.DOC_CHANGES_BULK, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
@@ -219,5 +229,41 @@ class DeferredLaneTest {
         headers.add(DeferredOrigin.HEADER, new DeferredOrigin(5, 999, 1).headerValue());
         input.pipeInput(new TestRecord<>(e.key().toBytes(), EventJson.write(e), headers, T0));
         assertThat(ops(live)).singleElement().satisfies(o -> assertThat(o.sourceOffset()).isZero());
+    }
+
+    @Test
+    void aTenantsFloodPastItsLiveBurstIsDeferredWithMarkersWhileAnotherTenantStaysLive() {
+        start(new TopologySettings.LiveLimits(3, Duration.ofSeconds(1), 512 * 1024));
+        for (int i = 0; i < 6; i++) {
+            send("flood", "doc-" + i, null, Op.UPSERT, "Flood " + i + ".", false);
+        }
+        long edit = send("quiet", "edit", null, Op.UPSERT, "An edit.", false);
+
+        List<DocumentOps> liveLane = ops(live);
+        // the first 3 of the flood live, the other 3 as markers; the other tenant's edit live
+        assertThat(liveLane).map(o -> o.tenant() + ":" + o.kind()).containsExactly("flood:APPLY", "flood:APPLY", "flood:APPLY",
+                "flood:DEFERRED", "flood:DEFERRED", "flood:DEFERRED", "quiet:APPLY");
+        assertThat(liveLane.get(6).sourceOffset()).isEqualTo(edit);
+        assertThat(release()).isEqualTo(3);
+        assertThat(ops(bulk)).map(DocumentOps::docId).containsExactly("doc-3", "doc-4", "doc-5");
+
+        // a new window: the tenant is live again
+        clock.advance(Duration.ofSeconds(1));
+        send("flood", "doc-6", null, Op.UPSERT, "Later.", false);
+        assertThat(ops(live)).map(DocumentOps::kind).containsExactly(DocumentOps.Kind.APPLY);
+    }
+
+    @Test
+    void anUnmarkedRecordAboveTheLiveSizeIsDeferredWithAMarker() {
+        start(new TopologySettings.LiveLimits(32, Duration.ofSeconds(1), 1024));
+        long large = send("acme", "large", 1L, Op.UPSERT, "A sentence of a long document. ".repeat(100), false);
+        send("acme", "small", 1L, Op.UPSERT, "Small.", false);
+
+        assertThat(ops(live)).map(o -> o.docId() + ":" + o.kind()).containsExactly("large:DEFERRED", "small:APPLY");
+        release();
+        assertThat(ops(bulk)).singleElement().satisfies(o -> {
+            assertThat(o.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+            assertThat(o.sourceOffset()).isEqualTo(large);
+        });
     }
 }

@@ -94,9 +94,9 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         // the LaneRouter strips this header from kb.doc-changes records: only its copies on kb.doc-changes.bulk have it
         Optional<DeferredOrigin> deferred = DeferredOrigin.of(record.headers());
         deferredNow = deferred.isPresent();
+        // a live record comes from the LaneRouter with its own time already
         if (deferred.isPresent()) {
-            // exactly the original record from here on: its position, its timestamp (not the shifted one the task
-            // ordered it by), its headers
+            // exactly the original record from here on: its position, its timestamp, its headers
             record.headers().remove(DeferredOrigin.HEADER);
             record = record.withTimestamp(deferred.get().timestamp());
             source = new Source(docChangesTopic, deferred.get().partition(), deferred.get().offset());

@@ -57,7 +57,9 @@ final class LaneRouter implements Processor<byte[], byte[], byte[], Object> {
     }
 
     @Override
-    public void process(Record<byte[], byte[]> record) {
+    public void process(Record<byte[], byte[]> shifted) {
+        // its own time again (it was read earlier than it is, to go before deferred work)
+        Record<byte[], byte[]> record = shifted.withTimestamp(DeferredTimestamps.original(shifted.timestamp()));
         // a producer's own copy of our header must not make the processor misplace the record
         record.headers().remove(DeferredOrigin.HEADER);
         String key = pendingKey(record.key());

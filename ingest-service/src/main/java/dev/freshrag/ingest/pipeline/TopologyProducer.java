@@ -107,13 +107,14 @@ public class TopologyProducer {
                 Stores.persistentKeyValueStore(LaneRouter.PENDING_STORE), Serdes.String(), Serdes.Long());
 
         Topology topology = new Topology();
-        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), config.docChangesTopic());
+        topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), SOURCE, new DeferredTimestamps.Live(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                config.docChangesTopic());
         // the router defers records (raw) to kb.doc-changes.bulk; the second source reads them back into the same
         // task (same partition numbers, same sub-topology), ordered after every live record (DeferredTimestamps)
         topology.addProcessor(ROUTER, () -> new LaneRouter(metrics, config.live(), clock), SOURCE);
         topology.addSink(DEFERRED_SINK, config.docChangesBulkTopic(), Serdes.ByteArray().serializer(),
                 new LaneRouter.DeferredCopySerializer(), new LaneRouter.SamePartition(), ROUTER);
-        topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), DEFERRED_SOURCE, new DeferredTimestamps(),
+        topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), DEFERRED_SOURCE, new DeferredTimestamps.Deferred(),
                 Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), deferredSourceTopic);
         topology.addProcessor(PROCESSOR, () -> new DocumentChangeProcessor(chunker, validator, metrics,
                 config.tombstoneRetention(), clock, tracing, config.docChangesTopic()), ROUTER, DEFERRED_SOURCE);

@@ -76,7 +76,7 @@ class DeferredLaneOnBrokerTest {
         KafkaBroker broker = KafkaBroker.shared();
         String prefix = KafkaBroker.uniquePrefix();
         KafkaBroker.TopicNames topics = broker.createTopics(prefix, 1);
-        TopologySettings settings = new TopologySettings(topics.docChanges(), prefix + Topics.DOC_CHANGES_BULK,
+        TopologySettings settings = new TopologySettings(topics.docChanges(), topics.docChangesBulk(),
                 topics.chunkOps(), topics.chunkOpsBulk(), topics.dlq(), topics.docLog(), dev.freshrag.events.Limits.DEFAULTS,
                 256, 64, Optional.empty(), TopologySettings.LiveLimits.DEFAULTS);
 

@@ -75,7 +75,7 @@ public interface IngestConfig {
         int liveBurst();
 
         /** The window {@link #liveBurst()} counts in (a fixed window per tenant and task, on the wall clock). */
-        @WithDefault("1s")
+        @WithDefault("PT1S")
         Duration liveBurstWindow();
 
         /**

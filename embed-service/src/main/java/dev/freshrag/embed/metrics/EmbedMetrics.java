@@ -50,7 +50,7 @@ public class EmbedMetrics {
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
         batchSize = DistributionSummary.builder("freshrag.embed.batch.chunks").description("Chunks embedded per batch").register(registry);
-        for (Lane lane : Lane.values()) {
+        for (Lane lane : Lane.OF_WORK) {
             String tag = lane.name().toLowerCase(java.util.Locale.ROOT);
             laneApplied.put(lane, Counter.builder("freshrag.lane.applied")
                     .description("kb.chunk-ops records of a lane applied and durable (superseded ones included)")

@@ -150,7 +150,7 @@ public final class BatchApplier {
         int superseded = 0;
         for (DocumentOps o : ops) {
             Optional<DocumentMark> mark = marks.computeIfAbsent(o.key(), k -> index.documentMark(k.tenant(), k.docId()));
-            if (o.kind() != DocumentOps.Kind.SKIP && mark.isPresent()
+            if (!o.kind().positionOnly() && mark.isPresent()
                     && mark.get().supersedes(o.sourcePartition(), o.sourceOffset(), o.version())) {
                 superseded++;
                 LOG.debugf("%s %s/%s v%d (source %d@%d) is older than the indexed change %s: skipped", lane, o.tenant(),
@@ -169,8 +169,25 @@ public final class BatchApplier {
             metrics.embedded(modelRuns[0]);
         }
         writePlan(plan, all, prepared);
+        SourceOffsets deferred = deferredPassed(ops);
+        if (!deferred.isEmpty()) {
+            // first: a query that sees the live position pass a deferred offset must also see that it was deferred
+            // (recording it early only makes a token wait for the bulk lane a little sooner)
+            index.commit(Lane.LIVE_DEFERRED, deferred);
+        }
         index.commit(lane, positions);
         return superseded;
+    }
+
+    /** Per partition, one past the highest deferred marker ({@link DocumentOps.Kind#DEFERRED}) among {@code ops}. */
+    static SourceOffsets deferredPassed(List<DocumentOps> ops) {
+        SourceOffsets passed = SourceOffsets.NONE;
+        for (DocumentOps o : ops) {
+            if (o.kind() == DocumentOps.Kind.DEFERRED) {
+                passed = passed.withApplied(o.sourcePartition(), o.sourceOffset());
+            }
+        }
+        return passed;
     }
 
     private void writePlan(BatchPlan plan, Map<String, float[]> vectors, PreparedWrites prepared) {

@@ -34,13 +34,13 @@ public final class BatchPlan {
     private void add(DocumentOps o) {
         nextSourceOffsets = nextSourceOffsets.withApplied(o.sourcePartition(), o.sourceOffset());
         DocumentPlan doc = documents.computeIfAbsent(o.key(), k -> new DocumentPlan(k.tenant(), k.docId()));
-        if (o.kind() != DocumentOps.Kind.SKIP) {
+        if (!o.kind().positionOnly()) {
             doc.changed = true;
             doc.sourcePartition = o.sourcePartition();
             doc.sourceOffset = o.sourceOffset();
         }
         switch (o.kind()) {
-            case SKIP -> { }
+            case SKIP, DEFERRED -> { }
             case DELETE_DOCUMENT -> {
                 doc.deleteFirst = true;
                 doc.chunks.clear();

@@ -404,7 +404,7 @@ public class ChunkOpsConsumer {
                     // recorded inside the record's span: the freshness histogram's exemplar names the change's trace
                     tracing.applied(new BatchTracing.RecordInfo(r.getHeaders(), r.getTopic(), r.getPartition(), laneTag,
                             o.tenant(), o.docId(), o.version()), times, () -> {
-                        if (o.kind() != DocumentOps.Kind.SKIP) {
+                        if (!o.kind().positionOnly()) {
                             metrics.fresh(r.getTimestamp().toEpochMilli(), durableAt);
                         }
                     });

@@ -83,6 +83,27 @@ class CrossLaneOrderTest {
     }
 
     @Test
+    void aDeferredMarkerInTheLiveLaneChangesNothingAndIsRecordedBesideTheLivePosition(@TempDir Path dir) {
+        try (LuceneWriterIndex index = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
+            BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(100), metrics);
+            write(applier, Lane.LIVE, apply(1, 9, ChunkOp.embed("a", 0, "ha", A)));
+            // @10 an unmarked v2 the ingest deferred: a marker in the live lane, its operations in the bulk lane
+            DocumentOps marker = new DocumentOps("acme", "doc", 0, DocumentOps.Kind.DEFERRED, null, null, null, 0, 0, 10);
+            assertThat(write(applier, Lane.LIVE, marker)).isZero();
+
+            assertThat(index.chunkIds("acme", "doc")).containsExactly("a");
+            assertThat(index.documentMark("acme", "doc")).contains(new DocumentMark(1, false, 0, 9));
+            assertThat(index.appliedSourceOffsets(Lane.LIVE)).isEqualTo(SourceOffsets.applied(0, 10));
+            assertThat(index.appliedSourceOffsets(Lane.LIVE_DEFERRED)).isEqualTo(SourceOffsets.applied(0, 10));
+            assertThat(index.appliedSourceOffsets(Lane.BULK).hasApplied(0, 10)).isFalse();
+
+            assertThat(write(applier, Lane.BULK, apply(2, 10, ChunkOp.payload("a", 0, "ha", A), ChunkOp.embed("b", 1, "hb", B)))).isZero();
+            assertThat(index.chunkIds("acme", "doc")).containsExactly("a", "b");
+            assertThat(index.appliedSourceOffsets(Lane.BULK)).isEqualTo(SourceOffsets.applied(0, 10));
+        }
+    }
+
+    @Test
     void olderChunksLeftByAnOvertakenBulkChangeAreDeleted(@TempDir Path dir) {
         try (LuceneWriterIndex index = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
             BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(100), metrics);

@@ -56,6 +56,37 @@ public interface IngestConfig {
      */
     Optional<Duration> tombstoneRetention();
 
+    /** {@code freshrag.ingest.*}: which unmarked events the ingest puts behind live work. */
+    Lanes ingest();
+
+    /**
+     * Besides events marked bulk (always deferred), the ingest defers to kb.doc-changes.bulk unmarked events that
+     * would hold up other tenants' live edits on their partition: a tenant's flood and very large documents. A
+     * deferred unmarked event keeps its live token honest (read-your-writes waits for the bulk lane then).
+     */
+    interface Lanes {
+        /**
+         * How many unmarked events of one tenant a partition takes live within {@link #liveBurstWindow()}; the rest of
+         * that window is deferred. 32 a second (per partition; 192 with the default 6) is far above what people editing
+         * produce and below a script's flood (the benchmark's 600 events in 2 s make 50 a second per partition), so a
+         * flood delays another tenant's edit by at most 32 small events' work. 0 defers every unmarked event after none.
+         */
+        @WithDefault("32")
+        int liveBurst();
+
+        /** The window {@link #liveBurst()} counts in (a fixed window per tenant and task, on the wall clock). */
+        @WithDefault("PT1S")
+        Duration liveBurstWindow();
+
+        /**
+         * Unmarked events whose record value is larger are deferred: parsing and chunking a multi-MiB document holds
+         * its partition for seconds (the 5 MiB limit document about 4 s here). 512 KiB is some 100 pages of text,
+         * processed in well under the 2 s live target.
+         */
+        @WithDefault("524288")
+        int liveMaxBytes();
+    }
+
     /** How this process takes part in the Kafka Streams consumer group (the group is the application id). */
     StreamsGroup streams();
 
@@ -93,6 +124,14 @@ public interface IngestConfig {
         /** Input topic of document-change events. */
         @WithDefault(Topics.DOC_CHANGES)
         String docChanges();
+
+        /**
+         * The ingest's deferred lane: kb.doc-changes records put off behind live work (marked bulk, or of a document
+         * with deferred records still waiting) are copied here raw and processed when no live record waits. Written
+         * and read only by the ingest-service; as many partitions as {@code kb.doc-changes} (checked at start).
+         */
+        @WithDefault(Topics.DOC_CHANGES_BULK)
+        String docChangesBulk();
 
         /** Output topic of per-document chunk operations, read by the embed-service. */
         @WithDefault(Topics.CHUNK_OPS)

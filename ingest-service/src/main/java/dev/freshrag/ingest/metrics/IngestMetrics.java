@@ -19,6 +19,7 @@ public class IngestMetrics {
     private final Counter reused;
     private final Counter planned;
     private final Counter dlq;
+    private final Counter deferred;
 
     public IngestMetrics(MeterRegistry registry) {
         for (String reason : java.util.List.of(STALE_OLDER, STALE_SAME_VERSION)) {
@@ -30,6 +31,9 @@ public class IngestMetrics {
         reused = Counter.builder("freshrag.chunks.reused").description("Unchanged chunks kept without embedding (payload-only update)")
                 .tag("stage", "ingest").register(registry);
         planned = Counter.builder("freshrag.chunks.planned").description("New or changed chunks sent to the embed-service").register(registry);
+        deferred = Counter.builder("freshrag.events.deferred")
+                .description("kb.doc-changes records put behind live work on kb.doc-changes.bulk (marked bulk, or of a document with deferred records waiting)")
+                .register(registry);
         dlq = Counter.builder("freshrag.dlq").description("Records sent to the dead-letter topic").tag("stage", "ingest").register(registry);
     }
 
@@ -54,5 +58,10 @@ public class IngestMetrics {
 
     public void deadLettered() {
         dlq.increment();
+    }
+
+    /** A record the lane router deferred to kb.doc-changes.bulk. */
+    public void deferred() {
+        deferred.increment();
     }
 }

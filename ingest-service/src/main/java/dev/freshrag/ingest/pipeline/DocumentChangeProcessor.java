@@ -30,7 +30,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
@@ -50,18 +49,20 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     private final Clock clock;
     private final KafkaCloudEvents cloudEvents = new KafkaCloudEvents();
     private final StreamsTracing tracing;
+    private final String docChangesTopic;
 
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<String, DocumentState> store;
+    private KeyValueStore<String, Long> deferredPending;
 
+    /**
+     * @param docChangesTopic the name of kb.doc-changes, which a deferred record's operations, dead letters and spans
+     *                        name as its source (it arrives from kb.doc-changes.bulk)
+     */
     public DocumentChangeProcessor(Chunker chunker, DocumentChangeValidator validator, IngestMetrics metrics,
-                                   Optional<Duration> tombstoneRetention, Clock clock) {
-        this(chunker, validator, metrics, tombstoneRetention, clock, StreamsTracing.disabled());
-    }
-
-    public DocumentChangeProcessor(Chunker chunker, DocumentChangeValidator validator, IngestMetrics metrics,
-                                   Optional<Duration> tombstoneRetention, Clock clock, StreamsTracing tracing) {
+                                   Optional<Duration> tombstoneRetention, Clock clock, StreamsTracing tracing, String docChangesTopic) {
         this.tracing = tracing;
+        this.docChangesTopic = docChangesTopic;
         this.documents = new DocumentChunker(new TextExtractor(), chunker, Limits.MAX_CHUNKS_PER_DOCUMENT);
         this.validator = validator;
         this.metrics = metrics;
@@ -73,6 +74,7 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         this.store = context.getStateStore(TopologyProducer.DOCUMENT_STATE_STORE);
+        this.deferredPending = context.getStateStore(LaneRouter.PENDING_STORE);
         // tombstones are kept forever unless a retention is configured: nothing to sweep by default
         tombstoneRetention.ifPresent(retention -> {
             TombstoneSweeper sweeper = new TombstoneSweeper(store, retention, clock, TombstoneSweeper.DEFAULT_MAX_STATES_PER_SWEEP);
@@ -82,10 +84,24 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
 
     /** The span of the event being processed; every record emitted meanwhile carries its context. */
     private StreamsTracing.Active span;
+    /** Whether the event being processed came through kb.doc-changes.bulk: its operations go to the bulk lane. */
+    private boolean deferredNow;
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        RecordMetadata source = context.recordMetadata().orElseThrow();
+        var metadata = context.recordMetadata().orElseThrow();
+        Source source = new Source(metadata.topic(), metadata.partition(), metadata.offset());
+        // the LaneRouter strips this header from kb.doc-changes records: only its copies on kb.doc-changes.bulk have it
+        Optional<DeferredOrigin> deferred = DeferredOrigin.of(record.headers());
+        deferredNow = deferred.isPresent();
+        // a live record comes from the LaneRouter with its own time already
+        if (deferred.isPresent()) {
+            // exactly the original record from here on: its position, its timestamp, its headers
+            record.headers().remove(DeferredOrigin.HEADER);
+            record = record.withTimestamp(deferred.get().timestamp());
+            source = new Source(docChangesTopic, deferred.get().partition(), deferred.get().offset());
+            LaneRouter.taken(deferredPending, record.key());
+        }
         try (StreamsTracing.Active active = tracing.start(record.headers(), source.topic(), source.partition(), source.offset())) {
             span = active;
             try {
@@ -99,7 +115,11 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
-    private void process(Record<byte[], byte[]> record, RecordMetadata source) {
+    /** Where the record stands on kb.doc-changes (for a deferred record: where the original stands). */
+    private record Source(String topic, int partition, long offset) {
+    }
+
+    private void process(Record<byte[], byte[]> record, Source source) {
         DocumentChange event;
         try {
             event = parse(record);
@@ -241,13 +261,13 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     }
 
     /**
-     * To the lane the event's {@link Priority} header names: every outcome (SKIP included) goes there, so that each
-     * lane holds its own events' source offsets in order and read-your-writes tokens of that lane are answered.
+     * To the bulk lane if the event was deferred (marked bulk, or deferred behind them: the bulk lane then holds every
+     * deferred event in kb.doc-changes order), else to the live lane: every outcome (SKIP included) goes there, so that
+     * each lane holds its own events' source offsets in order and read-your-writes tokens are answered (a deferred
+     * unmarked event left a {@link DocumentOps.Kind#DEFERRED} marker in the live lane).
      */
     private void forward(Record<byte[], byte[]> input, DocumentOps ops) {
-        org.apache.kafka.common.header.Header priority = input.headers().lastHeader(Priority.HEADER);
-        String sink = Priority.ofHeader(priority == null ? null : priority.value()) == Priority.BULK
-                ? TopologyProducer.CHUNK_OPS_BULK_SINK : TopologyProducer.CHUNK_OPS_SINK;
+        String sink = deferredNow ? TopologyProducer.CHUNK_OPS_BULK_SINK : TopologyProducer.CHUNK_OPS_SINK;
         RecordHeaders headers = new RecordHeaders();
         tracing.inject(headers);
         outcome(ops.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -268,7 +288,7 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         context.forward(new Record<byte[], Object>(input.key(), input.value(), input.timestamp(), headers), TopologyProducer.DOC_LOG_SINK);
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, List<Violation> violations) {
+    private void deadLetter(Record<byte[], byte[]> record, Source source, List<Violation> violations) {
         metrics.deadLettered();
         String reason = violations.stream().map(Violation::toString).reduce((a, b) -> a + "; " + b).orElse("invalid");
         LOG.warnf("dead-lettering %s-%d@%d: %s", source.topic(), source.partition(), source.offset(), reason);

@@ -47,11 +47,26 @@ final class PartitionAgreement {
     }
 
     /**
+     * Why kb.doc-changes.bulk cannot serve as the deferred lane; empty when it has as many partitions as kb.doc-changes
+     * or does not exist yet. A deferred record is copied to the partition number it had and must come back to the same
+     * task: with fewer partitions some records would land in another task, with the wrong document state.
+     */
+    static Optional<String> deferredProblem(String docChanges, int docChangesPartitions, String deferred, OptionalInt deferredPartitions) {
+        if (deferredPartitions.isEmpty() || deferredPartitions.getAsInt() == docChangesPartitions) {
+            return Optional.empty();
+        }
+        return Optional.of(docChanges + " has " + docChangesPartitions + " partitions but " + deferred + " (the ingest's"
+                + " deferred lane) has " + deferredPartitions.getAsInt() + ": give " + deferred + " the same partition count"
+                + " (it is written and read only by the ingest-service; once no ingest-service runs it may be deleted and"
+                + " recreated when it holds nothing unprocessed)");
+    }
+
+    /**
      * Looks both topics up and throws when they disagree. A broker that cannot be asked (not up yet, other security
      * settings) is logged and not a refusal: the extension waits for the topics anyway, and a fresh start has no
      * changelog.
      */
-    static void check(String bootstrap, String applicationId, String docChanges) {
+    static void check(String bootstrap, String applicationId, String docChanges, String docChangesBulk) {
         String changelog = changelog(applicationId);
         Optional<String> problem;
         // bounded by the gets below (the client's own default.api.timeout.ms may not be below its 30 s request timeout)
@@ -60,7 +75,8 @@ final class PartitionAgreement {
             if (input.isEmpty()) {
                 return;
             }
-            problem = problem(docChanges, input.getAsInt(), changelog, partitions(admin, changelog));
+            problem = problem(docChanges, input.getAsInt(), changelog, partitions(admin, changelog))
+                    .or(() -> deferredProblem(docChanges, input.getAsInt(), docChangesBulk, partitionsOrEmpty(admin, docChangesBulk)));
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.warnf("could not compare the partitions of %s and %s (%s); not checked", docChanges, changelog, e.toString());
             return;
@@ -70,6 +86,17 @@ final class PartitionAgreement {
         }
         if (problem.isPresent()) {
             throw new IllegalStateException(problem.get());
+        }
+    }
+
+    private static OptionalInt partitionsOrEmpty(Admin admin, String topic) {
+        try {
+            return partitions(admin, topic);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not describe " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalInt.empty();
         }
     }
 

@@ -27,8 +27,9 @@ import org.apache.kafka.streams.state.Stores;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * kb.doc-changes -> validate, version guard, chunk, diff -> kb.chunk-ops, or kb.chunk-ops.bulk for events marked
- * bulk (or kb.dlq); every accepted change also -> kb.doc-log (the rebuild log); plus, per declared Debezium
+ * kb.doc-changes -> router -> (now, or deferred through kb.doc-changes.bulk when no live record waits) validate,
+ * version guard, chunk, diff -> kb.chunk-ops, or kb.chunk-ops.bulk for events marked bulk (or kb.dlq); every accepted
+ * change also -> kb.doc-log (the rebuild log); plus, per declared Debezium
  * source, its topic -> kb.doc-changes ({@link DebeziumTopology}).
  * Names are constants so tests reuse them.
  */
@@ -36,6 +37,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TopologyProducer {
 
     public static final String SOURCE = "doc-changes-source";
+    public static final String DEFERRED_SOURCE = "doc-changes-bulk-source";
+    public static final String ROUTER = "lane-router";
+    public static final String DEFERRED_SINK = "doc-changes-bulk-sink";
     public static final String PROCESSOR = "document-change-processor";
     public static final String CHUNK_OPS_SINK = "chunk-ops-sink";
     public static final String CHUNK_OPS_BULK_SINK = "chunk-ops-bulk-sink";
@@ -49,7 +53,7 @@ public class TopologyProducer {
                              @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId) {
         TopologySettings settings = TopologySettings.from(config);
         // before the streams start: a state split across the wrong partitions must never be used
-        PartitionAgreement.check(bootstrap, applicationId, settings.docChangesTopic());
+        PartitionAgreement.check(bootstrap, applicationId, settings.docChangesTopic(), settings.docChangesBulkTopic());
         warmUp(settings, tokens);
         Topology topology = build(settings, tokens, metrics, Clock.systemUTC(), new StreamsTracing(otel));
         DebeziumTopology.addTo(topology, DebeziumMapping.from(sources), settings.docChangesTopic(), settings.dlqTopic(),
@@ -83,18 +87,41 @@ public class TopologyProducer {
 
     public static Topology build(TopologySettings config, TokenCounter tokens, IngestMetrics metrics, Clock clock,
                                  StreamsTracing tracing) {
+        return build(config, tokens, metrics, clock, tracing, config.docChangesBulkTopic());
+    }
+
+    /**
+     * @param deferredSourceTopic the topic the deferred records are read back from: kb.doc-changes.bulk, which the
+     *                            router writes; a TopologyTestDriver test names another topic, which it feeds by hand,
+     *                            to hold deferred records back while live ones arrive (the driver would otherwise
+     *                            process each copy as soon as it is written)
+     */
+    static Topology build(TopologySettings config, TokenCounter tokens, IngestMetrics metrics, Clock clock,
+                          StreamsTracing tracing, String deferredSourceTopic) {
         Chunker chunker = new Chunker(tokens, config.maxTokens(), config.minTokens());
         DocumentChangeValidator validator = new DocumentChangeValidator(config.limits());
         StoreBuilder<KeyValueStore<String, DocumentState>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DOCUMENT_STATE_STORE), Serdes.String(), JsonSerde.of(DocumentState.class));
 
+        StoreBuilder<KeyValueStore<String, Long>> pending = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(LaneRouter.PENDING_STORE), Serdes.String(), Serdes.Long());
+
         Topology topology = new Topology();
-        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), config.docChangesTopic());
-        topology.addProcessor(PROCESSOR,
-                () -> new DocumentChangeProcessor(chunker, validator, metrics, config.tombstoneRetention(), clock, tracing), SOURCE);
+        topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), SOURCE, new DeferredTimestamps.Live(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                config.docChangesTopic());
+        // the router defers records (raw) to kb.doc-changes.bulk; the second source reads them back into the same
+        // task (same partition numbers, same sub-topology), ordered after every live record (DeferredTimestamps)
+        topology.addProcessor(ROUTER, () -> new LaneRouter(metrics, config.live(), clock), SOURCE);
+        topology.addSink(DEFERRED_SINK, config.docChangesBulkTopic(), Serdes.ByteArray().serializer(),
+                new LaneRouter.DeferredCopySerializer(), new LaneRouter.SamePartition(), ROUTER);
+        topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), DEFERRED_SOURCE, new DeferredTimestamps.Deferred(),
+                Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), deferredSourceTopic);
+        topology.addProcessor(PROCESSOR, () -> new DocumentChangeProcessor(chunker, validator, metrics,
+                config.tombstoneRetention(), clock, tracing, config.docChangesTopic()), ROUTER, DEFERRED_SOURCE);
         topology.addStateStore(store, PROCESSOR);
+        topology.addStateStore(pending, ROUTER, PROCESSOR);
         topology.addSink(CHUNK_OPS_SINK, config.chunkOpsTopic(), Serdes.ByteArray().serializer(),
-                JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR);
+                JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR, ROUTER);
         // events marked bulk go to the second lane, partitioned the same way
         topology.addSink(CHUNK_OPS_BULK_SINK, config.chunkOpsBulkTopic(), Serdes.ByteArray().serializer(),
                 JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR);

@@ -41,9 +41,24 @@ class PartitionAgreementTest {
         String app = prefix + "ingest";
         broker.createTopics(List.of(new Topics.Spec(prefix + Topics.DOC_CHANGES, 3, Map.of()),
                 new Topics.Spec(PartitionAgreement.changelog(app), 2, Map.of())));
-        assertThatThrownBy(() -> PartitionAgreement.check(broker.bootstrapServers(), app, prefix + Topics.DOC_CHANGES))
+        assertThatThrownBy(() -> PartitionAgreement.check(broker.bootstrapServers(), app, prefix + Topics.DOC_CHANGES, prefix + Topics.DOC_CHANGES_BULK))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("has 3 partitions").hasMessageContaining("has 2");
         // a fresh start (no changelog yet) passes
-        PartitionAgreement.check(broker.bootstrapServers(), prefix + "fresh", prefix + Topics.DOC_CHANGES);
+        PartitionAgreement.check(broker.bootstrapServers(), prefix + "fresh", prefix + Topics.DOC_CHANGES, prefix + Topics.DOC_CHANGES_BULK);
+    }
+
+    @Test
+    void aDeferredLaneWithOtherPartitionsIsRefused() {
+        assertThat(PartitionAgreement.deferredProblem("kb.doc-changes", 6, "kb.doc-changes.bulk", OptionalInt.of(6))).isEmpty();
+        assertThat(PartitionAgreement.deferredProblem("kb.doc-changes", 6, "kb.doc-changes.bulk", OptionalInt.empty())).isEmpty();
+        assertThat(PartitionAgreement.deferredProblem("kb.doc-changes", 6, "kb.doc-changes.bulk", OptionalInt.of(3)).orElseThrow())
+                .contains("kb.doc-changes has 6 partitions", "kb.doc-changes.bulk (the ingest's deferred lane) has 3");
+
+        KafkaBroker broker = KafkaBroker.shared();
+        String prefix = KafkaBroker.uniquePrefix();
+        broker.createTopics(List.of(new Topics.Spec(prefix + Topics.DOC_CHANGES, 3, Map.of()),
+                new Topics.Spec(prefix + Topics.DOC_CHANGES_BULK, 2, Map.of())));
+        assertThatThrownBy(() -> PartitionAgreement.check(broker.bootstrapServers(), prefix + "ingest", prefix + Topics.DOC_CHANGES,
+                prefix + Topics.DOC_CHANGES_BULK)).isInstanceOf(IllegalStateException.class).hasMessageContaining("deferred lane");
     }
 }

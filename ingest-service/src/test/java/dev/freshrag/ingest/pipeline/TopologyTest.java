@@ -64,7 +64,9 @@ class TopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         registry = new SimpleMeterRegistry();
-        driver = new TopologyTestDriver(TopologyProducer.build(settings, tokenizer, new IngestMetrics(registry), clock), props, clock.instant());
+        // every unmarked event live: these tests are about processing one event; which ones are deferred is DeferredLaneTest's
+        TopologySettings allLive = settings.withLiveLimits(new TopologySettings.LiveLimits(Integer.MAX_VALUE, Duration.ofSeconds(1), Integer.MAX_VALUE));
+        driver = new TopologyTestDriver(TopologyProducer.build(allLive, tokenizer, new IngestMetrics(registry), clock), props, clock.instant());
         input = driver.createInputTopic(Topics.DOC_CHANGES, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         ops = driver.createOutputTopic(Topics.CHUNK_OPS, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
         dlq = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());

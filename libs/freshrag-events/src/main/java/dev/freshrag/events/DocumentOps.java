@@ -14,7 +14,8 @@ import java.util.Map;
  * @param docId           document id
  * @param version         the document version these operations produce
  * @param kind            {@link Kind#APPLY} chunk operations, {@link Kind#DELETE_DOCUMENT}, or
- *                        {@link Kind#SKIP} (a stale event: nothing to do but to mark its source offset applied)
+ *                        {@link Kind#SKIP} (a stale event: nothing to do but to mark its source offset applied), or
+ *                        {@link Kind#DEFERRED} (on kb.chunk-ops only: the event was put behind live work, see there)
  * @param title           document title, stored with each chunk
  * @param metadata        document metadata, stored with each chunk and filterable
  * @param ops             chunk operations, for APPLY
@@ -43,7 +44,20 @@ public record DocumentOps(
     public enum Kind {
         APPLY,
         DELETE_DOCUMENT,
-        SKIP
+        SKIP,
+        /**
+         * A position-only marker in the live lane (kb.chunk-ops) for an unmarked event the ingest deferred behind live
+         * work: its operations come later in the bulk lane (kb.chunk-ops.bulk), in kb.doc-changes order there. The
+         * live lane passes the offset without applying anything, and records that it passed a deferred offset, so a
+         * live read-your-writes token at or above it also waits for the bulk lane. Version and content are not known
+         * when it is made (the event is not parsed), so version is 0.
+         */
+        DEFERRED;
+
+        /** Whether records of this kind change nothing in the index, only mark their source offset passed. */
+        public boolean positionOnly() {
+            return this == SKIP || this == DEFERRED;
+        }
     }
 
     public DocumentKey key() {

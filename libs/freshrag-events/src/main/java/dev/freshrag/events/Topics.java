@@ -12,6 +12,12 @@ public final class Topics {
 
     /** Input: document-change events from content systems and the HTTP gateway. */
     public static final String DOC_CHANGES = "kb.doc-changes";
+    /**
+     * The ingest-service's deferred lane, written and read only by the ingest-service: kb.doc-changes records it puts
+     * off (marked bulk, or of a document that has deferred records still waiting) are copied here, raw, to the same
+     * partition number, and processed only when no live record waits. As many partitions as {@link #DOC_CHANGES}.
+     */
+    public static final String DOC_CHANGES_BULK = "kb.doc-changes.bulk";
     /** ingest-service to embed-service: per-document chunk operations. */
     public static final String CHUNK_OPS = "kb.chunk-ops";
     /**
@@ -50,6 +56,8 @@ public final class Topics {
                 new Spec(DOC_CHANGES, partitions, Map.of("cleanup.policy", "compact", "max.message.bytes", max)),
                 // the rebuild log: compacted by key, holding only accepted changes, so the newest accepted one remains
                 new Spec(DOC_LOG, partitions, Map.of("cleanup.policy", "compact", "max.message.bytes", max)),
+                // a work queue of the ingest's own: kept as long as kb.chunk-ops, so a stopped ingest loses nothing
+                new Spec(DOC_CHANGES_BULK, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
                 new Spec(CHUNK_OPS, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
                 new Spec(CHUNK_OPS_BULK, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
                 new Spec(DLQ, 1, Map.of("cleanup.policy", "delete", "retention.ms", "2592000000", "max.message.bytes", max)),

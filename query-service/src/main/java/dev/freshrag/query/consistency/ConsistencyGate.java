@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Read-your-writes: waits until the index has applied the kb.doc-changes offsets that write tokens
  * name, each in its lane (a live {@link WriteToken} or a {@link BulkWriteToken} of {@code documents:bulk}). The embed-service records, with every index commit, the next unapplied offset per partition;
- * a token (partition p, offset o) is reflected once that value for p exceeds o.
+ * a token (partition p, offset o) is reflected once that value for p exceeds o. A live token also waits for the bulk lane
+ * when the ingest deferred unmarked events behind live work ({@link Lane#LIVE_DEFERRED}): see {@link #liveCovered}.
  */
 @ApplicationScoped
 public class ConsistencyGate {
@@ -63,11 +64,21 @@ public class ConsistencyGate {
     /** Each token against its own lane's recorded positions (each lane is applied in offset order per partition). */
     public boolean isReflected(List<ReadToken> tokens) {
         SourceOffsets live = null;
+        SourceOffsets deferred = null;
         SourceOffsets bulk = null;
         for (ReadToken t : tokens) {
             if (t instanceof WriteToken w) {
                 live = live == null ? index.appliedSourceOffsets(Lane.LIVE) : live;
                 if (!live.hasApplied(w.partition(), w.offset())) {
+                    return false;
+                }
+                // read after the live position: the embed-service records the deferred marks before (or with) the
+                // live position that passes them, so this read sees every mark below that position
+                deferred = deferred == null ? index.appliedSourceOffsets(Lane.LIVE_DEFERRED) : deferred;
+                if (deferred.next(w.partition()) > 0) {
+                    bulk = bulk == null ? index.appliedSourceOffsets(Lane.BULK) : bulk;
+                }
+                if (!liveCovered(w.partition(), w.offset(), live, deferred, bulk)) {
                     return false;
                 }
             } else if (t instanceof BulkWriteToken b) {
@@ -80,6 +91,23 @@ public class ConsistencyGate {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a live token (p, o) is covered: the live lane passed o, and, if the live lane passed deferred offsets of p
+     * (the highest is D), the bulk lane, which applies deferred events in kb.doc-changes order, passed min(o, D): every
+     * deferred event at or below o is then applied. Exact for o itself (if it was deferred, D >= o); for a live event
+     * above a deferred one it waits for that one too, as a position on kb.doc-changes means "everything up to here".
+     */
+    static boolean liveCovered(int partition, long offset, SourceOffsets live, SourceOffsets deferred, SourceOffsets bulk) {
+        if (!live.hasApplied(partition, offset)) {
+            return false;
+        }
+        long deferredNext = deferred.next(partition);
+        if (deferredNext == 0) {
+            return true;
+        }
+        return bulk.hasApplied(partition, Math.min(offset, deferredNext - 1));
     }
 
     /** Blocks until every token is reflected or the wait runs out; answers whether they are. */

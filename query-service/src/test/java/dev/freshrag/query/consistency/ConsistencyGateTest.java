@@ -56,6 +56,38 @@ class ConsistencyGateTest {
     }
 
     @Test
+    void aDeferredLiveWriteIsNotReportedConsistentUntilTheBulkLaneAppliedIt(@TempDir Path dir) {
+        try (LuceneWriterIndex index = LuceneWriterIndex.open(dir, new IndexFingerprint("m", 4), LuceneOptions.defaults())) {
+            ConsistencyGate gate = new ConsistencyGate(index);
+            List<ReadToken> deferredWrite = ConsistencyGate.parse("acme", List.of("v1.acme.0.10"), 10);
+            List<ReadToken> laterLiveWrite = ConsistencyGate.parse("acme", List.of("v1.acme.0.12"), 10);
+            List<ReadToken> otherPartition = ConsistencyGate.parse("acme", List.of("v1.acme.1.12"), 10);
+            List<ReadToken> earlierLiveWrite = ConsistencyGate.parse("acme", List.of("v1.acme.0.4"), 10);
+
+            // the live lane passed 0..13, offset 10 as a deferred marker: its chunks come in the bulk lane
+            index.commit(Lane.LIVE_DEFERRED, new SourceOffsets(Map.of(0, 11L)));
+            index.commit(Lane.LIVE, new SourceOffsets(Map.of(0, 14L, 1, 14L)));
+            index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 3L)));
+            assertThat(gate.isReflected(deferredWrite)).as("passed by the live lane, not yet applied").isFalse();
+            assertThat(gate.isReflected(laterLiveWrite)).as("a position waits for the deferred event below it").isFalse();
+            assertThat(gate.isReflected(otherPartition)).isTrue();
+
+            index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 6L))); // bulk applied up to 5, not yet the deferred 10
+            assertThat(gate.isReflected(earlierLiveWrite)).isTrue();
+            assertThat(gate.isReflected(deferredWrite)).isFalse();
+
+            index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 11L))); // the deferred event is applied
+            assertThat(gate.isReflected(deferredWrite)).isTrue();
+            assertThat(gate.isReflected(laterLiveWrite)).isTrue();
+        }
+        // kept in the commit: a reopened index still knows what was deferred
+        try (LuceneWriterIndex index = LuceneWriterIndex.open(dir, new IndexFingerprint("m", 4), LuceneOptions.defaults())) {
+            assertThat(index.appliedSourceOffsets(Lane.LIVE_DEFERRED).next(0)).isEqualTo(11L);
+            assertThat(index.appliedSourceOffsets(Lane.LIVE_DEFERRED).next(1)).isZero();
+        }
+    }
+
+    @Test
     void aWaitingRequestBacksOffInsteadOfReadingTheIndexEveryFewMilliseconds(@TempDir Path dir) {
         try (LuceneWriterIndex index = LuceneWriterIndex.open(dir, new IndexFingerprint("m", 4), LuceneOptions.defaults())) {
             java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();

@@ -90,6 +90,7 @@ class EmbedderOutageIT {
                 "FRESHRAG_TOPICS_TENANT_CONFIG", topics.tenantConfig(),
                 "FRESHRAG_TOPICS_DOC_LOG", topics.docLog(),
                 "OPT_OUT_TRACKING", "true"));
+        common.put("FRESHRAG_TOPICS_DOC_CHANGES_BULK", topics.docChangesBulk());
         Map<String, String> remote = Map.of(
                 "FRESHRAG_EMBEDDING_BACKEND", "tei",
                 "FRESHRAG_EMBEDDING_REMOTE_URL", tei.url().toString(),

@@ -75,10 +75,11 @@ public final class KafkaBroker {
     private volatile KafkaProducer<byte[], byte[]> producer;
 
     /** The names of the standard topics as created for one test, see {@link #createTopics(String)}. */
-    public record TopicNames(String docChanges, String chunkOps, String chunkOpsBulk, String dlq, String tenantConfig, String docLog) {
+    public record TopicNames(String docChanges, String chunkOps, String chunkOpsBulk, String dlq, String tenantConfig, String docLog,
+                             String docChangesBulk) {
 
         public List<String> all() {
-            return List.of(docChanges, chunkOps, chunkOpsBulk, dlq, tenantConfig, docLog);
+            return List.of(docChanges, chunkOps, chunkOpsBulk, dlq, tenantConfig, docLog, docChangesBulk);
         }
 
         /**
@@ -98,6 +99,8 @@ public final class KafkaBroker {
                 return tenantConfig;
             } else if (standardName.equals(Topics.DOC_LOG)) {
                 return docLog;
+            } else if (standardName.equals(Topics.DOC_CHANGES_BULK)) {
+                return docChangesBulk;
             }
             throw new IllegalArgumentException("not a FreshRAG topic: " + standardName);
         }
@@ -325,7 +328,7 @@ public final class KafkaBroker {
                 .toList();
         createTopics(specs);
         return new TopicNames(prefix + Topics.DOC_CHANGES, prefix + Topics.CHUNK_OPS, prefix + Topics.CHUNK_OPS_BULK, prefix + Topics.DLQ,
-                prefix + Topics.TENANT_CONFIG, prefix + Topics.DOC_LOG);
+                prefix + Topics.TENANT_CONFIG, prefix + Topics.DOC_LOG, prefix + Topics.DOC_CHANGES_BULK);
     }
 
     /** A prefix that no other caller in this JVM gets, e.g. {@code "t-3f9a1c2e-"}. */

@@ -34,13 +34,19 @@ final class SourceOffsetsPoint {
     static final String OFFSETS = "offsets";
     /** The bulk lane's offsets. */
     static final String BULK_OFFSETS = "bulkOffsets";
+    /** {@link Lane#LIVE_DEFERRED}: newer than this point, so never in it; read as none. */
+    static final String LIVE_DEFERRED_OFFSETS = "liveDeferredOffsets";
 
     private SourceOffsetsPoint() {
     }
 
     /** The payload field holding a lane's offsets. */
     static String field(Lane lane) {
-        return lane == Lane.LIVE ? OFFSETS : BULK_OFFSETS;
+        return switch (lane) {
+            case LIVE -> OFFSETS;
+            case BULK -> BULK_OFFSETS;
+            case LIVE_DEFERRED -> LIVE_DEFERRED_OFFSETS;
+        };
     }
 
     /** The offsets of a lane recorded in the retrieved bookkeeping point, or none if it does not exist yet. */

@@ -506,6 +506,20 @@ class QdrantProtocolContractTest {
         }
 
         @Test
+        void theLiveLanesDeferredOffsetsAreKeptApartFromBothLanes() {
+            QdrantVectorIndex index = open();
+            assertThat(index.appliedSourceOffsets(dev.freshrag.index.Lane.LIVE_DEFERRED)).as("none before any").isEqualTo(SourceOffsets.NONE);
+
+            index.commit(dev.freshrag.index.Lane.LIVE_DEFERRED, new SourceOffsets(Map.of(2, 11L)));
+            index.commit(dev.freshrag.index.Lane.LIVE_DEFERRED, new SourceOffsets(Map.of(2, 5L))); // behind: refused
+            index.commit(new SourceOffsets(Map.of(2, 14L)));
+
+            assertThat(index.appliedSourceOffsets(dev.freshrag.index.Lane.LIVE_DEFERRED)).isEqualTo(new SourceOffsets(Map.of(2, 11L)));
+            assertThat(index.appliedSourceOffsets()).isEqualTo(new SourceOffsets(Map.of(2, 14L)));
+            assertThat(index.appliedSourceOffsets(dev.freshrag.index.Lane.BULK)).isEqualTo(SourceOffsets.NONE);
+        }
+
+        @Test
         void theReservedTenantIsRefusedEverywhere() {
             QdrantVectorIndex index = open();
             String reserved = QdrantVectorIndex.RESERVED_TENANT;

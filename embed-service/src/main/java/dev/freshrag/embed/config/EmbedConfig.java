@@ -67,10 +67,20 @@ public interface EmbedConfig {
     interface Batching {
         /**
          * Chunks to embed per slice in a backlog: large slices keep the model busy. Also the most a tenant's edit
-         * waits behind other tenants' work in its lane (slices are cut round-robin by tenant).
+         * waits behind other tenants' work in its lane (slices are cut round-robin by tenant). The live lane cuts its
+         * slices smaller when the model is slow: see {@link #liveSliceTime()}.
          */
         @WithDefault("256")
         int maxChunks();
+
+        /**
+         * How long one live slice should take the model, at its recent speed: the live lane cuts as many chunks as
+         * the model embeds in this time (at least 4, at most {@link #maxChunks()}; 4 until it has measured). A tenant's edit
+         * arriving during another tenant's flood waits for the slice in progress and then for its own, so this bounds
+         * that wait on any hardware (256 chunks take about 20 s on two CPU cores, a fraction of a second on a GPU).
+         */
+        @WithDefault("PT0.5S")
+        Duration liveSliceTime();
 
         /**
          * Chunks to embed per bulk slice while live work is around (see {@link #liveQuiet()}): a live edit that

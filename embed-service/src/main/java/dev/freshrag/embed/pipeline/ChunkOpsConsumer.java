@@ -21,6 +21,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,10 @@ public class ChunkOpsConsumer {
     private final LanePool<LiveBatch> livePool;
     /** The live lane's embed worker, started with the first live batch. */
     private Thread liveWorker;
+    /** Fewer chunks per model call cost more in call overhead than they save in waiting. */
+    private static final int LIVE_MIN_SLICE_CHUNKS = 4;
+    /** The model's recent speed, measured on live slices: sizes them by time ({@code live-slice-time}). */
+    private final EmbedRate embedRate = new EmbedRate();
     private volatile Throwable liveFailure;
 
     public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
@@ -227,6 +232,7 @@ public class ChunkOpsConsumer {
                     scheduler.release();
                 }
                 Instant embedEnd = Instant.now();
+                embedRate.observed(chunksToEmbed(slice), Duration.between(embedStart, embedEnd));
                 Instant received = embedStart;
                 Map<DocumentOps, Origin> origins = new IdentityHashMap<>();
                 for (DocumentOps o : slice) {
@@ -484,7 +490,7 @@ public class ChunkOpsConsumer {
      */
     private int budget(Lane lane) {
         if (lane == Lane.LIVE) {
-            return config.batching().maxChunks();
+            return embedRate.chunksIn(config.batching().liveSliceTime(), LIVE_MIN_SLICE_CHUNKS, config.batching().maxChunks());
         }
         return scheduler.liveRecentlyActive(config.batching().liveQuiet().toNanos())
                 ? config.batching().minChunks() : config.batching().bulkMaxChunks();

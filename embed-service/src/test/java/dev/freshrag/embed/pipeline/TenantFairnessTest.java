@@ -33,7 +33,10 @@ class TenantFairnessTest {
 
     private static final Duration WAIT = Duration.ofSeconds(300);
     private static final IndexFingerprint MODEL = new IndexFingerprint("all-minilm-l6-v2", 384);
-    /** 320 records of 4 chunks: 1280 chunks to embed, five slices at the default 256 chunks per slice. */
+    /**
+     * 320 records of 4 chunks: 1280 chunks to embed, at least five slices (at most 256 chunks each; the live lane cuts
+     * them smaller, to what the model embeds in {@code live-slice-time}).
+     */
     private static final int FLOOD_RECORDS = 320;
     private static final int CHUNKS_PER_RECORD = 4;
 

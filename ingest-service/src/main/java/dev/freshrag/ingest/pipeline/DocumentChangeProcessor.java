@@ -305,6 +305,12 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         DlqHeaders.of(reason, violations.isEmpty() ? "$" : violations.get(0).field(), DlqHeaders.Stage.INGEST, source.topic(),
                 source.partition(), source.offset(), Instant.ofEpochMilli(clock.millis())).forEach(headers::add);
         context.forward(new Record<byte[], Object>(record.key(), value, record.timestamp(), headers), TopologyProducer.DLQ_SINK);
+        if (deferredNow) {
+            // the bulk lane must pass this offset as well: a live token waits for the bulk lane past the deferred
+            // offsets the live lane passed (D), and nothing else of this record would ever reach the bulk lane
+            DocumentKey.parse(record.key()).ifPresent(k -> forward(record, new DocumentOps(k.tenant(), k.docId(), 0,
+                    DocumentOps.Kind.SKIP, null, null, null, 0, source.partition(), source.offset())));
+        }
     }
 
     private void outcome(String outcome) {

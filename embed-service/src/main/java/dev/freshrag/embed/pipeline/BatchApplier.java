@@ -7,6 +7,7 @@ import dev.freshrag.events.DocumentKey;
 import dev.freshrag.events.DocumentOps;
 import dev.freshrag.index.DocumentMark;
 import dev.freshrag.index.IndexPoint;
+import dev.freshrag.index.DeferredOffsets;
 import dev.freshrag.index.Lane;
 import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.VectorIndexWriter;
@@ -169,25 +170,26 @@ public final class BatchApplier {
             metrics.embedded(modelRuns[0]);
         }
         writePlan(plan, all, prepared);
-        SourceOffsets deferred = deferredPassed(ops);
+        DeferredOffsets deferred = deferredPassed(ops);
         if (!deferred.isEmpty()) {
             // first: a query that sees the live position pass a deferred offset must also see that it was deferred
             // (recording it early only makes a token wait for the bulk lane a little sooner)
-            index.commit(Lane.LIVE_DEFERRED, deferred);
+            index.commitDeferred(deferred);
         }
         index.commit(lane, positions);
         return superseded;
     }
 
-    /** Per partition, one past the highest deferred marker ({@link DocumentOps.Kind#DEFERRED}) among {@code ops}. */
-    static SourceOffsets deferredPassed(List<DocumentOps> ops) {
-        SourceOffsets passed = SourceOffsets.NONE;
+    /** The source offsets of the deferred markers ({@link DocumentOps.Kind#DEFERRED}) among {@code ops}. */
+    static DeferredOffsets deferredPassed(List<DocumentOps> ops) {
+        Map<Integer, List<DeferredOffsets.Range>> passed = new HashMap<>();
         for (DocumentOps o : ops) {
             if (o.kind() == DocumentOps.Kind.DEFERRED) {
-                passed = passed.withApplied(o.sourcePartition(), o.sourceOffset());
+                passed.computeIfAbsent(o.sourcePartition(), p -> new ArrayList<>())
+                        .add(new DeferredOffsets.Range(o.sourceOffset(), o.sourceOffset()));
             }
         }
-        return passed;
+        return new DeferredOffsets(passed);
     }
 
     private void writePlan(BatchPlan plan, Map<String, float[]> vectors, PreparedWrites prepared) {

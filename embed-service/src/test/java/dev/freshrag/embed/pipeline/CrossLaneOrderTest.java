@@ -95,11 +95,14 @@ class CrossLaneOrderTest {
             assertThat(index.documentMark("acme", "doc")).contains(new DocumentMark(1, false, 0, 9));
             assertThat(index.appliedSourceOffsets(Lane.LIVE)).isEqualTo(SourceOffsets.applied(0, 10));
             assertThat(index.appliedSourceOffsets(Lane.LIVE_DEFERRED)).isEqualTo(SourceOffsets.applied(0, 10));
+            assertThat(index.deferredOffsets().contains(0, 10)).as("offset 10 is recorded as deferred").isTrue();
+            assertThat(index.deferredOffsets().contains(0, 9)).as("offset 9 was applied live").isFalse();
             assertThat(index.appliedSourceOffsets(Lane.BULK).hasApplied(0, 10)).isFalse();
 
             assertThat(write(applier, Lane.BULK, apply(2, 10, ChunkOp.payload("a", 0, "ha", A), ChunkOp.embed("b", 1, "hb", B)))).isZero();
             assertThat(index.chunkIds("acme", "doc")).containsExactly("a", "b");
             assertThat(index.appliedSourceOffsets(Lane.BULK)).isEqualTo(SourceOffsets.applied(0, 10));
+            assertThat(index.deferredOffsets().isEmpty()).as("the bulk lane applied it: nothing pending").isTrue();
         }
     }
 

@@ -29,4 +29,13 @@ final class FaultInjectingIndex extends ForwardingIndexWriter {
         }
         real.commit(lane, applied);
     }
+
+    @Override
+    public void commitDeferred(dev.freshrag.index.DeferredOffsets passed) {
+        commitAttempts.incrementAndGet();
+        if (failures.getAndDecrement() > 0) {
+            throw new IndexUnavailableException("injected outage", null);
+        }
+        real.commitDeferred(passed);
+    }
 }

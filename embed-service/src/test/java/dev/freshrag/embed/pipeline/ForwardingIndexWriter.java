@@ -76,6 +76,11 @@ abstract class ForwardingIndexWriter implements VectorIndexWriter {
     }
 
     @Override
+    public void commitDeferred(dev.freshrag.index.DeferredOffsets passed) {
+        real.commitDeferred(passed);
+    }
+
+    @Override
     public Optional<DocumentMark> documentMark(String tenant, String docId) {
         return real.documentMark(tenant, docId);
     }
@@ -98,6 +103,11 @@ abstract class ForwardingIndexWriter implements VectorIndexWriter {
     @Override
     public SourceOffsets appliedSourceOffsets(Lane lane) {
         return real.appliedSourceOffsets(lane);
+    }
+
+    @Override
+    public dev.freshrag.index.DeferredOffsets deferredOffsets() {
+        return real.deferredOffsets();
     }
 
     @Override

@@ -10,10 +10,10 @@ public enum Lane {
     BULK,
     /**
      * Not a lane of work but a position the live lane records beside its own: per partition, one past the highest
-     * kb.doc-changes offset the live lane passed as deferred (a marker: the ingest put that unmarked event behind live
-     * work, and the bulk lane applies it). A live token (p, o) is covered once the live position of p is above o and,
-     * if this names p (D = its value - 1), the bulk position of p is above min(o, D): the bulk lane applies deferred
-     * events in offset order. Absent (indexes from before it) means nothing was deferred.
+     * kb.doc-changes offset the live lane passed as deferred (a marker: the ingest put that event behind live work, and
+     * the bulk lane applies it). Readers use the set of such offsets ({@link DeferredOffsets}, recorded with it);
+     * this highest one stays for indexes written before the set existed, which read as "every offset below it was
+     * deferred". Absent means nothing was deferred.
      */
     LIVE_DEFERRED;
 

@@ -17,6 +17,13 @@ public interface VectorIndexHandle extends AutoCloseable {
     /** Source positions of one lane applied so far, as recorded by {@link VectorIndexWriter#commit(Lane, SourceOffsets)}. */
     SourceOffsets appliedSourceOffsets(Lane lane);
 
+    /**
+     * The offsets the live lane passed as deferred and the bulk lane may not have applied yet, as recorded by
+     * {@link VectorIndexWriter#commitDeferred}. An index written before the set was recorded knows only the highest
+     * ({@link Lane#LIVE_DEFERRED}) and reads as every offset below it: a token then waits as it did there.
+     */
+    DeferredOffsets deferredOffsets();
+
     /** Whether the store answers; used by health checks. */
     boolean isHealthy();
 

@@ -84,6 +84,14 @@ public interface VectorIndexWriter extends VectorIndexHandle {
      */
     void commit(Lane lane, SourceOffsets applied);
 
+    /**
+     * Records, durably and visible to readers, that the live lane passed {@code passed} as deferred: merged into the
+     * recorded set, without what the bulk lane has already applied (its recorded position), and with the highest per
+     * partition as {@link Lane#LIVE_DEFERRED} (what older readers use). Call it before the {@link #commit} of the live
+     * position that passes these offsets, so a reader that sees that position also sees that they were deferred.
+     */
+    void commitDeferred(DeferredOffsets passed);
+
     /** The document's mark (see {@link DocumentMark}), reading this writer's own uncommitted writes; empty if none. */
     java.util.Optional<DocumentMark> documentMark(String tenant, String docId);
 

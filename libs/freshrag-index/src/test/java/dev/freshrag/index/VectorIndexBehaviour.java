@@ -649,6 +649,34 @@ public abstract class VectorIndexBehaviour<I extends VectorIndexReader & VectorI
     }
 
     @Test
+    void deferredOffsetsAreRecordedAsASetAndDroppedOnceTheBulkLaneAppliedThem() {
+        I index = open();
+        assertThat(index.deferredOffsets().isEmpty()).as("none before any").isTrue();
+        index.commitDeferred(new DeferredOffsets(Map.of(
+                0, List.of(new DeferredOffsets.Range(3, 4), new DeferredOffsets.Range(9, 9)),
+                1, List.of(new DeferredOffsets.Range(2, 2)))));
+        index.commit(Lane.LIVE, new SourceOffsets(Map.of(0, 12L, 1, 5L)));
+
+        DeferredOffsets recorded = index.deferredOffsets();
+        assertThat(List.of(recorded.contains(0, 3), recorded.contains(0, 4), recorded.contains(0, 9), recorded.contains(1, 2)))
+                .containsOnly(true);
+        assertThat(List.of(recorded.contains(0, 2), recorded.contains(0, 5), recorded.contains(0, 8), recorded.contains(0, 10),
+                recorded.contains(1, 3), recorded.contains(2, 3))).as("applied live, or never seen").containsOnly(false);
+        assertThat(index.appliedSourceOffsets(Lane.LIVE_DEFERRED)).as("the highest, for readers from before the set")
+                .isEqualTo(new SourceOffsets(Map.of(0, 10L, 1, 3L)));
+
+        index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 5L))); // the bulk lane applied 3 and 4
+        index.commitDeferred(DeferredOffsets.of(0, 11));
+        assertThat(index.deferredOffsets().ranges(0))
+                .containsExactly(new DeferredOffsets.Range(9, 9), new DeferredOffsets.Range(11, 11));
+
+        I again = track(reopenOrSame(index));
+        assertThat(again.deferredOffsets().ranges(0))
+                .containsExactly(new DeferredOffsets.Range(9, 9), new DeferredOffsets.Range(11, 11));
+        assertThat(again.deferredOffsets().ranges(1)).containsExactly(new DeferredOffsets.Range(2, 2));
+    }
+
+    @Test
     void aDocumentMarkIsReadBackPerDocumentAndTenantAndSeenByNoRead() {
         I index = open();
         assertThat(index.documentMark(TENANT_A, "doc")).isEmpty();

@@ -4,6 +4,7 @@ import dev.freshrag.events.Violation;
 import dev.freshrag.events.BulkWriteToken;
 import dev.freshrag.events.ReadToken;
 import dev.freshrag.events.WriteToken;
+import dev.freshrag.index.DeferredOffsets;
 import dev.freshrag.index.Lane;
 import java.util.Map;
 import dev.freshrag.events.InvalidEventException;
@@ -17,8 +18,8 @@ import java.util.List;
 /**
  * Read-your-writes: waits until the index has applied the kb.doc-changes offsets that write tokens
  * name, each in its lane (a live {@link WriteToken} or a {@link BulkWriteToken} of {@code documents:bulk}). The embed-service records, with every index commit, the next unapplied offset per partition;
- * a token (partition p, offset o) is reflected once that value for p exceeds o. A live token also waits for the bulk lane
- * when the ingest deferred unmarked events behind live work ({@link Lane#LIVE_DEFERRED}): see {@link #liveCovered}.
+ * a token (partition p, offset o) is reflected once that value for p exceeds o. A live token whose own event the ingest
+ * deferred to the bulk lane waits for the bulk lane too ({@link DeferredOffsets}): see {@link #liveCovered}.
  */
 @ApplicationScoped
 public class ConsistencyGate {
@@ -64,7 +65,7 @@ public class ConsistencyGate {
     /** Each token against its own lane's recorded positions (each lane is applied in offset order per partition). */
     public boolean isReflected(List<ReadToken> tokens) {
         SourceOffsets live = null;
-        SourceOffsets deferred = null;
+        DeferredOffsets deferred = null;
         SourceOffsets bulk = null;
         for (ReadToken t : tokens) {
             if (t instanceof WriteToken w) {
@@ -72,10 +73,11 @@ public class ConsistencyGate {
                 if (!live.hasApplied(w.partition(), w.offset())) {
                     return false;
                 }
-                // read after the live position: the embed-service records the deferred marks before (or with) the
-                // live position that passes them, so this read sees every mark below that position
-                deferred = deferred == null ? index.appliedSourceOffsets(Lane.LIVE_DEFERRED) : deferred;
-                if (deferred.next(w.partition()) > 0) {
+                // read after the live position: the embed-service records the deferred marks before the live position
+                // that passes them, so this read sees every mark below that position; and a mark is dropped only once
+                // the bulk lane passed it, so a bulk position read after this one has passed every dropped mark
+                deferred = deferred == null ? index.deferredOffsets() : deferred;
+                if (deferred.contains(w.partition(), w.offset())) {
                     bulk = bulk == null ? index.appliedSourceOffsets(Lane.BULK) : bulk;
                 }
                 if (!liveCovered(w.partition(), w.offset(), live, deferred, bulk)) {
@@ -94,20 +96,18 @@ public class ConsistencyGate {
     }
 
     /**
-     * Whether a live token (p, o) is covered: the live lane passed o, and, if the live lane passed deferred offsets of p
-     * (the highest is D), the bulk lane, which applies deferred events in kb.doc-changes order, passed min(o, D): every
-     * deferred event at or below o is then applied. Exact for o itself (if it was deferred, D >= o); for a live event
-     * above a deferred one it waits for that one too, as a position on kb.doc-changes means "everything up to here".
+     * Whether a live token (p, o) is covered: the live lane passed o, and, if the live lane passed o itself as deferred
+     * (the ingest put it behind live work), the bulk lane applied it. Exact for the token's own event: a live edit's
+     * token never waits for the bulk load or the huge document that happen to lie below it on its partition. Earlier
+     * events of the same document were deferred too if one of them was (the ingest keeps a document's events in order
+     * across lanes), so the event the token names is applied at the version it wrote or a newer one. A reader that
+     * needs several writes passes each write's token.
      */
-    static boolean liveCovered(int partition, long offset, SourceOffsets live, SourceOffsets deferred, SourceOffsets bulk) {
+    static boolean liveCovered(int partition, long offset, SourceOffsets live, DeferredOffsets deferred, SourceOffsets bulk) {
         if (!live.hasApplied(partition, offset)) {
             return false;
         }
-        long deferredNext = deferred.next(partition);
-        if (deferredNext == 0) {
-            return true;
-        }
-        return bulk.hasApplied(partition, Math.min(offset, deferredNext - 1));
+        return !deferred.contains(partition, offset) || bulk.hasApplied(partition, offset);
     }
 
     /** Blocks until every token is reflected or the wait runs out; answers whether they are. */

@@ -7,6 +7,7 @@ import dev.freshrag.events.BulkWriteToken;
 import dev.freshrag.events.InvalidEventException;
 import dev.freshrag.events.ReadToken;
 import dev.freshrag.events.WriteToken;
+import dev.freshrag.index.DeferredOffsets;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.Lane;
 import dev.freshrag.index.SourceOffsets;
@@ -64,26 +65,48 @@ class ConsistencyGateTest {
             List<ReadToken> otherPartition = ConsistencyGate.parse("acme", List.of("v1.acme.1.12"), 10);
             List<ReadToken> earlierLiveWrite = ConsistencyGate.parse("acme", List.of("v1.acme.0.4"), 10);
 
-            // the live lane passed 0..13, offset 10 as a deferred marker: its chunks come in the bulk lane
-            index.commit(Lane.LIVE_DEFERRED, new SourceOffsets(Map.of(0, 11L)));
+            // the live lane passed 0..13, offsets 7-8 and 10 as deferred markers: their chunks come in the bulk lane
+            index.commitDeferred(DeferredOffsets.of(0, 10).mergedWith(new DeferredOffsets(Map.of(0,
+                    List.of(new DeferredOffsets.Range(7, 8))))));
             index.commit(Lane.LIVE, new SourceOffsets(Map.of(0, 14L, 1, 14L)));
             index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 3L)));
             assertThat(gate.isReflected(deferredWrite)).as("passed by the live lane, not yet applied").isFalse();
-            assertThat(gate.isReflected(laterLiveWrite)).as("a position waits for the deferred event below it").isFalse();
+            assertThat(gate.isReflected(laterLiveWrite)).as("a live write above a deferred one does not wait for it").isTrue();
+            assertThat(gate.isReflected(earlierLiveWrite)).isTrue();
             assertThat(gate.isReflected(otherPartition)).isTrue();
 
-            index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 6L))); // bulk applied up to 5, not yet the deferred 10
-            assertThat(gate.isReflected(earlierLiveWrite)).isTrue();
+            index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 9L))); // bulk applied up to 8, not yet the deferred 10
             assertThat(gate.isReflected(deferredWrite)).isFalse();
+            assertThat(index.deferredOffsets().ranges(0)).as("what the bulk lane applied is dropped from the set")
+                    .containsExactly(new DeferredOffsets.Range(10, 10));
 
             index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 11L))); // the deferred event is applied
             assertThat(gate.isReflected(deferredWrite)).isTrue();
-            assertThat(gate.isReflected(laterLiveWrite)).isTrue();
+            index.commitDeferred(DeferredOffsets.of(0, 20));
         }
         // kept in the commit: a reopened index still knows what was deferred
         try (LuceneWriterIndex index = LuceneWriterIndex.open(dir, new IndexFingerprint("m", 4), LuceneOptions.defaults())) {
-            assertThat(index.appliedSourceOffsets(Lane.LIVE_DEFERRED).next(0)).isEqualTo(11L);
+            assertThat(index.appliedSourceOffsets(Lane.LIVE_DEFERRED).next(0)).isEqualTo(21L);
             assertThat(index.appliedSourceOffsets(Lane.LIVE_DEFERRED).next(1)).isZero();
+            assertThat(index.deferredOffsets().ranges(0)).containsExactly(new DeferredOffsets.Range(20, 20));
+        }
+    }
+
+    @Test
+    void anIndexThatRecordedOnlyTheHighestDeferredOffsetKeepsTheConservativeRule(@TempDir Path dir) {
+        try (LuceneWriterIndex index = LuceneWriterIndex.open(dir, new IndexFingerprint("m", 4), LuceneOptions.defaults())) {
+            ConsistencyGate gate = new ConsistencyGate(index);
+            // the form releases before the set wrote: only one past the highest deferred offset (10)
+            index.commit(Lane.LIVE_DEFERRED, new SourceOffsets(Map.of(0, 11L)));
+            index.commit(Lane.LIVE, new SourceOffsets(Map.of(0, 14L)));
+            index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 6L)));
+            assertThat(gate.isReflected(ConsistencyGate.parse("acme", List.of("v1.acme.0.5"), 10))).isTrue();
+            assertThat(gate.isReflected(ConsistencyGate.parse("acme", List.of("v1.acme.0.8"), 10)))
+                    .as("below the highest deferred offset, unknown whether deferred: waits for the bulk lane").isFalse();
+            assertThat(gate.isReflected(ConsistencyGate.parse("acme", List.of("v1.acme.0.12"), 10)))
+                    .as("above it: applied live").isTrue();
+            index.commit(Lane.BULK, new SourceOffsets(Map.of(0, 11L)));
+            assertThat(gate.isReflected(ConsistencyGate.parse("acme", List.of("v1.acme.0.8"), 10))).isTrue();
         }
     }
 
@@ -102,6 +125,12 @@ class ConsistencyGateTest {
                 public SourceOffsets appliedSourceOffsets(Lane lane) {
                     reads.incrementAndGet();
                     return index.appliedSourceOffsets(lane);
+                }
+
+                @Override
+                public DeferredOffsets deferredOffsets() {
+                    reads.incrementAndGet();
+                    return index.deferredOffsets();
                 }
 
                 @Override

@@ -144,6 +144,12 @@ public abstract sealed class LuceneVectorIndex implements VectorIndexReader
     }
 
     @Override
+    public dev.freshrag.index.DeferredOffsets deferredOffsets() {
+        CommitMetadata commit = currentCommit();
+        return commit == null ? dev.freshrag.index.DeferredOffsets.NONE : commit.pendingDeferred();
+    }
+
+    @Override
     public List<SearchHit> search(SearchQuery query) {
         Objects.requireNonNull(query, "query");
         checkId(query.tenant(), "tenant");

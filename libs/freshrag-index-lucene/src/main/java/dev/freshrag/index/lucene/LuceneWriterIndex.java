@@ -383,13 +383,24 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
      */
     @Override
     public void commit(Lane lane, SourceOffsets applied) {
-        ensureOpen();
         Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(applied, "applied");
+        commitWith(last -> last.next(lane, applied));
+    }
+
+    /** One commit whose user data records {@code passed} in the deferred set (pruned by the recorded bulk position). */
+    @Override
+    public void commitDeferred(dev.freshrag.index.DeferredOffsets passed) {
+        Objects.requireNonNull(passed, "passed");
+        commitWith(last -> last.withDeferred(passed));
+    }
+
+    private void commitWith(java.util.function.UnaryOperator<CommitMetadata> nextOf) {
+        ensureOpen();
         synchronized (writeLock) {
             try {
                 IndexWriter w = usableWriter();
-                CommitMetadata next = lastCommit.next(lane, applied);
+                CommitMetadata next = nextOf.apply(lastCommit);
                 w.setLiveCommitData(next.toUserData().entrySet());
                 w.commit();
                 lastCommit = next;

@@ -1,5 +1,6 @@
 package dev.freshrag.index.qdrant;
 
+import dev.freshrag.index.DeferredOffsets;
 import dev.freshrag.index.Lane;
 import io.qdrant.client.VectorFactory;
 import io.qdrant.client.grpc.Common.Condition;
@@ -34,7 +35,13 @@ final class PartitionOffsetPoint {
     static final String LANE = "offsetLane";
     static final String PARTITION = "offsetPartition";
     static final String NEXT = "offsetNext";
+    /**
+     * On the {@link Lane#LIVE_DEFERRED} points only: the deferred offsets the bulk lane had not applied when the point
+     * was written ({@link DeferredOffsets#encode}); absent on points written before the set existed.
+     */
+    static final String RANGES = "offsetRanges";
     static final List<String> FIELDS = List.of(LANE, PARTITION, NEXT);
+    static final List<String> FIELDS_WITH_RANGES = List.of(LANE, PARTITION, NEXT, RANGES);
 
     private PartitionOffsetPoint() {
     }
@@ -45,6 +52,15 @@ final class PartitionOffsetPoint {
     }
 
     static PointStruct point(Lane lane, int partition, long next, int dimension) {
+        return builder(lane, partition, next, dimension).build();
+    }
+
+    /** The {@link Lane#LIVE_DEFERRED} point of a partition: the highest deferred offset and the pending set. */
+    static PointStruct deferredPoint(int partition, long next, String ranges, int dimension) {
+        return builder(Lane.LIVE_DEFERRED, partition, next, dimension).putPayload(RANGES, ChunkPayloads.string(ranges)).build();
+    }
+
+    private static PointStruct.Builder builder(Lane lane, int partition, long next, int dimension) {
         float[] unit = new float[dimension];
         unit[0] = 1f;
         return PointStruct.newBuilder()
@@ -54,8 +70,7 @@ final class PartitionOffsetPoint {
                 .putPayload(LANE, ChunkPayloads.string(lane.name()))
                 .putPayload(PARTITION, ChunkPayloads.integer(partition))
                 .putPayload(NEXT, ChunkPayloads.integer(next))
-                .setVectors(Vectors.newBuilder().setVector(VectorFactory.vector(unit)))
-                .build();
+                .setVectors(Vectors.newBuilder().setVector(VectorFactory.vector(unit)));
     }
 
     /** The condition under which a stored position may be replaced: it is below {@code next}. */
@@ -70,6 +85,23 @@ final class PartitionOffsetPoint {
                 .addMust(TenantFilters.keyword(SourceOffsetsPoint.KIND, KIND_VALUE))
                 .addMust(TenantFilters.keyword(LANE, lane.name()))
                 .build();
+    }
+
+    /**
+     * The deferred set the scrolled {@link Lane#LIVE_DEFERRED} points hold; a point without the set (written before
+     * it existed) reads as every offset below its position.
+     */
+    static DeferredOffsets readDeferred(List<RetrievedPoint> points) {
+        DeferredOffsets all = DeferredOffsets.NONE;
+        for (RetrievedPoint p : points) {
+            Map<String, Value> payload = p.getPayloadMap();
+            int partition = (int) ChunkPayloads.number(payload, PARTITION);
+            Value ranges = payload.get(RANGES);
+            all = all.mergedWith(ranges != null && ranges.hasStringValue()
+                    ? new DeferredOffsets(Map.of(partition, DeferredOffsets.decode(ranges.getStringValue())))
+                    : DeferredOffsets.allBelow(new dev.freshrag.index.SourceOffsets(Map.of(partition, ChunkPayloads.number(payload, NEXT)))));
+        }
+        return all;
     }
 
     /** Adds the positions of the scrolled points to {@code into}, keeping the further one per partition. */

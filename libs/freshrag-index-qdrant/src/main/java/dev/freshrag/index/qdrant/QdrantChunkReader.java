@@ -195,6 +195,14 @@ final class QdrantChunkReader {
         return new SourceOffsets(next);
     }
 
+    /** The live lane's deferred set: one {@link dev.freshrag.index.Lane#LIVE_DEFERRED} point per partition. */
+    dev.freshrag.index.DeferredOffsets deferredOffsets() {
+        List<RetrievedPoint> points = new ArrayList<>();
+        scroll("read deferred offsets", PartitionOffsetPoint.ofLane(dev.freshrag.index.Lane.LIVE_DEFERRED),
+                PartitionOffsetPoint.FIELDS_WITH_RANGES, points::add);
+        return PartitionOffsetPoint.readDeferred(points);
+    }
+
     private List<RetrievedPoint> bookkeeping(List<String> fields) {
         return calls.await("read source offsets", client.retrieveAsync(GetPoints.newBuilder()
                         .setCollectionName(alias)

@@ -10,6 +10,7 @@ import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexPoint;
 import dev.freshrag.index.IndexUnavailableException;
 import dev.freshrag.index.DocumentMark;
+import dev.freshrag.index.DeferredOffsets;
 import dev.freshrag.index.Lane;
 import dev.freshrag.index.SourceOffsets;
 import io.qdrant.client.grpc.Common.Condition;
@@ -282,6 +283,27 @@ final class QdrantChunkWriter {
         applied.nextByPartition().forEach((partition, next) -> upsertWaiting("record source offsets",
                 List.of(PartitionOffsetPoint.point(lane, partition, next, fingerprint.dimension())),
                 PartitionOffsetPoint.onlyForward(next)));
+    }
+
+    /**
+     * Records deferred offsets the live lane passed: per partition, the stored set with {@code passed} added and what
+     * the bulk lane applied removed, on that partition's {@link Lane#LIVE_DEFERRED} point, written only if it moves the
+     * highest deferred offset forward. A read before the write is safe here: one replica holds a partition's live lane at
+     * a time, and a replica that lost it and writes late carries a position no higher than its successor's, so it is
+     * refused (its offsets were passed, and recorded, again by the successor).
+     */
+    void commitDeferred(DeferredOffsets passed) {
+        Objects.requireNonNull(passed, "passed");
+        if (passed.isEmpty()) {
+            return;
+        }
+        DeferredOffsets merged = reader.deferredOffsets().mergedWith(passed).prunedBelow(reader.offsets(Lane.BULK));
+        SourceOffsets highest = reader.offsets(Lane.LIVE_DEFERRED).mergedWith(passed.highest());
+        for (int partition : passed.byPartition().keySet()) {
+            long next = highest.next(partition);
+            upsertWaiting("record deferred offsets", List.of(PartitionOffsetPoint.deferredPoint(partition, next,
+                    merged.encode(partition), fingerprint.dimension())), PartitionOffsetPoint.onlyForward(next));
+        }
     }
 
     /**

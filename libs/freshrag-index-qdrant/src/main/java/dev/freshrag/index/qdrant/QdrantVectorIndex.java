@@ -214,6 +214,18 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     }
 
     @Override
+    public void commitDeferred(dev.freshrag.index.DeferredOffsets passed) {
+        ensureOpen();
+        writer.commitDeferred(passed);
+    }
+
+    @Override
+    public dev.freshrag.index.DeferredOffsets deferredOffsets() {
+        ensureOpen();
+        return reader.deferredOffsets();
+    }
+
+    @Override
     public SourceOffsets appliedSourceOffsets(dev.freshrag.index.Lane lane) {
         ensureOpen();
         return reader.offsets(lane);

@@ -110,8 +110,30 @@ class HostileDocumentsIT {
         assertThat(put.status()).as(put.body()).isEqualTo(202);
         double answered = FaultSuiteIT.seconds(t0);
         lastNext = nextNormalByHttp(docId);
-        return String.format("a %s line of \"*y \": 202 in %.2f s, indexed as %d chunks, next on its partition searchable in %.2f s",
-                size, answered, indexedChunks(docId, line), lastNext);
+        // the next document's token does not wait for the hostile one (it may have been deferred to the bulk lane): its own does
+        double applied = awaitApplied(put.json().get("token").asText(), t0);
+        return String.format("a %s line of \"*y \": 202 in %.2f s, applied after %.2f s, indexed as %d chunks, next on its "
+                + "partition searchable in %.2f s", size, answered, applied, indexedChunks(docId, line), lastNext);
+    }
+
+    /** Seconds from {@code t0} until a search with {@code token} answers {@code "consistent": true}: the write it names is applied. */
+    private double awaitApplied(String token, long t0) {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            PipelineStack.Answer a = stack.search(tenant, Map.of("query", "y", "topK", 1, "consistentWith", List.of(token)));
+            last = a.status() + " " + a.body();
+            if (a.status() == 200 && a.json().get("consistent").asBoolean()) {
+                return FaultSuiteIT.seconds(t0);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("the write of token " + token + " was not applied within " + BOUND.toSeconds() + " s; last answer: " + last);
     }
 
     @Test
@@ -133,9 +155,11 @@ class HostileDocumentsIT {
         // the 5 MiB line of "*y " only by HTTP, opt-in (aFiveMebibyteLineOfOpenEmphasisByHttp): the gateway publishes it to
         // kb.doc-changes, so the topology reads the very same event there
         for (String[] h : new String[][] {{"emphasis-60k.md", EMPHASIS_60K, "60 KB"}}) {
-            stack.produce(event(h[0], h[1]));
+            long t0 = System.nanoTime();
+            WriteToken hostile = stack.produce(event(h[0], h[1]));
             next = nextNormalByKafka(h[0]);
             worst = Math.max(worst, next);
+            awaitApplied(hostile.toString(), t0);
             found.add(String.format("a %s line of \"*y \": indexed as %d chunks, next on its partition searchable in %.2f s",
                     h[2], indexedChunks(h[0], h[1]), next));
         }

@@ -4,6 +4,8 @@ import dev.freshrag.events.WriteToken;
 import dev.freshrag.index.DocumentStatus;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
+import dev.freshrag.index.DeferredOffsets;
+import dev.freshrag.index.Lane;
 import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.lucene.LuceneReaderIndex;
 import java.time.Duration;
@@ -56,25 +58,35 @@ final class IndexInspector implements AutoCloseable {
     /** How many of the given writes the embed-service has committed to the index so far. */
     int appliedCount(Collection<WriteToken> tokens) {
         reader.refreshNow();
-        SourceOffsets applied = reader.appliedSourceOffsets();
-        return (int) tokens.stream().filter(t -> applied.covers(SourceOffsets.NONE.withApplied(t.partition(), t.offset()))).count();
+        return (int) tokens.stream().filter(appliedNow()).count();
+    }
+
+    /**
+     * Whether a write is applied, by the query-service's rule: the live lane passed it and, if the ingest deferred it to
+     * the bulk lane, the bulk lane applied it too. The live position alone passes deferred writes before they are in.
+     */
+    private java.util.function.Predicate<WriteToken> appliedNow() {
+        SourceOffsets live = reader.appliedSourceOffsets(Lane.LIVE);
+        DeferredOffsets deferred = reader.deferredOffsets(); // after the live position, as the query-service reads them
+        SourceOffsets bulk = reader.appliedSourceOffsets(Lane.BULK);
+        return t -> live.hasApplied(t.partition(), t.offset())
+                && (!deferred.contains(t.partition(), t.offset()) || bulk.hasApplied(t.partition(), t.offset()));
     }
 
     /** Waits until the embed-service has committed every given write to the index. */
     void awaitApplied(Collection<WriteToken> tokens, Duration timeout) {
-        SourceOffsets needed = SourceOffsets.NONE;
-        for (WriteToken t : tokens) {
-            needed = needed.withApplied(t.partition(), t.offset());
-        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             reader.refreshNow();
-            SourceOffsets applied = reader.appliedSourceOffsets();
-            if (applied.covers(needed)) {
+            java.util.function.Predicate<WriteToken> applied = appliedNow();
+            List<WriteToken> waiting = tokens.stream().filter(applied.negate()).toList();
+            if (waiting.isEmpty()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the index did not apply " + needed + " within " + timeout + "; applied: " + applied);
+                throw new AssertionError(waiting.size() + " of " + tokens.size() + " writes were not applied within " + timeout
+                        + ", e.g. " + waiting.get(0) + "; live " + reader.appliedSourceOffsets(Lane.LIVE) + ", bulk "
+                        + reader.appliedSourceOffsets(Lane.BULK) + ", deferred " + reader.deferredOffsets());
             }
             try {
                 Thread.sleep(20);

@@ -156,15 +156,7 @@ final class QdrantChunkWriter {
         List<PointId> retitled = new ArrayList<>();
         List<PointId> ids = chunkByPoint.keySet().stream().map(PointIds::id).toList();
         for (int from = 0; from < ids.size(); from += WRITE_BATCH) {
-            List<RetrievedPoint> retrieved = calls.await("read points for a payload update", client.retrieveAsync(
-                    GetPoints.newBuilder()
-                            .setCollectionName(alias)
-                            .addAllIds(ids.subList(from, Math.min(ids.size(), from + WRITE_BATCH)))
-                            .setWithPayload(include(IDENTITY_FIELDS))
-                            .setWithVectors(noVectors())
-                            .setReadConsistency(QdrantConsistency.READ_CONSISTENCY)
-                            .build(),
-                    calls.timeout()));
+            List<RetrievedPoint> retrieved = retrievePage("read points for a payload update", ids, from, IDENTITY_FIELDS);
             for (RetrievedPoint p : retrieved) {
                 String chunkId = chunkByPoint.get(UUID.fromString(p.getId().getUuid()));
                 Map<String, Value> stored = p.getPayloadMap();
@@ -203,15 +195,7 @@ final class QdrantChunkWriter {
         // after the payload, fenced the same way: a point a newer change wrote keeps that change's terms
         String label = dev.freshrag.index.LexicalAnalysis.label(payload.title(), docId);
         for (int from = 0; from < retitled.size(); from += WRITE_BATCH) {
-            List<RetrievedPoint> texts = calls.await("read texts for a lexical update", client.retrieveAsync(
-                    GetPoints.newBuilder()
-                            .setCollectionName(alias)
-                            .addAllIds(retitled.subList(from, Math.min(retitled.size(), from + WRITE_BATCH)))
-                            .setWithPayload(include(TEXT_FIELDS))
-                            .setWithVectors(noVectors())
-                            .setReadConsistency(QdrantConsistency.READ_CONSISTENCY)
-                            .build(),
-                    calls.timeout()));
+            List<RetrievedPoint> texts = retrievePage("read texts for a lexical update", retitled, from, TEXT_FIELDS);
             PointsUpdateOperation.UpdateVectors.Builder update = PointsUpdateOperation.UpdateVectors.newBuilder()
                     .setUpdateFilter(TenantFilters.document(tenant, docId).toBuilder()
                             .addMust(versionAtOrBelow(payload.version())).build());
@@ -235,6 +219,18 @@ final class QdrantChunkWriter {
             results.forEach(r -> requireCompleted("update payload", r));
         }
         return missing;
+    }
+
+    /** One page ({@code WRITE_BATCH} ids from {@code from}) of points with only {@code fields}, never vectors. */
+    private List<RetrievedPoint> retrievePage(String operation, List<PointId> ids, int from, List<String> fields) {
+        return calls.await(operation, client.retrieveAsync(GetPoints.newBuilder()
+                        .setCollectionName(alias)
+                        .addAllIds(ids.subList(from, Math.min(ids.size(), from + WRITE_BATCH)))
+                        .setWithPayload(include(fields))
+                        .setWithVectors(noVectors())
+                        .setReadConsistency(QdrantConsistency.READ_CONSISTENCY)
+                        .build(),
+                calls.timeout()));
     }
 
     void deleteDocument(String tenant, String docId) {

@@ -83,11 +83,12 @@ public final class EmbedderBench {
 
     private static void cpu(String[] argv) throws Exception {
         Args args = new Args(argv);
-        int count = args.getInt("chunks", 480);
-        int runs = args.getInt("runs", 5);
-        int warmup = args.getInt("warmup", 1);
-        int maxLength = args.getInt("max-length", EmbedderOptions.DEFAULT_MAX_LENGTH);
-        int callSize = args.getInt("call-size", 64);
+        EmbedderRunOptions sizes = EmbedderRunOptions.of(args);
+        int count = sizes.chunks();
+        int runs = sizes.runs();
+        int warmup = sizes.warmup();
+        int maxLength = sizes.maxLength();
+        int callSize = sizes.callSize();
         String[] variants = args.get("variants", "fp32,int8").split(",");
         boolean withPeer = !args.has("no-peer");
 

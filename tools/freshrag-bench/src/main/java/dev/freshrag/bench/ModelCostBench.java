@@ -25,11 +25,12 @@ final class ModelCostBench {
 
     static void run(String[] argv) throws Exception {
         Args args = new Args(argv);
-        int count = args.getInt("chunks", 480);
-        int runs = args.getInt("runs", 5);
-        int warmup = args.getInt("warmup", 1);
-        int maxLength = args.getInt("max-length", EmbedderOptions.DEFAULT_MAX_LENGTH);
-        int callSize = args.getInt("call-size", 64);
+        EmbedderRunOptions sizes = EmbedderRunOptions.of(args);
+        int count = sizes.chunks();
+        int runs = sizes.runs();
+        int warmup = sizes.warmup();
+        int maxLength = sizes.maxLength();
+        int callSize = sizes.callSize();
         ModelVariant variant = ModelVariant.valueOf(args.get("variant", "fp32").trim().toUpperCase(Locale.ROOT));
         List<EmbeddingModel> models = new ArrayList<>();
         for (String m : args.get("models", "all-minilm-l6-v2,bge-small-en-v1.5").split(",")) {

@@ -119,7 +119,7 @@ public final class PipelineBench {
                         embedCpu / embedded, raw.cpuPerChunk));
             }
             t.note("pipeline chunks = freshrag_chunks_embedded_total delta (model runs); raw = the distinct EMBED texts of"
-                    + " kb.chunk-ops for these tenants, embedded in calls of 64 texts by OnnxEmbedder with the embed-service's"
+                    + " kb.chunk-ops and kb.chunk-ops.bulk for these tenants, embedded in calls of 64 texts by OnnxEmbedder with the embed-service's"
                     + " default options (fp32, max length 256), after the replay, with the stack idle");
             t.note("auth: " + stack.http.authMode());
             t.note("the stack runs on the same 2 cores as the bench and as other work on this machine: see the load average");
@@ -131,13 +131,13 @@ public final class PipelineBench {
                     "measure", "chunks", "share of whole-document");
             t.row("whole-document re-embedding (sum of chunkCount over " + ops.applyRecords + " APPLY records)",
                     ops.wholeDocument, "100%");
-            t.row("EMBED operations on kb.chunk-ops (the chunk diff)", ops.embedOps,
+            t.row("EMBED operations on kb.chunk-ops(.bulk) (the chunk diff)", ops.embedOps,
                     Table.f(100.0 * ops.embedOps / ops.wholeDocument, 1) + "%");
             t.row("chunks the model embedded (freshrag_chunks_embedded_total)", Table.f(embedded, 0),
                     Table.f(100.0 * embedded / ops.wholeDocument, 1) + "%");
             t.row("PAYLOAD operations (unchanged text, new position or metadata; no embedding)", ops.payloadOps, "");
             t.row("DELETE operations", ops.deleteOps, "");
-            t.note("counted from kb.chunk-ops as the ingest-service wrote it (read_committed, these tenants only), after"
+            t.note("counted from kb.chunk-ops and kb.chunk-ops.bulk as the ingest-service wrote it (read_committed, these tenants only), after"
                     + " replaying the " + events.size() + " events on a fresh stack; model runs can be fewer than EMBED"
                     + " operations (the embed-service folds a batch and reuses cached vectors by content hash)");
             t.print(System.out);
@@ -205,7 +205,9 @@ public final class PipelineBench {
         long apply = 0, embed = 0, payload = 0, delete = 0, whole = 0;
         Map<String, String> texts = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHUNK_OPS).stream()
+            // both lanes: the ingest defers a flooding tenant's unmarked events, whose operations then go to the bulk lane
+            List<TopicPartition> partitions = java.util.stream.Stream.of(Topics.CHUNK_OPS, Topics.CHUNK_OPS_BULK)
+                    .flatMap(topic -> consumer.partitionsFor(topic).stream())
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

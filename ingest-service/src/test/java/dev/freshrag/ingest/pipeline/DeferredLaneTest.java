@@ -19,13 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +39,7 @@ class DeferredLaneTest {
     private static final String HELD = "test.held-deferred";
     private static ModelTokenizer tokenizer;
 
-    private TopologyTestDriver driver;
+    private IngestTopologyDriver driver;
     private TestInputTopic<byte[], byte[]> input;
     private TestInputTopic<byte[], byte[]> held;
     private TestOutputTopic<byte[], byte[]> deferred;
@@ -69,19 +65,15 @@ class DeferredLaneTest {
         if (driver != null) {
             driver.close();
         }
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "deferred-lane-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         registry = new SimpleMeterRegistry();
-        driver = new TopologyTestDriver(TopologyProducer.build(TopologySettings.defaults().withLiveLimits(limits), tokenizer,
-                new IngestMetrics(registry), clock, StreamsTracing.disabled(), HELD), props);
-        input = driver.createInputTopic(Topics.DOC_CHANGES, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        held = driver.createInputTopic(HELD, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        deferred = driver.createOutputTopic(Topics.DOC_CHANGES_BULK, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-        live = driver.createOutputTopic(Topics.CHUNK_OPS, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-        bulk = driver.createOutputTopic(Topics.CHUNK_OPS_BULK, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-        docLog = driver.createOutputTopic(Topics.DOC_LOG, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        driver = new IngestTopologyDriver("deferred-lane-test", TopologyProducer.build(TopologySettings.defaults().withLiveLimits(limits),
+                tokenizer, new IngestMetrics(registry), clock, StreamsTracing.disabled(), HELD));
+        input = driver.input(Topics.DOC_CHANGES);
+        held = driver.input(HELD);
+        deferred = driver.output(Topics.DOC_CHANGES_BULK);
+        live = driver.output(Topics.CHUNK_OPS);
+        bulk = driver.output(Topics.CHUNK_OPS_BULK);
+        docLog = driver.output(Topics.DOC_LOG);
     }
 
     @AfterEach
@@ -208,7 +200,7 @@ class DeferredLaneTest {
 
     @Test
     void aDeferredRecordThatBreaksTheContractIsDeadLetteredWithItsOriginalPosition() {
-        TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        TestOutputTopic<byte[], byte[]> dlq = driver.output(Topics.DLQ);
         RecordHeaders headers = new RecordHeaders();
         headers.add(Priority.HEADER, Priority.bulkHeaderValue());
         input.pipeInput(new TestRecord<>("acme/broken".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8), headers, T0));

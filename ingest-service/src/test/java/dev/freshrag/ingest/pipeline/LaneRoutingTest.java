@@ -16,13 +16,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +33,7 @@ class LaneRoutingTest {
 
     private static ModelTokenizer tokenizer;
 
-    private TopologyTestDriver driver;
+    private IngestTopologyDriver driver;
     private TestInputTopic<byte[], byte[]> input;
     private TestOutputTopic<byte[], byte[]> live;
     private TestOutputTopic<byte[], byte[]> bulk;
@@ -49,15 +45,11 @@ class LaneRoutingTest {
 
     @BeforeEach
     void setUp() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lane-routing-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(TopologyProducer.build(TopologySettings.defaults(), tokenizer,
-                new IngestMetrics(new SimpleMeterRegistry()), Clock.systemUTC()), props);
-        input = driver.createInputTopic(Topics.DOC_CHANGES, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        live = driver.createOutputTopic(Topics.CHUNK_OPS, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-        bulk = driver.createOutputTopic(Topics.CHUNK_OPS_BULK, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        driver = new IngestTopologyDriver("lane-routing-test", TopologyProducer.build(TopologySettings.defaults(), tokenizer,
+                new IngestMetrics(new SimpleMeterRegistry()), Clock.systemUTC()));
+        input = driver.input(Topics.DOC_CHANGES);
+        live = driver.output(Topics.CHUNK_OPS);
+        bulk = driver.output(Topics.CHUNK_OPS_BULK);
     }
 
     @AfterEach

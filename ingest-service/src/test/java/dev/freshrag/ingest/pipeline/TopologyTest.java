@@ -20,15 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +38,7 @@ class TopologyTest {
     private static ModelTokenizer tokenizer;
 
     private final ManualClock clock = new ManualClock();
-    private TopologyTestDriver driver;
+    private IngestTopologyDriver driver;
     private TestInputTopic<byte[], byte[]> input;
     private TestOutputTopic<byte[], byte[]> ops;
     private TestOutputTopic<byte[], byte[]> dlq;
@@ -59,17 +55,14 @@ class TopologyTest {
     }
 
     private void start(TopologySettings settings) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         registry = new SimpleMeterRegistry();
         // every unmarked event live: these tests are about processing one event; which ones are deferred is DeferredLaneTest's
         TopologySettings allLive = settings.withLiveLimits(new TopologySettings.LiveLimits(Integer.MAX_VALUE, Duration.ofSeconds(1), Integer.MAX_VALUE));
-        driver = new TopologyTestDriver(TopologyProducer.build(allLive, tokenizer, new IngestMetrics(registry), clock), props, clock.instant());
-        input = driver.createInputTopic(Topics.DOC_CHANGES, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        ops = driver.createOutputTopic(Topics.CHUNK_OPS, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-        dlq = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        driver = new IngestTopologyDriver("topology-test", TopologyProducer.build(allLive, tokenizer, new IngestMetrics(registry), clock),
+                clock.instant());
+        input = driver.input(Topics.DOC_CHANGES);
+        ops = driver.output(Topics.CHUNK_OPS);
+        dlq = driver.output(Topics.DLQ);
     }
 
     @AfterEach

@@ -82,15 +82,14 @@ final class LiveUnderLoad {
                         sent.add(producer.send(new ProducerRecord<>(Topics.DOC_CHANGES, key, EventJson.write(json))));
                     }
                     producer.flush();
-                    List<WriteToken> tokens = new ArrayList<>();
+                    // every event's own token: the ingest defers most of a flood, and a later event's token does not
+                    // cover an earlier deferred one
+                    List<String> tokens = new ArrayList<>();
                     for (var f : sent) {
                         var m = f.get();
-                        tokens.add(new WriteToken(prefix, m.partition(), m.offset()));
+                        tokens.add(new WriteToken(prefix, m.partition(), m.offset()).toString());
                     }
-                    List<Pending> pending = new ArrayList<>();
-                    Stack.newestPerPartition(tokens).forEach((tenant, newest) ->
-                            newest.forEach(t -> pending.add(new Pending(tenant, t.toString()))));
-                    return pending;
+                    return List.of(new Pending(prefix, tokens));
                 } catch (Exception ex) {
                     throw new IllegalStateException("flooding kb.doc-changes failed: " + ex, ex);
                 }
@@ -99,8 +98,8 @@ final class LiveUnderLoad {
         load.run(table, probe);
     }
 
-    /** A write token to wait for: the bulk endpoint's covers its whole batch. */
-    record Pending(String tenant, String token) {
+    /** Write tokens of one tenant to wait for (a bulk endpoint's token covers its whole batch). */
+    record Pending(String tenant, List<String> tokens) {
     }
 
     private Pending postBulk(String tenant, List<PepStream.Event> batch) {
@@ -120,7 +119,7 @@ final class LiveUnderLoad {
         if (token.isEmpty()) {
             throw new IllegalStateException("no token in the answer to POST " + url + ": " + r.raw());
         }
-        return new Pending(tenant, token);
+        return new Pending(tenant, List.of(token));
     }
 
     /** A load sent on its own thread while live edits are sampled once a second until it is indexed. */
@@ -157,8 +156,9 @@ final class LiveUnderLoad {
             try {
                 List<Pending> tokens = send();
                 sentSeconds = (System.nanoTime() - t0) / 1e9;
+                long deadline = System.currentTimeMillis() + 1_800_000;
                 for (Pending p : tokens) {
-                    stack.awaitToken(p.tenant(), p.token(), 1_800_000);
+                    stack.awaitAll(p.tenant(), p.tokens(), Math.max(1, deadline - System.currentTimeMillis()));
                 }
                 indexedSeconds = (System.nanoTime() - t0) / 1e9;
             } finally {

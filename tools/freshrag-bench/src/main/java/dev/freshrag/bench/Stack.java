@@ -76,49 +76,36 @@ public final class Stack {
         return r.body();
     }
 
-    /** Per tenant and partition, the newest token: reflecting those reflects every write before them. */
-    public static Map<String, List<WriteToken>> newestPerPartition(List<WriteToken> tokens) {
-        Map<String, Map<Integer, WriteToken>> newest = new HashMap<>();
-        for (WriteToken t : tokens) {
-            newest.computeIfAbsent(t.tenant(), x -> new HashMap<>())
-                    .merge(t.partition(), t, (a, b) -> a.offset() >= b.offset() ? a : b);
-        }
-        Map<String, List<WriteToken>> out = new HashMap<>();
-        newest.forEach((tenant, byPartition) -> out.put(tenant, new ArrayList<>(byPartition.values())));
-        return out;
+    /**
+     * Blocks until the index reflects every token (searches with consistentWith until consistent), each write's own
+     * token: a token names its write only (a later write's token does not cover an earlier one the ingest deferred).
+     */
+    public void awaitReflected(List<WriteToken> tokens, long timeoutMs) {
+        Map<String, List<String>> byTenant = new java.util.TreeMap<>();
+        tokens.forEach(t -> byTenant.computeIfAbsent(t.tenant(), x -> new ArrayList<>()).add(t.toString()));
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        byTenant.forEach((tenant, all) -> awaitAll(tenant, all, Math.max(1, deadline - System.currentTimeMillis())));
     }
 
-    /** Blocks until the index reflects one token (of any form the query-service accepts). */
-    public void awaitToken(String tenant, String token, long timeoutMs) {
+    /** The query-service's default limit of tokens in one consistentWith. */
+    private static final int TOKENS_PER_SEARCH = 64;
+
+    /** Blocks until the index reflects every token of one tenant, asking for {@value #TOKENS_PER_SEARCH} at a time. */
+    public void awaitAll(String tenant, List<String> tokens, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         String url = searchUrl(tenant);
-        while (true) {
-            Http.Reply r = http.post(url, Map.of("query", "status", "topK", 1, "consistentWith", List.of(token)));
-            Http.require(r, 200, "POST " + url);
-            if (r.body().path("consistent").asBoolean(false)) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the index did not reflect " + token + " within " + timeoutMs + " ms");
-            }
-            Pause.millis(20);
-        }
-    }
-
-    /** Blocks until the index reflects every token (searches with consistentWith until consistent). */
-    public void awaitReflected(List<WriteToken> tokens, long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        for (Map.Entry<String, List<WriteToken>> e : newestPerPartition(tokens).entrySet()) {
-            List<WriteToken> all = e.getValue();
-            for (int from = 0; from < all.size(); from += 8) {
-                List<WriteToken> part = all.subList(from, Math.min(all.size(), from + 8));
-                while (!search(e.getKey(), "status", 1, part).path("consistent").asBoolean(false)) {
-                    if (System.currentTimeMillis() > deadline) {
-                        throw new IllegalStateException("the index did not reflect the writes of " + e.getKey()
-                                + " within " + timeoutMs + " ms");
-                    }
-                    Pause.millis(5);
+        for (int from = 0; from < tokens.size(); from += TOKENS_PER_SEARCH) {
+            List<String> part = tokens.subList(from, Math.min(tokens.size(), from + TOKENS_PER_SEARCH));
+            while (true) {
+                Http.Reply r = http.post(url, Map.of("query", "status", "topK", 1, "consistentWith", part));
+                Http.require(r, 200, "POST " + url);
+                if (r.body().path("consistent").asBoolean(false)) {
+                    break;
                 }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the index did not reflect the writes of " + tenant + " within " + timeoutMs + " ms");
+                }
+                Pause.millis(20);
             }
         }
     }

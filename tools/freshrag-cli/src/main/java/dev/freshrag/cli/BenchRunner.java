@@ -91,7 +91,7 @@ final class BenchRunner {
         benchArgs.addAll(args);
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessLauncher.javaExecutable());
-        cmd.addAll(JdkFinder.VECTOR_JVM_ARGS);
+        cmd.addAll(JdkFinder.SERVICE_JVM_ARGS);
         cmd.addAll(bench.javaOpts());
         cmd.add("-Dfreshrag.shared.dir=" + shared);
         // the benchmarks make their API keys with `./freshrag keys add`, against the bench stack's home

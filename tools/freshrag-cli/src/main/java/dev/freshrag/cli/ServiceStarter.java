@@ -54,7 +54,7 @@ public final class ServiceStarter {
     public Process launch(Component service, RunningComponents running) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessLauncher.javaExecutable());
-        cmd.addAll(JdkFinder.VECTOR_JVM_ARGS);
+        cmd.addAll(JdkFinder.SERVICE_JVM_ARGS);
         cmd.addAll(settings.javaOpts());
         cmd.addAll(running.markers(service).jvmArgs());
         cmd.add("-jar");

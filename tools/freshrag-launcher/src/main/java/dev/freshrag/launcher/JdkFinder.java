@@ -19,8 +19,13 @@ public final class JdkFinder {
     /** The oldest Java feature release FreshRAG runs on. */
     public static final int MIN_MAJOR = 21;
 
-    /** JVM options of a service or benchmark JVM: Lucene's SIMD vector code uses the incubating Vector API. */
-    public static final List<String> VECTOR_JVM_ARGS = List.of("--add-modules", "jdk.incubator.vector");
+    /**
+     * JVM options of a service or benchmark JVM: Lucene's SIMD vector code uses the incubating Vector API; Lucene,
+     * ONNX Runtime and gRPC's native transport call restricted native methods, which JDK 24 and later warn about (and a
+     * later release will refuse) unless native access is enabled.
+     */
+    public static final List<String> SERVICE_JVM_ARGS = List.of("--add-modules", "jdk.incubator.vector",
+            "--enable-native-access=ALL-UNNAMED");
 
     /** Preferred when the running JVM is too old: the JDK that machines of this kind carry. */
     static final Path PREFERRED = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");

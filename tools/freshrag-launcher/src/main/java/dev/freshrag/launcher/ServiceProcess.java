@@ -191,7 +191,7 @@ public final class ServiceProcess implements AutoCloseable {
                             + "the services are packaged)");
                 }
                 cmd.add(ProcessLauncher.javaExecutable());
-                cmd.addAll(JdkFinder.VECTOR_JVM_ARGS);
+                cmd.addAll(JdkFinder.SERVICE_JVM_ARGS);
                 cmd.addAll(jvmArgs);
                 cmd.add("-Dquarkus.http.port=" + port);
                 cmd.add("-Dquarkus.management.port=" + managementPort);

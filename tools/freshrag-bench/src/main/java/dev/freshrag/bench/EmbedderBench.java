@@ -84,11 +84,6 @@ public final class EmbedderBench {
     private static void cpu(String[] argv) throws Exception {
         Args args = new Args(argv);
         EmbedderRunOptions sizes = EmbedderRunOptions.of(args);
-        int count = sizes.chunks();
-        int runs = sizes.runs();
-        int warmup = sizes.warmup();
-        int maxLength = sizes.maxLength();
-        int callSize = sizes.callSize();
         String[] variants = args.get("variants", "fp32,int8").split(",");
         boolean withPeer = !args.has("no-peer");
 
@@ -98,8 +93,8 @@ public final class EmbedderBench {
         List<PepStream.Event> events = PepStream.load();
         List<String> chunks;
         int[] lengths;
-        try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelVariant.FP32.tokenizerResource(EmbeddingModel.ALL_MINILM_L6_V2), maxLength)) {
-            chunks = PepStream.mixedChunks(events, tokenizer, count, 16, 300, 42);
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelVariant.FP32.tokenizerResource(EmbeddingModel.ALL_MINILM_L6_V2), sizes.maxLength())) {
+            chunks = PepStream.mixedChunks(events, tokenizer, sizes.chunks(), 16, 300, 42);
             lengths = new int[chunks.size()];
             for (int i = 0; i < chunks.size(); i++) {
                 lengths[i] = tokenizer.countTokens(chunks.get(i));
@@ -108,40 +103,40 @@ public final class EmbedderBench {
         long tokens = 0;
         int truncated = 0;
         for (int len : lengths) {
-            tokens += Math.min(len, maxLength);
-            truncated += len > maxLength ? 1 : 0;
+            tokens += Math.min(len, sizes.maxLength());
+            truncated += len > sizes.maxLength() ? 1 : 0;
         }
-        Stats lengthStats = Stats.of(java.util.Arrays.stream(lengths).mapToDouble(l -> Math.min(l, maxLength)).toArray());
+        Stats lengthStats = Stats.of(java.util.Arrays.stream(lengths).mapToDouble(l -> Math.min(l, sizes.maxLength())).toArray());
         System.out.printf(Locale.ROOT, "- chunks: %d cut from the PEP stream (paragraphs merged to random targets of 16-300 tokens),"
                         + " model tokens after truncation at %d: mean %.0f, p50 %.0f, min %.0f, max %.0f; %d chunks truncated;"
                         + " %d tokens per pass; calls of %d chunks%n",
-                chunks.size(), maxLength, lengthStats.mean(), lengthStats.median(), lengthStats.min(), lengthStats.max(),
-                truncated, tokens, callSize);
+                chunks.size(), sizes.maxLength(), lengthStats.mean(), lengthStats.median(), lengthStats.min(), lengthStats.max(),
+                truncated, tokens, sizes.callSize());
         System.out.printf(Locale.ROOT, "- %d warm-up pass(es) and %d measured passes per side, alternating sides; medians%n",
-                warmup, runs);
+                sizes.warmup(), sizes.runs());
 
-        Table table = new Table("embedder throughput (max length " + maxLength + ", CPU)",
+        Table table = new Table("embedder throughput (max length " + sizes.maxLength() + ", CPU)",
                 "variant", "embedder", "tokens/s", "chunks/s", "CPU s/chunk", "CPU use (cores)", "runs (chunks/s min-max)",
                 "ratio (tokens/s)");
         for (String v : variants) {
             ModelVariant variant = ModelVariant.valueOf(v.trim().toUpperCase(Locale.ROOT));
-            EmbedderOptions options = EmbedderOptions.defaults().withVariant(variant).withMaxLength(maxLength)
+            EmbedderOptions options = EmbedderOptions.defaults().withVariant(variant).withMaxLength(sizes.maxLength())
                     .withTarget(ExecutionTarget.CPU);
-            try (Side fresh = freshrag(options); Side peer = withPeer ? langchain4j(variant, maxLength) : null) {
+            try (Side fresh = freshrag(options); Side peer = withPeer ? langchain4j(variant, sizes.maxLength()) : null) {
                 List<String> probe = chunks.subList(0, Math.min(64, chunks.size()));
                 double agreement = peer == null ? Double.NaN : agreement(fresh.embed(probe), peer.embed(probe));
-                for (int w = 0; w < warmup; w++) {
-                    pass(fresh, chunks, callSize);
+                for (int w = 0; w < sizes.warmup(); w++) {
+                    pass(fresh, chunks, sizes.callSize());
                     if (peer != null) {
-                        pass(peer, chunks, callSize);
+                        pass(peer, chunks, sizes.callSize());
                     }
                 }
                 List<Run> freshRuns = new ArrayList<>();
                 List<Run> peerRuns = new ArrayList<>();
-                for (int r = 0; r < runs; r++) {
-                    freshRuns.add(pass(fresh, chunks, callSize));
+                for (int r = 0; r < sizes.runs(); r++) {
+                    freshRuns.add(pass(fresh, chunks, sizes.callSize()));
                     if (peer != null) {
-                        peerRuns.add(pass(peer, chunks, callSize));
+                        peerRuns.add(pass(peer, chunks, sizes.callSize()));
                     }
                     System.err.printf(Locale.ROOT, "  %s run %d: FreshRAG %.1f chunks/s%s%n", v, r + 1,
                             chunks.size() / freshRuns.get(r).wall(), peer == null ? ""
@@ -165,7 +160,7 @@ public final class EmbedderBench {
                 + " threads (the caller and helpers) sharing one session with 1 intra-op thread each");
         table.note("langchain4j: new OnnxEmbeddingModel(model, tokenizer, PoolingMode.MEAN) with its default executor"
                 + " (one task per text, availableProcessors threads) and default ONNX Runtime session options;"
-                + " its tokenizer.json is the model jar's with truncation.max_length set to " + maxLength
+                + " its tokenizer.json is the model jar's with truncation.max_length set to " + sizes.maxLength()
                 + " (the jar's says 128) so both sides see the same tokens");
         table.note("ratio = FreshRAG tokens/s / langchain4j tokens/s of the same variant; CPU s/chunk = process CPU time"
                 + " (all threads) / chunks; CPU use = CPU time / wall time");

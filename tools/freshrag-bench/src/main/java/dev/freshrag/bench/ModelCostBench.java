@@ -26,11 +26,6 @@ final class ModelCostBench {
     static void run(String[] argv) throws Exception {
         Args args = new Args(argv);
         EmbedderRunOptions sizes = EmbedderRunOptions.of(args);
-        int count = sizes.chunks();
-        int runs = sizes.runs();
-        int warmup = sizes.warmup();
-        int maxLength = sizes.maxLength();
-        int callSize = sizes.callSize();
         ModelVariant variant = ModelVariant.valueOf(args.get("variant", "fp32").trim().toUpperCase(Locale.ROOT));
         List<EmbeddingModel> models = new ArrayList<>();
         for (String m : args.get("models", "all-minilm-l6-v2,bge-small-en-v1.5").split(",")) {
@@ -42,32 +37,32 @@ final class ModelCostBench {
         List<String> chunks;
         long tokens = 0;
         // both models share the uncased BERT WordPiece vocabulary: one tokenizer counts for both
-        try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelVariant.FP32.tokenizerResource(EmbeddingModel.ALL_MINILM_L6_V2), maxLength)) {
-            chunks = PepStream.mixedChunks(PepStream.load(), tokenizer, count, 16, 300, 42);
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelVariant.FP32.tokenizerResource(EmbeddingModel.ALL_MINILM_L6_V2), sizes.maxLength())) {
+            chunks = PepStream.mixedChunks(PepStream.load(), tokenizer, sizes.chunks(), 16, 300, 42);
             for (String c : chunks) {
-                tokens += Math.min(tokenizer.countTokens(c), maxLength);
+                tokens += Math.min(tokenizer.countTokens(c), sizes.maxLength());
             }
         }
         System.out.printf(Locale.ROOT, "- chunks: %d cut from the PEP stream (paragraphs merged to random targets of 16-300 tokens),"
                 + " %d model tokens per pass at max length %d; calls of %d chunks; variant %s%n", chunks.size(), tokens,
-                maxLength, callSize, variant);
+                sizes.maxLength(), sizes.callSize(), variant);
         System.out.printf(Locale.ROOT, "- %d warm-up pass(es) and %d measured passes per model, models alternating; medians%n",
-                warmup, runs);
+                sizes.warmup(), sizes.runs());
 
         Map<EmbeddingModel, EmbedderBench.Side> sides = new LinkedHashMap<>();
         Map<EmbeddingModel, List<EmbedderBench.Run>> measured = new LinkedHashMap<>();
         try {
             for (EmbeddingModel m : models) {
                 sides.put(m, EmbedderBench.freshrag(EmbedderOptions.defaults().withModel(m).withVariant(variant)
-                        .withMaxLength(maxLength).withTarget(ExecutionTarget.CPU)));
+                        .withMaxLength(sizes.maxLength()).withTarget(ExecutionTarget.CPU)));
                 measured.put(m, new ArrayList<>());
             }
-            for (int w = 0; w < warmup; w++) {
-                sides.values().forEach(s -> EmbedderBench.pass(s, chunks, callSize));
+            for (int w = 0; w < sizes.warmup(); w++) {
+                sides.values().forEach(s -> EmbedderBench.pass(s, chunks, sizes.callSize()));
             }
-            for (int r = 0; r < runs; r++) {
+            for (int r = 0; r < sizes.runs(); r++) {
                 for (EmbeddingModel m : models) {
-                    EmbedderBench.Run run = EmbedderBench.pass(sides.get(m), chunks, callSize);
+                    EmbedderBench.Run run = EmbedderBench.pass(sides.get(m), chunks, sizes.callSize());
                     measured.get(m).add(run);
                     System.err.printf(Locale.ROOT, "  run %d: %s %.1f chunks/s%n", r + 1, m.configName(),
                             chunks.size() / run.wall());
@@ -77,7 +72,7 @@ final class ModelCostBench {
             sides.values().forEach(EmbedderBench.Side::close);
         }
 
-        Table table = new Table("embedder cost per model (max length " + maxLength + ", " + variant + ", CPU)",
+        Table table = new Table("embedder cost per model (max length " + sizes.maxLength() + ", " + variant + ", CPU)",
                 "model", "tokens/s", "chunks/s", "CPU s/chunk", "CPU use (cores)", "runs (chunks/s min-max)",
                 "ratio (tokens/s)");
         double first = Double.NaN;

@@ -38,7 +38,8 @@ class RestartIT {
         double searchable = putAndAwait("after-ingest-restart.md",
                 "The orchard cooperative presses apples into cider every October.", BOUND);
         System.out.printf("restart: ingest-service ready %.1f s after SIGTERM; a PUT right after readiness was searchable in %.2f s "
-                + "(goal 2 s; groupInstanceId %s)%n", readyAfter, searchable, check.path("data").path("groupInstanceId").asText());
+                + "(goal 2 s; the PUT answered in %.2f s; groupInstanceId %s)%n", readyAfter, searchable, lastPutSeconds,
+                check.path("data").path("groupInstanceId").asText());
     }
 
     @Test
@@ -53,8 +54,8 @@ class RestartIT {
 
         double searchable = putAndAwait("after-embed-restart.md",
                 "The bell foundry casts bronze bells for village churches.", BOUND);
-        System.out.printf("restart: embed-service ready %.1f s after SIGTERM; a PUT right after readiness was searchable in %.2f s (goal 2 s)%n",
-                readyAfter, searchable);
+        System.out.printf("restart: embed-service ready %.1f s after SIGTERM; a PUT right after readiness was searchable in %.2f s (goal 2 s; "
+                + "the PUT answered in %.2f s)%n", readyAfter, searchable, lastPutSeconds);
     }
 
     /**
@@ -66,6 +67,7 @@ class RestartIT {
         PipelineStack.Answer put = stack.put(tenant, docId, Map.of("version", 1, "title", docId, "contentType", "text/plain",
                 "content", content));
         assertThat(put.status()).as(put.body()).isEqualTo(202);
+        lastPutSeconds = seconds(t0);
         String token = put.json().get("token").asText();
         long deadline = t0 + bound.toNanos();
         JsonNode last = null;
@@ -84,6 +86,9 @@ class RestartIT {
         }
         throw new AssertionError(docId + " was not searchable with \"consistent\": true within " + bound.toSeconds() + " s; last answer: " + last);
     }
+
+    /** How long the last PUT took to answer 202: the part of the figure spent before the event is on kb.doc-changes. */
+    private double lastPutSeconds;
 
     private JsonNode readiness(String baseUrl, String checkName) {
         PipelineStack.Answer a = stack.send("GET", baseUrl + "/q/health/ready", null);

@@ -87,7 +87,7 @@ public final class FreshnessBench {
             underLoad.bulkLoad(table, new Probe(stack, "live-" + run, paragraphs, pollMs), "bulk-" + run);
             underLoad.unmarkedFlood(table, new Probe(stack, "edit-" + run, paragraphs, pollMs), "flood-" + run);
             table.note("under load: a live edit (one-chunk document, new version) every second in its own tenant while"
-                    + " the 600 PEP revisions are (a) POSTed to documents:bulk in batches of up to --bulk-lines lines as"
+                    + " the " + stream.size() + " PEP revisions are (a) POSTed to documents:bulk in batches of up to --bulk-lines lines as"
                     + " fast as the gateway answers, or (b) produced to kb.doc-changes by another tenant as unmarked"
                     + " events; each phase lasts until its load is fully indexed. Skip with --skip-under-load; --events N"
                     + " loads the first N revisions only");

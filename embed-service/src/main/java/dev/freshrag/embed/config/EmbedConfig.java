@@ -68,7 +68,7 @@ public interface EmbedConfig {
         /**
          * Chunks to embed per slice in a backlog: large slices keep the model busy. Also the most a tenant's edit
          * waits behind other tenants' work in its lane (slices are cut round-robin by tenant). The live lane cuts its
-         * slices smaller when the model is slow: see {@link #liveSliceTime()}.
+         * slices smaller when the model is slow and several tenants wait: see {@link #liveSliceTime()}.
          */
         @WithDefault("256")
         int maxChunks();
@@ -78,6 +78,9 @@ public interface EmbedConfig {
          * the model embeds in this time (at least 4, at most {@link #maxChunks()}; 4 until it has measured). A tenant's edit
          * arriving during another tenant's flood waits for the slice in progress and then for its own, so this bounds
          * that wait on any hardware (256 chunks take about 20 s on two CPU cores, a fraction of a second on a GPU).
+         * While one tenant alone has live work (and the embedding cache is on), its slices take up to
+         * {@link #maxChunks()} in model calls of this length: a tenant whose work arrives meanwhile takes the slice's
+         * place after the call in progress (the slice is cut again later; what it embedded stays cached).
          */
         @WithDefault("PT0.5S")
         Duration liveSliceTime();
@@ -96,6 +99,16 @@ public interface EmbedConfig {
          */
         @WithDefault("64")
         int bulkMaxChunks();
+
+        /**
+         * How long one bulk model call may take, at the model's recent speed, while live work is around (see
+         * {@link #liveQuiet()}): a bulk slice is embedded in calls of as many chunks as the model embeds in this time
+         * (at least 2), and the live lane takes the turn between two calls, so a live edit waits for the bulk call in
+         * progress, not for the slice (one bulk record alone can hold a hundred chunks, seconds on two CPU cores). In a
+         * pure bulk backlog a slice is one call.
+         */
+        @WithDefault("PT0.25S")
+        Duration bulkCallTime();
 
         /** How long after the last live work bulk slices stay at {@link #minChunks()} before growing to {@link #bulkMaxChunks()}. */
         @WithDefault("PT2S")

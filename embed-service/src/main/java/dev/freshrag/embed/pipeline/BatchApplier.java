@@ -55,6 +55,38 @@ public final class BatchApplier {
         return vectors;
     }
 
+    /**
+     * Step 1 in parts (see {@link ModelCalls}): the vectors of {@code textsByHash} the cache holds (counted reused);
+     * the caller embeds the others with {@link #embedTexts}.
+     */
+    Map<String, float[]> cachedVectors(Map<String, String> textsByHash) {
+        String modelId = embedder.model().id();
+        Map<String, float[]> vectors = new HashMap<>();
+        for (String hash : textsByHash.keySet()) {
+            float[] cached = cache.get(modelId, hash);
+            if (cached != null) {
+                vectors.put(hash, cached);
+            }
+        }
+        metrics.reused(vectors.size());
+        return vectors;
+    }
+
+    /**
+     * One model call for texts by content hash (a text cached meanwhile is not embedded again); the vectors go into
+     * the cache, so a slice given up after this call costs nothing more for them.
+     *
+     * @throws EmbeddingFailedException the model failed; the caller retries
+     * @throws dev.freshrag.embedding.EmbeddingRejectedException an embedding server rejected the texts
+     */
+    Map<String, float[]> embedTexts(Map<String, String> textsByHash) {
+        int[] modelRuns = new int[1];
+        Map<String, float[]> vectors = vectorsOf(textsByHash, modelRuns);
+        metrics.embedded(modelRuns[0]);
+        metrics.reused(textsByHash.size() - modelRuns[0]);
+        return vectors;
+    }
+
     /** Vectors by content hash, from the cache or the model; {@code modelRuns[0]} says how many the model made. */
     private Map<String, float[]> vectorsOf(Map<String, String> textsByHash, int[] modelRuns) {
         String modelId = embedder.model().id();

@@ -21,7 +21,6 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,10 +79,14 @@ public class ChunkOpsConsumer {
     private final LanePool<LiveBatch> livePool;
     /** The live lane's embed worker, started with the first live batch. */
     private Thread liveWorker;
-    /** Fewer chunks per model call cost more in call overhead than they save in waiting. */
-    private static final int LIVE_MIN_SLICE_CHUNKS = 4;
-    /** The model's recent speed, measured on live slices: sizes them by time ({@code live-slice-time}). */
+    /**
+     * A live slice may be given up between model calls and cut again only when the embedding cache keeps what was
+     * embedded (freshrag.embedding.cache-entries > 0); without it, live slices stay cut by time.
+     */
+    private final boolean resumable;
+    /** The model's recent speed, measured on every model call: sizes live slices and calls by time. */
     private final EmbedRate embedRate = new EmbedRate();
+    private final SliceSizes sizes;
     private volatile Throwable liveFailure;
 
     public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
@@ -95,6 +98,8 @@ public class ChunkOpsConsumer {
         this.config = config;
         this.dlq = dlq;
         this.livePool = new LanePool<>(config.batching().livePendingRecords());
+        this.resumable = config.embedding().cacheEntries() > 0;
+        this.sizes = new SliceSizes(config.batching(), embedRate, resumable);
         this.retry = new TransientFaultRetry(config.retry().initialBackoff(), config.retry().maxBackoff(), metrics, stopping::get);
     }
 
@@ -227,12 +232,20 @@ public class ChunkOpsConsumer {
                         continue;
                     }
                     embedStart = Instant.now();
-                    embedded = embed(slice, o -> livePool.batchOf(o).owner.origins().get(o).record());
+                    java.util.Set<String> sliceTenants = new java.util.HashSet<>();
+                    slice.forEach(o -> sliceTenants.add(o.tenant()));
+                    // another tenant's work arrived: give the slice up between two model calls (its vectors so far
+                    // stay cached), so that tenant waits for one call, not for a slice grown while one tenant was alone
+                    embedded = embedInCalls(Lane.LIVE, slice, o -> livePool.batchOf(o).owner.origins().get(o).record(),
+                            () -> resumable && livePool.othersWaiting(sliceTenants));
                 } finally {
                     scheduler.release();
                 }
+                if (embedded == null) {
+                    livePool.putBack(slice);
+                    continue;
+                }
                 Instant embedEnd = Instant.now();
-                embedRate.observed(chunksToEmbed(slice), Duration.between(embedStart, embedEnd));
                 Instant received = embedStart;
                 Map<DocumentOps, Origin> origins = new IdentityHashMap<>();
                 for (DocumentOps o : slice) {
@@ -333,7 +346,7 @@ public class ChunkOpsConsumer {
                 try {
                     slice = slicer.next(budget(lane));
                     embedStart = Instant.now();
-                    embedded = embed(slice, o -> origins.get(o).record());
+                    embedded = embedInCalls(lane, slice, o -> origins.get(o).record(), () -> false);
                 } finally {
                     scheduler.release();
                 }
@@ -443,6 +456,47 @@ public class ChunkOpsConsumer {
     }
 
     /**
+     * Embeds a slice in model calls of {@link #callTexts} texts, the lane's scheduler turn given back between two calls
+     * ({@link ModelCalls}); the turn is held on entry and on return. Answers null when {@code preempt} gave the slice up
+     * between two calls. A text an embedding server rejects sends the slice down {@link #embed}'s path, record by
+     * record.
+     */
+    private Embedded embedInCalls(Lane lane, List<DocumentOps> slice,
+                                  java.util.function.Function<DocumentOps, KafkaRecord<String, byte[]>> sources,
+                                  java.util.function.BooleanSupplier preempt) throws InterruptedException {
+        Map<String, String> texts = BatchPlan.of(slice).textsToEmbed();
+        Map<String, float[]> vectors = new java.util.HashMap<>(applier.cachedVectors(texts));
+        Map<String, String> missing = new java.util.LinkedHashMap<>(texts);
+        missing.keySet().removeAll(vectors.keySet());
+        ModelCalls calls = new ModelCalls(t -> retry.call(() -> applier.embedTexts(t)), new ModelCalls.Turn() {
+            @Override
+            public void release() {
+                scheduler.release();
+            }
+
+            @Override
+            public void acquire() throws InterruptedException {
+                scheduler.acquire(lane);
+            }
+        }, System::nanoTime, embedRate);
+        try {
+            Map<String, float[]> embedded = calls.embed(missing, callTexts(lane), preempt);
+            if (embedded == null) {
+                return null;
+            }
+            vectors.putAll(embedded);
+            return new Embedded(slice, vectors);
+        } catch (EmbeddingRejectedException e) {
+            return embed(slice, sources);
+        }
+    }
+
+    /** Texts per model call of the lane ({@link SliceSizes#call}). */
+    private int callTexts(Lane lane) {
+        return sizes.call(lane, lane == Lane.BULK && scheduler.liveRecentlyActive(config.batching().liveQuiet().toNanos()));
+    }
+
+    /**
      * Embeds a slice. Every record here parsed and validated: a failure of the model or the index is no fault of the
      * records, so it is retried (this worker blocks, the partitions stay paused), never dead-lettered. An embedding
      * server that refuses a text (too long for it, unreadable) is deterministic, but its answer does not say whose:
@@ -483,17 +537,10 @@ public class ChunkOpsConsumer {
         }
     }
 
-    /**
-     * Chunks to embed in the next slice. Live slices are large (a live backlog is work too, and fairness between
-     * tenants bounds each tenant's wait to one slice); bulk slices are small while live work is around, so the live
-     * edit that arrives during one waits little, and larger in a pure backlog.
-     */
+    /** Chunks to embed in the next slice of the lane ({@link SliceSizes#slice}). */
     private int budget(Lane lane) {
-        if (lane == Lane.LIVE) {
-            return embedRate.chunksIn(config.batching().liveSliceTime(), LIVE_MIN_SLICE_CHUNKS, config.batching().maxChunks());
-        }
-        return scheduler.liveRecentlyActive(config.batching().liveQuiet().toNanos())
-                ? config.batching().minChunks() : config.batching().bulkMaxChunks();
+        return lane == Lane.LIVE ? sizes.liveSlice(livePool.tenantsWaiting())
+                : sizes.bulkSlice(scheduler.liveRecentlyActive(config.batching().liveQuiet().toNanos()));
     }
 
     static DocumentOps parse(KafkaRecord<String, byte[]> r) {

@@ -80,6 +80,46 @@ final class FairSlicer {
     }
 
     /**
+     * Returns a slice that was cut but not embedded to the front of its tenants' queues, in its order (a live slice given
+     * up between two model calls because another tenant's work arrived). The rotation then starts with the first
+     * tenant that had no record in it, so the tenant that arrived is in the next slice.
+     */
+    void putBack(List<DocumentOps> slice) {
+        java.util.Set<String> owners = new java.util.HashSet<>();
+        for (int i = slice.size() - 1; i >= 0; i--) {
+            DocumentOps o = slice.get(i);
+            owners.add(o.tenant());
+            byTenant.computeIfAbsent(o.tenant(), t -> {
+                tenants.add(t);
+                return new ArrayDeque<>();
+            }).addFirst(o);
+        }
+        remaining += slice.size();
+        for (int step = 0; step < tenants.size(); step++) {
+            int at = (cursor + step) % tenants.size();
+            if (!owners.contains(tenants.get(at))) {
+                cursor = at;
+                return;
+            }
+        }
+    }
+
+    /** Tenants with records not yet sliced. */
+    int tenantsWaiting() {
+        return tenants.size();
+    }
+
+    /** Whether a tenant other than {@code these} has records not yet sliced. */
+    boolean othersWaiting(java.util.Set<String> these) {
+        for (String t : tenants) {
+            if (!these.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Drops a tenant with nothing left from the rotation (the live pool lives as long as the service: tenants come and
      * go); the rotation goes on with the tenant after it. A tenant whose records arrive later joins at the end.
      */

@@ -104,6 +104,37 @@ final class LanePool<B> {
         }
     }
 
+    /** Gives a slice back to be cut again ({@link FairSlicer#putBack}): its records stay pending, unhandled. */
+    void putBack(List<DocumentOps> slice) {
+        lock.lock();
+        try {
+            slicer.putBack(slice);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tenants with records not yet sliced. */
+    int tenantsWaiting() {
+        lock.lock();
+        try {
+            return slicer.tenantsWaiting();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a tenant other than {@code these} has records not yet sliced. */
+    boolean othersWaiting(java.util.Set<String> these) {
+        lock.lock();
+        try {
+            return slicer.othersWaiting(these);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The batch a pending record belongs to. */
     Batch<B> batchOf(DocumentOps record) {
         lock.lock();

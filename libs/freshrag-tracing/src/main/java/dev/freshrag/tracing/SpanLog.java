@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 /**
  * Traces "to the log" for the local stack (one bean for every service: this library is a bean archive), where no collector runs: with tracing switched on
  * ({@code quarkus.otel.sdk.disabled=false}) and the category {@code freshrag.spans} at DEBUG, each finished span is one
- * log line with its trace, its parent and its duration. Quarkus exports to every SpanExporter bean (and to OTLP); at
+ * log line with its trace, its parent, its start and its duration. Quarkus exports to every SpanExporter bean (and to OTLP); at
  * the default INFO level this one logs nothing.
  */
 @ApplicationScoped
@@ -22,9 +22,11 @@ public class SpanLog implements SpanExporter {
     public CompletableResultCode export(Collection<SpanData> spans) {
         if (LOG.isDebugEnabled()) {
             for (SpanData s : spans) {
-                LOG.debugf("span trace=%s id=%s parent=%s links=%d %.1f ms '%s' %s", s.getTraceId(), s.getSpanId(),
+                // start= (epoch microseconds): the gaps between a change's spans are its waits between stages
+                LOG.debugf("span trace=%s id=%s parent=%s links=%d start=%d %.1f ms '%s' %s", s.getTraceId(), s.getSpanId(),
                         s.getParentSpanContext().isValid() ? s.getParentSpanId() : "-", s.getLinks().size(),
-                        (s.getEndEpochNanos() - s.getStartEpochNanos()) / 1e6, s.getName(), s.getAttributes().asMap());
+                        s.getStartEpochNanos() / 1000, (s.getEndEpochNanos() - s.getStartEpochNanos()) / 1e6, s.getName(),
+                        s.getAttributes().asMap());
             }
         }
         return CompletableResultCode.ofSuccess();

@@ -80,13 +80,17 @@ public final class FreshnessBench {
                 Double.isNaN(cpu) ? "" : String.format(Locale.ROOT, "; embed-service process CPU %.2f cores on average", cpu / seconds)));
         if (!args.has("skip-under-load")) {
             // issue 13: live edits while the whole PEP stream loads as bulk, then while another tenant floods Kafka
-            LiveUnderLoad underLoad = new LiveUnderLoad(stack, PepStream.load(), args.getInt("bulk-lines", 100));
+            // --events N: the first N revisions of the stream only, a shorter run for iterating (the full run is 600)
+            List<PepStream.Event> stream = PepStream.load();
+            stream = stream.subList(0, Math.min(stream.size(), args.getInt("events", stream.size())));
+            LiveUnderLoad underLoad = new LiveUnderLoad(stack, stream, args.getInt("bulk-lines", 100));
             underLoad.bulkLoad(table, new Probe(stack, "live-" + run, paragraphs, pollMs), "bulk-" + run);
             underLoad.unmarkedFlood(table, new Probe(stack, "edit-" + run, paragraphs, pollMs), "flood-" + run);
             table.note("under load: a live edit (one-chunk document, new version) every second in its own tenant while"
-                    + " the 600 PEP revisions are (a) POSTed to documents:bulk in batches of up to --bulk-lines lines as"
+                    + " the " + stream.size() + " PEP revisions are (a) POSTed to documents:bulk in batches of up to --bulk-lines lines as"
                     + " fast as the gateway answers, or (b) produced to kb.doc-changes by another tenant as unmarked"
-                    + " events; each phase lasts until its load is fully indexed. Skip with --skip-under-load");
+                    + " events; each phase lasts until its load is fully indexed. Skip with --skip-under-load; --events N"
+                    + " loads the first N revisions only");
         }
         table.note("plain = PUT start until a search without token first returns the new version (polling, so it"
                 + " overstates by up to one poll interval plus one search); token = PUT start until the answer of a search"

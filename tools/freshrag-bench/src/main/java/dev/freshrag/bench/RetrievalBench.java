@@ -32,7 +32,7 @@ import java.util.UUID;
 
 /**
  * Retrieval quality and search latency per mode (dense, lexical, hybrid), in process, on the real index adapter
- * (LuceneWriterIndex: HNSW + BM25), the real embedder and the query-service's fusion ({@link RankFusion}, k = 60,
+ * (LuceneWriterIndex: HNSW + BM25), the real embedder and the query-service's fusion ({@link RankFusion}, k = 5,
  * 50 candidates per branch).
  *
  * <p>Quality: the newest version of every PEP of the shared stream, cut into chunks of whole paragraphs up to
@@ -47,6 +47,9 @@ import java.util.UUID;
 public final class RetrievalBench {
 
     static final String TENANT = "peps";
+
+    /** The query-service's default k ({@code freshrag.search.rrf-k}), so that a run without --rrf-k measures it. */
+    static final int SERVICE_RRF_K = 5;
 
     /** The set of the questions that come before any {@code # set:} line of the file (runs 1 to 5). */
     static final String FIRST_SET = "runs 1-5";
@@ -71,7 +74,7 @@ public final class RetrievalBench {
         int latencyChunks = args.getInt("latency-chunks", 100_000);
         int rounds = args.getInt("rounds", 5);
         int candidates = args.getInt("candidates", 50);
-        int rrfK = args.getInt("rrf-k", RankFusion.DEFAULT_K);
+        int rrfK = args.getInt("rrf-k", SERVICE_RRF_K);
         boolean perQuestion = args.has("per-question");
         Path dir = Path.of(args.get("dir", "target/bench-retrieval"));
         Machine.printHeader("retrieval: quality and latency per search mode", "./freshrag bench retrieval " + String.join(" ", argv));

@@ -31,6 +31,9 @@ class SearchResourceTest {
     @ConfigProperty(name = "freshrag.index.lucene.path")
     String indexPath;
 
+    @ConfigProperty(name = "freshrag.search.rrf-k")
+    int rrfK;
+
     private final String tenant = "srch-" + UUID.randomUUID().toString().substring(0, 8);
 
     private String put(String docId, String title, String... chunks) {
@@ -76,7 +79,7 @@ class SearchResourceTest {
         JsonNode ranks = top.get("ranks");
         assertThat(ranks.get("dense").asInt()).isEqualTo(1);
         assertThat(ranks.get("lexical").asInt()).isPositive();
-        assertThat(top.get("score").asDouble()).isCloseTo(1.0 / (60 + 1) + 1.0 / (60 + ranks.get("lexical").asInt()),
+        assertThat(top.get("score").asDouble()).isCloseTo(1.0 / (rrfK + 1) + 1.0 / (rrfK + ranks.get("lexical").asInt()),
                 org.assertj.core.api.Assertions.within(1e-6));
         assertThat(top.get("scores").get("dense").asDouble()).as("the cosine").isGreaterThan(0.3).isLessThanOrEqualTo(1);
         assertThat(top.get("scores").get("lexical").asDouble()).as("BM25").isPositive();

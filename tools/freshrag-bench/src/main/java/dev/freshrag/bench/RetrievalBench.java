@@ -32,7 +32,7 @@ import java.util.UUID;
 
 /**
  * Retrieval quality and search latency per mode (dense, lexical, hybrid), in process, on the real index adapter
- * (LuceneWriterIndex: HNSW + BM25), the real embedder and the query-service's fusion ({@link RankFusion}, k = 60,
+ * (LuceneWriterIndex: HNSW + BM25), the real embedder and the query-service's fusion ({@link RankFusion}, k = 5,
  * 50 candidates per branch).
  *
  * <p>Quality: the newest version of every PEP of the shared stream, cut into chunks of whole paragraphs up to
@@ -48,8 +48,17 @@ public final class RetrievalBench {
 
     static final String TENANT = "peps";
 
-    /** One labelled question. */
-    record Question(String kind, String docId, String evidence, String text) {
+    /** The query-service's default k ({@code freshrag.search.rrf-k}), so that a run without --rrf-k measures it. */
+    static final int SERVICE_RRF_K = 5;
+
+    /** The set of the questions that come before any {@code # set:} line of the file (runs 1 to 5). */
+    static final String FIRST_SET = "runs 1-5";
+
+    /**
+     * One labelled question; {@code set} names the batch it was added in (a {@code # set: <name>} line of the file
+     * starts one), so that the figures of an older, unchanged batch stay comparable between runs.
+     */
+    record Question(String set, String kind, String docId, String evidence, String text) {
     }
 
     record Chunk(String docId, String title, String text) {
@@ -65,7 +74,7 @@ public final class RetrievalBench {
         int latencyChunks = args.getInt("latency-chunks", 100_000);
         int rounds = args.getInt("rounds", 5);
         int candidates = args.getInt("candidates", 50);
-        int rrfK = args.getInt("rrf-k", RankFusion.DEFAULT_K);
+        int rrfK = args.getInt("rrf-k", SERVICE_RRF_K);
         boolean perQuestion = args.has("per-question");
         Path dir = Path.of(args.get("dir", "target/bench-retrieval"));
         Machine.printHeader("retrieval: quality and latency per search mode", "./freshrag bench retrieval " + String.join(" ", argv));
@@ -85,10 +94,14 @@ public final class RetrievalBench {
         }
         List<Chunk> chunks = new ArrayList<>();
         latest.forEach((docId, content) -> chunk(content, chunkChars).forEach(t -> chunks.add(new Chunk(docId, titles.get(docId), t))));
-        long identifiers = questions.stream().filter(q -> q.kind().equals("identifier")).count();
+        List<String> groups = groups(questions);
+        Map<String, Long> kinds = new LinkedHashMap<>();
+        questions.forEach(q -> kinds.merge(q.kind(), 1L, Long::sum));
         System.out.printf(Locale.ROOT, "- corpus: %d documents (newest versions), %d chunks of whole paragraphs up to %d characters, one tenant;"
-                + " %d questions (%d exact identifiers), model %s %s; fusion: RRF k=%d over %d candidates per branch%n",
-                latest.size(), chunks.size(), chunkChars, questions.size(), identifiers, modelId, variant, rrfK, candidates);
+                + " %d questions (%s), model %s %s; fusion: RRF k=%d over %d candidates per branch%n",
+                latest.size(), chunks.size(), chunkChars, questions.size(), kinds.entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", ")),
+                modelId, variant, rrfK, candidates);
 
         IndexFingerprint fingerprint = new IndexFingerprint(modelId, ModelVariant.DIMENSION);
         try (Embedder embedder = OnnxEmbedder.load(options)) {
@@ -115,21 +128,25 @@ public final class RetrievalBench {
             try (LuceneWriterIndex index = fresh(dir.resolve("quality"), fingerprint)) {
                 write(index, chunks, vectors, 1);
                 for (String mode : List.of("dense", "lexical", "hybrid")) {
-                    for (String kind : List.of("all", "semantic", "identifier")) {
+                    List<Integer> all = new ArrayList<>();
+                    for (int i = 0; i < questions.size(); i++) {
+                        Question q = questions.get(i);
+                        all.add(rankOf(search(index, mode, q.text(), queryVectors[i], 10, candidates, rrfK), q.docId()));
+                    }
+                    for (String group : groups) {
                         List<Integer> ranks = new ArrayList<>();
                         for (int i = 0; i < questions.size(); i++) {
-                            Question q = questions.get(i);
-                            if (!kind.equals("all") && !kind.equals(q.kind())) {
-                                continue;
+                            if (inGroup(questions.get(i), group)) {
+                                ranks.add(all.get(i));
                             }
-                            List<RankFusion.FusedHit> hits = search(index, mode, q.text(), queryVectors[i], 10, candidates, rrfK);
-                            ranks.add(rankOf(hits, q.docId()));
                         }
-                        quality.row(mode, kind + " (" + ranks.size() + ")", Table.f(hitAt(ranks, 1), 3), Table.f(hitAt(ranks, 5), 3),
+                        quality.row(mode, group + " (" + ranks.size() + ")", Table.f(hitAt(ranks, 1), 3), Table.f(hitAt(ranks, 5), 3),
                                 Table.f(mrr(ranks), 3), Table.f(ndcg(ranks), 3));
                     }
                 }
             }
+            quality.note("all = every question; \"set X\" = the questions added in X (the runs 1-5 set is unchanged, so its rows"
+                    + " compare with earlier runs); a kind = its questions of every set");
             quality.print(System.out);
             if (perQuestion) {
                 printPerQuestion(dir.resolve("quality"), fingerprint, questions, queryVectors, candidates, rrfK);
@@ -178,8 +195,8 @@ public final class RetrievalBench {
             float[][] queryVectors, int candidates, int rrfK) {
         Table t = new Table("identifier questions, rank of the answering document (0 = not in the top 10) and the first document",
                 "question", "answer", "dense", "lexical", "hybrid", "dense first", "lexical first", "hybrid first");
-        Table semantic = new Table("semantic questions that some mode does not answer first (same columns)",
-                "question", "answer", "dense", "lexical", "hybrid", "dense first", "lexical first", "hybrid first");
+        Table others = new Table("other questions that some mode does not answer first (same columns, and the kind)",
+                "question", "kind", "answer", "dense", "lexical", "hybrid", "dense first", "lexical first", "hybrid first");
         try (LuceneWriterIndex index = LuceneWriterIndex.open(indexDir, fingerprint, LuceneOptions.defaults())) {
             for (int i = 0; i < questions.size(); i++) {
                 Question q = questions.get(i);
@@ -197,12 +214,13 @@ public final class RetrievalBench {
                 if (q.kind().equals("identifier")) {
                     t.row(row.toArray());
                 } else if (!allFirst) {
-                    semantic.row(row.toArray());
+                    row.add(1, q.kind());
+                    others.row(row.toArray());
                 }
             }
         }
         t.print(System.out);
-        semantic.print(System.out);
+        others.print(System.out);
     }
 
     /** The search the query-service runs for a mode (Retriever): one or both branches, fused by reciprocal rank. */
@@ -261,16 +279,35 @@ public final class RetrievalBench {
         return out;
     }
 
+    /** The rows of the quality table: all questions, each set (when there are several), each kind. */
+    static List<String> groups(List<Question> questions) {
+        List<String> groups = new ArrayList<>(List.of("all"));
+        List<String> sets = questions.stream().map(Question::set).distinct().toList();
+        if (sets.size() > 1) {
+            sets.forEach(set -> groups.add("set " + set));
+        }
+        questions.stream().map(Question::kind).distinct().forEach(groups::add);
+        return groups;
+    }
+
+    static boolean inGroup(Question q, String group) {
+        return group.equals("all") || group.equals("set " + q.set()) || group.equals(q.kind());
+    }
+
     static List<Question> questions() throws IOException {
         List<Question> out = new ArrayList<>();
+        String set = FIRST_SET;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(Objects.requireNonNull(
                 RetrievalBench.class.getResourceAsStream("/retrieval/pep-questions.tsv")), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.startsWith("# set:")) {
+                    set = line.substring("# set:".length()).strip();
+                }
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
                 String[] f = line.split("\t");
-                out.add(new Question(f[0], f[1], f[2], f[3]));
+                out.add(new Question(set, f[0], f[1], f[2], f[3]));
             }
         }
         return out;

@@ -15,7 +15,31 @@ class RetrievalBenchTest {
         assertTrue(questions.size() >= 40, "questions: " + questions.size());
         assertTrue(questions.stream().filter(q -> q.kind().equals("identifier")).count() >= 10);
         assertTrue(questions.stream().allMatch(q -> q.docId().matches("pep-\\d{4}") && !q.evidence().isBlank()
-                && !q.text().isBlank() && (q.kind().equals("semantic") || q.kind().equals("identifier"))));
+                && !q.text().isBlank() && List.of("semantic", "identifier", "paraphrase", "deep").contains(q.kind())), "kinds");
+    }
+
+    @Test
+    void theQuestionsOfRunsOneToFiveStayAsTheyWereSoTheirFiguresCompare() throws Exception {
+        List<RetrievalBench.Question> questions = RetrievalBench.questions();
+        List<RetrievalBench.Question> first = questions.stream().filter(q -> q.set().equals(RetrievalBench.FIRST_SET)).toList();
+
+        assertEquals(55, first.size());
+        assertEquals(first, questions.subList(0, 55), "the first set comes first");
+        assertEquals(16, first.stream().filter(q -> q.kind().equals("identifier")).count());
+        assertTrue(questions.size() >= 110, "questions: " + questions.size());
+    }
+
+    @Test
+    void theQualityRowsAreAllEachSetAndEachKind() {
+        List<RetrievalBench.Question> questions = List.of(
+                new RetrievalBench.Question("a", "semantic", "pep-0001", "x", "q1"),
+                new RetrievalBench.Question("b", "deep", "pep-0002", "x", "q2"));
+
+        assertEquals(List.of("all", "set a", "set b", "semantic", "deep"), RetrievalBench.groups(questions));
+        assertTrue(RetrievalBench.inGroup(questions.get(1), "set b"));
+        assertTrue(RetrievalBench.inGroup(questions.get(1), "deep"));
+        assertTrue(!RetrievalBench.inGroup(questions.get(1), "set a") && !RetrievalBench.inGroup(questions.get(1), "semantic"));
+        assertEquals(List.of("all", "semantic"), RetrievalBench.groups(questions.subList(0, 1)));
     }
 
     @Test

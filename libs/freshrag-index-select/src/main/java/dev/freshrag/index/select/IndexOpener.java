@@ -4,6 +4,7 @@ import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.VectorIndexReader;
 import dev.freshrag.index.VectorIndexWriter;
 import dev.freshrag.index.generation.Generation;
+import dev.freshrag.index.generation.Generations;
 import dev.freshrag.index.lucene.LuceneGenerations;
 import dev.freshrag.index.lucene.LuceneOptions;
 import dev.freshrag.index.lucene.LuceneReaderIndex;
@@ -57,6 +58,15 @@ public final class IndexOpener {
                     luceneOptions(settings.lucene()));
             case QDRANT -> QdrantVectorIndex.connectGeneration(qdrantOptions(settings.qdrant()), generation);
         };
+    }
+
+    /**
+     * The plan of generations where the store keeps one: the Lucene pointer file, if it exists yet. Empty for an index
+     * from before generations (its one index is generation 1) and for Qdrant, whose alias names the active collection
+     * but which keeps no plan.
+     */
+    public static java.util.Optional<Generations> plan(IndexSettings settings) {
+        return settings.kind() == IndexKind.LUCENE ? lucenePlan(settings).read() : java.util.Optional.empty();
     }
 
     /** The generation layout and pointer of the embedded index ({@link IndexKind#LUCENE} only). */

@@ -17,6 +17,14 @@ public interface VectorIndexHandle extends AutoCloseable {
     /** Source positions of one lane applied so far, as recorded by {@link VectorIndexWriter#commit(Lane, SourceOffsets)}. */
     SourceOffsets appliedSourceOffsets(Lane lane);
 
+    /**
+     * The index generation this handle reads or writes, where the store itself records it (a Qdrant collection's
+     * metadata); empty where the generation plan says it instead (Lucene's pointer file).
+     */
+    default java.util.OptionalInt generationNumber() {
+        return java.util.OptionalInt.empty();
+    }
+
     /** Whether the store answers; used by health checks. */
     boolean isHealthy();
 

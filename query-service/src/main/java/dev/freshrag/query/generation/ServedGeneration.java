@@ -7,6 +7,7 @@ import dev.freshrag.index.generation.GenerationState;
 import dev.freshrag.index.generation.Generations;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The index generation this query-service searches, and the model its queries are embedded with: what
@@ -28,14 +29,15 @@ public record ServedGeneration(int generation, String model, int dimension, Inte
 
     /**
      * The active generation of {@code plan}, which must hold vectors of the service's model; without a plan, the one
-     * index there is, as generation 1.
+     * index there is (Qdrant: the collection the alias names), as the generation the store records, else 1.
      *
      * @throws IndexMismatchException the active generation was built with another model: the service would embed
      *                                queries that its vectors cannot be compared with
      */
-    public static ServedGeneration choose(Optional<Generations> plan, IndexFingerprint serviceModel) {
+    public static ServedGeneration choose(Optional<Generations> plan, IndexFingerprint serviceModel,
+            OptionalInt storeGeneration) {
         if (plan.isEmpty()) {
-            return new ServedGeneration(1, serviceModel.modelId(), serviceModel.dimension(), null, label(GenerationState.ACTIVE));
+            return new ServedGeneration(storeGeneration.orElse(1), serviceModel.modelId(), serviceModel.dimension(), null, label(GenerationState.ACTIVE));
         }
         Generation active = plan.get().active();
         if (!active.fingerprint().equals(serviceModel)) {

@@ -61,12 +61,19 @@ final class CollectionBootstrap {
     private final IndexFingerprint fingerprint;
     /** Set by {@link #run}: whether the collection has the lexical sparse vector. */
     private boolean lexical;
+    /** Set by {@link #run}: the generation number in the collection's metadata, if it has one. */
+    private java.util.OptionalInt generation = java.util.OptionalInt.empty();
 
     CollectionBootstrap(QdrantClient client, QdrantCalls calls, QdrantOptions options, IndexFingerprint fingerprint) {
         this.client = client;
         this.calls = calls;
         this.options = options;
         this.fingerprint = fingerprint;
+    }
+
+    /** The generation number the metadata of the collection {@link #run} opened records (FreshRAG writes it). */
+    java.util.OptionalInt generation() {
+        return generation;
     }
 
     /** Whether the collection {@link #run} opened has the lexical sparse vector ({@link LexicalVectors}). */
@@ -209,6 +216,9 @@ final class CollectionBootstrap {
             throw new IndexMismatchException(where + ": " + e.getMessage());
         }
         lexical = LexicalVectors.configured(info.getConfig().getParams().getSparseVectorsConfig());
+        Value number = info.getConfig().getMetadataMap().get(META_GENERATION);
+        generation = number != null && number.hasIntegerValue() && number.getIntegerValue() >= 1
+                ? java.util.OptionalInt.of((int) number.getIntegerValue()) : java.util.OptionalInt.empty();
         if (!lexical) {
             // Qdrant cannot add a sparse vector to an existing collection: only a re-index into a new one can
             LOG.warn("{} predates lexical search (no '{}' sparse vector with the IDF modifier): lexical search finds "

@@ -71,19 +71,21 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     private final String collection;
     /** What every point request names: the alias, or a generation's own collection ({@link #openGeneration}). */
     private final String target;
+    private final java.util.OptionalInt generation;
     private final QdrantChunkReader reader;
     private final QdrantChunkWriter writer;
     private volatile boolean closed;
 
     private QdrantVectorIndex(QdrantClient client, QdrantCalls calls, QdrantOptions options,
-            IndexFingerprint fingerprint, String collection, String target, boolean lexical) {
+            IndexFingerprint fingerprint, String collection, String target, CollectionBootstrap bootstrap) {
         this.client = client;
         this.calls = calls;
         this.options = options;
         this.fingerprint = fingerprint;
         this.collection = collection;
         this.target = target;
-        this.reader = new QdrantChunkReader(client, calls, target, fingerprint, lexical);
+        this.generation = bootstrap.generation();
+        this.reader = new QdrantChunkReader(client, calls, target, fingerprint, bootstrap.lexical());
         this.writer = new QdrantChunkWriter(client, calls, target, fingerprint, reader);
     }
 
@@ -145,7 +147,7 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
         CollectionBootstrap bootstrap = new CollectionBootstrap(client, calls, options, fingerprint);
         String collection = bootstrap.runGeneration(generation.number());
         LOG.info("opened Qdrant collection {} of generation {} ({})", collection, generation.id(), fingerprint);
-        return new QdrantVectorIndex(client, calls, options, fingerprint, collection, collection, bootstrap.lexical());
+        return new QdrantVectorIndex(client, calls, options, fingerprint, collection, collection, bootstrap);
     }
 
     /** A client on a new channel to the Qdrant of {@code options}; the caller owns it. */
@@ -192,7 +194,7 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
         }
         CollectionBootstrap bootstrap = new CollectionBootstrap(client, calls, options, fingerprint);
         String collection = bootstrap.run();
-        return new QdrantVectorIndex(client, calls, options, fingerprint, collection, options.alias(), bootstrap.lexical());
+        return new QdrantVectorIndex(client, calls, options, fingerprint, collection, options.alias(), bootstrap);
     }
 
     public QdrantOptions options() {
@@ -202,6 +204,12 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     /** The alias every read and write goes through (unless this index was opened on one generation). */
     public String alias() {
         return options.alias();
+    }
+
+    /** The generation number in the metadata of {@link #collection()}; empty for a collection FreshRAG did not create. */
+    @Override
+    public java.util.OptionalInt generationNumber() {
+        return generation;
     }
 
     /** The name every point request of this index names: the alias, or the generation's collection. */

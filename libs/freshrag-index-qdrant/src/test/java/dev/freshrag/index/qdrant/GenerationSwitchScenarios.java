@@ -102,6 +102,8 @@ abstract class GenerationSwitchScenarios {
         assertThat(generations.aliasTarget()).contains(generations.collection(G2));
         QdrantVectorIndex switched = throughAlias(G2.fingerprint());
         assertThat(switched.collection()).isEqualTo(building.collection());
+        assertThat(switched.generationNumber()).as("from the collection's metadata").hasValue(2);
+        assertThat(live.generationNumber()).hasValue(1);
         assertThat(docs(switched, new float[] {0, 0, 1})).containsExactly("new-doc");
         // a reader that opened g1 itself keeps reading g1: its model and its vectors stay together
         assertThat(docs(generation(G1), new float[] {1, 0, 0, 0})).containsExactly("old-doc");

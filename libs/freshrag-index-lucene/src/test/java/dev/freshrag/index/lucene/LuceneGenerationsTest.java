@@ -111,8 +111,13 @@ class LuceneGenerationsTest {
         g1.close();
         g1 = LuceneWriterIndex.open(generations.directory(1), FIXTURE, LuceneOptions.defaults());
         assertThat(root.resolve(LuceneGenerations.POINTER)).exists();
-        try (LuceneReaderIndex g2 = LuceneReaderIndex.open(g2Dir, NEW_MODEL, LuceneOptions.defaults())) {
+        try (LuceneReaderIndex g2 = LuceneReaderIndex.open(g2Dir, NEW_MODEL, LuceneOptions.defaults());
+             LuceneReaderIndex rootReader = LuceneReaderIndex.open(generations.directory(1), FIXTURE,
+                     LuceneOptions.defaults())) {
             assertThat(search(g2, new float[] {0, 0, 1})).containsExactly("new-doc");
+            // a reader of the root (every query-service before generations) is not disturbed by g2/ either
+            assertThat(search(rootReader, new float[] {1, 0, 0, 0})).containsExactly("old-doc");
+            assertThat(rootReader.appliedSourceOffsets(Lane.LIVE)).isEqualTo(SourceOffsets.applied(0, 5));
         }
 
         // another process (a query-service) reads the plan the switch wrote, whole

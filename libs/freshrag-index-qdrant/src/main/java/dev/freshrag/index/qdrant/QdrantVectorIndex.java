@@ -180,6 +180,33 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
      * @throws IndexUnavailableException Qdrant cannot be reached or answered too slowly
      */
     public static QdrantVectorIndex open(QdrantClient client, QdrantOptions options, IndexFingerprint fingerprint) {
+        return open(client, options, fingerprint, false);
+    }
+
+    /**
+     * {@link #open} that then reads and writes the collection the alias named at open, not the alias: a reader opened
+     * this way keeps searching vectors of its own model when the alias is switched to another generation (it sees the
+     * switch when it is opened again), instead of embedding queries with one model and searching another's vectors.
+     */
+    public static QdrantVectorIndex openPinned(QdrantClient client, QdrantOptions options, IndexFingerprint fingerprint) {
+        return open(client, options, fingerprint, true);
+    }
+
+    /** {@link #openPinned} on a new connection, which the returned index owns. */
+    public static QdrantVectorIndex connectPinned(QdrantOptions options, IndexFingerprint fingerprint) {
+        Objects.requireNonNull(options, "options");
+        checkFingerprint(fingerprint);
+        QdrantClient client = newClient(options);
+        try {
+            return openPinned(client, options, fingerprint);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static QdrantVectorIndex open(QdrantClient client, QdrantOptions options, IndexFingerprint fingerprint,
+            boolean pinned) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(options, "options");
         checkFingerprint(fingerprint);
@@ -194,7 +221,8 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
         }
         CollectionBootstrap bootstrap = new CollectionBootstrap(client, calls, options, fingerprint);
         String collection = bootstrap.run();
-        return new QdrantVectorIndex(client, calls, options, fingerprint, collection, options.alias(), bootstrap);
+        return new QdrantVectorIndex(client, calls, options, fingerprint, collection,
+                pinned ? collection : options.alias(), bootstrap);
     }
 
     public QdrantOptions options() {

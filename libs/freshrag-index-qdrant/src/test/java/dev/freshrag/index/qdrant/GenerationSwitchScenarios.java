@@ -85,6 +85,8 @@ abstract class GenerationSwitchScenarios {
         live.upsert(List.of(point("old-doc", 1, new float[] {1, 0, 0, 0})));
         live.commit(Lane.LIVE, SourceOffsets.applied(0, 7));
 
+        QdrantVectorIndex pinned = keep(QdrantVectorIndex.openPinned(newClient(), options(), G1.fingerprint()));
+        assertThat(pinned.target()).isEqualTo(generations.collection(G1));
         QdrantVectorIndex building = generation(G2);
         assertThat(building.collection()).isEqualTo(options().collectionPrefix() + "-model-b-g2");
         assertThat(building.target()).isEqualTo(building.collection());
@@ -105,8 +107,10 @@ abstract class GenerationSwitchScenarios {
         assertThat(switched.generationNumber()).as("from the collection's metadata").hasValue(2);
         assertThat(live.generationNumber()).hasValue(1);
         assertThat(docs(switched, new float[] {0, 0, 1})).containsExactly("new-doc");
-        // a reader that opened g1 itself keeps reading g1: its model and its vectors stay together
+        // a reader that opened g1 itself, or pinned what the alias named at open, keeps reading g1: its model and its
+        // vectors stay together
         assertThat(docs(generation(G1), new float[] {1, 0, 0, 0})).containsExactly("old-doc");
+        assertThat(docs(pinned, new float[] {1, 0, 0, 0})).containsExactly("old-doc");
         // a service still on the old model is refused by the switched alias instead of searching the new vectors
         assertThatThrownBy(() -> throughAlias(G1.fingerprint())).isInstanceOf(IndexMismatchException.class)
                 .hasMessageContaining("model-b");

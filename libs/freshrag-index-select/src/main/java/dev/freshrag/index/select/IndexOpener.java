@@ -31,11 +31,15 @@ public final class IndexOpener {
         };
     }
 
-    /** A reader: for Lucene another process's index directory, polled for commits. */
+    /**
+     * A reader: for Lucene another process's index directory, polled for commits; for Qdrant the collection the alias
+     * names at open, read directly, so a switch of the alias to another model's generation never reaches a reader that
+     * embeds queries with the old model (it sees the switch when it is opened again).
+     */
     public static VectorIndexReader openReader(IndexSettings settings, IndexFingerprint fingerprint) {
         return switch (settings.kind()) {
             case LUCENE -> LuceneReaderIndex.open(lucenePath(settings.lucene()), fingerprint, luceneOptions(settings.lucene()));
-            case QDRANT -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
+            case QDRANT -> QdrantVectorIndex.connectPinned(qdrantOptions(settings.qdrant()), fingerprint);
         };
     }
 

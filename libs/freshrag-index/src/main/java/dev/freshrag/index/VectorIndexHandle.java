@@ -24,6 +24,14 @@ public interface VectorIndexHandle extends AutoCloseable {
      */
     DeferredOffsets deferredOffsets();
 
+    /**
+     * The index generation this handle reads or writes, where the store itself records it (a Qdrant collection's
+     * metadata); empty where the generation plan says it instead (Lucene's pointer file).
+     */
+    default java.util.OptionalInt generationNumber() {
+        return java.util.OptionalInt.empty();
+    }
+
     /** Whether the store answers; used by health checks. */
     boolean isHealthy();
 

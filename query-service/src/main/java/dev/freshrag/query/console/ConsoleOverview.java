@@ -1,8 +1,7 @@
 package dev.freshrag.query.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.freshrag.index.IndexFingerprint;
-import dev.freshrag.index.VectorIndexReader;
+import dev.freshrag.query.generation.ServedGeneration;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,18 +31,18 @@ public class ConsoleOverview {
     }
 
     private final ConsoleConfig config;
-    private final VectorIndexReader index;
+    private final ServedGeneration served;
     private final ServiceProbe probe;
     private final FreshnessHistory history;
     private final Map<String, Object> kafka;
     private ConsumerLag lag;
     private long lastSampleAt;
 
-    public ConsoleOverview(ConsoleConfig config, VectorIndexReader index, ObjectMapper json,
+    public ConsoleOverview(ConsoleConfig config, ServedGeneration served, ObjectMapper json,
                            @Identifier("default-kafka-broker") Map<String, Object> kafka,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.config = config;
-        this.index = index;
+        this.served = served;
         this.probe = new ServiceProbe(HttpClient.newBuilder().connectTimeout(config.callTimeout()).build(), json, config.callTimeout());
         this.history = new FreshnessHistory(config.freshnessWindow(), config.history());
         this.kafka = new HashMap<>(kafka);
@@ -71,14 +70,14 @@ public class ConsoleOverview {
             LOG.debugf("consumer lag unavailable: %s", e.toString());
         }
         double rate = history.embedRate();
-        IndexFingerprint fp = index.fingerprint();
         return new View(List.of(ingest, embed, query), rows, lagError,
                 Math.round(ingest.metrics().sum("freshrag_events_applied_total")),
                 Math.round(ingest.metrics().sum("freshrag_events_stale_total")),
                 Math.round(ingest.metrics().sum("freshrag_dlq_total") + embed.metrics().sum("freshrag_dlq_total")),
                 Double.isNaN(rate) ? "n/a" : String.format(Locale.ROOT, "%.1f", rate),
-                // index generations do not exist yet: the one index is generation 1, known by its fingerprint
-                "generation 1 (" + fp.modelId() + ", " + fp.dimension() + " dimensions)",
+                "generation " + served.generation() + " (" + served.model() + ", " + served.dimension() + " dimensions"
+                        + (served.chunkMaxTokens() == null ? "" : ", chunks of at most " + served.chunkMaxTokens() + " tokens")
+                        + ")",
                 FreshnessChart.of(history.points(), config.history(), history.total()));
     }
 

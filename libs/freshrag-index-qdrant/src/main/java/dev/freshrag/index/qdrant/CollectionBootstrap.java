@@ -61,12 +61,19 @@ final class CollectionBootstrap {
     private final IndexFingerprint fingerprint;
     /** Set by {@link #run}: whether the collection has the lexical sparse vector. */
     private boolean lexical;
+    /** Set by {@link #run}: the generation number in the collection's metadata, if it has one. */
+    private java.util.OptionalInt generation = java.util.OptionalInt.empty();
 
     CollectionBootstrap(QdrantClient client, QdrantCalls calls, QdrantOptions options, IndexFingerprint fingerprint) {
         this.client = client;
         this.calls = calls;
         this.options = options;
         this.fingerprint = fingerprint;
+    }
+
+    /** The generation number the metadata of the collection {@link #run} opened records (FreshRAG writes it). */
+    java.util.OptionalInt generation() {
+        return generation;
     }
 
     /** Whether the collection {@link #run} opened has the lexical sparse vector ({@link LexicalVectors}). */
@@ -117,6 +124,28 @@ final class CollectionBootstrap {
         return createAlias(alias, collection);
     }
 
+    /**
+     * The physical collection of one generation ({@link #collectionName}), created with its payload indexes if it does
+     * not exist yet, and checked: a generation's writer and reader use it directly, not through the alias, so a
+     * switch of the alias never changes what they read.
+     *
+     * @throws IndexMismatchException the collection holds vectors of another model, dimension or distance
+     */
+    String runGeneration(int generation) {
+        String collection = collectionName(options.collectionPrefix(), fingerprint, generation);
+        if (!calls.await("check collection " + collection, client.collectionExistsAsync(collection, calls.timeout()))) {
+            create(collection, generation);
+        }
+        CollectionInfo info = verifyAs(collection, "Qdrant collection " + collection + " (generation g" + generation + ")");
+        ensurePayloadIndexes(collection, info);
+        return collection;
+    }
+
+    /** Checks an existing collection as {@link #runGeneration} would, without creating anything. */
+    void verifyGeneration(String collection, int generation) {
+        verifyAs(collection, "Qdrant collection " + collection + " (generation g" + generation + ")");
+    }
+
     private Optional<String> aliasTarget(String alias) {
         List<AliasDescription> aliases = calls.await("list aliases", client.listAliasesAsync(calls.timeout()));
         return aliases.stream().filter(a -> a.getAliasName().equals(alias))
@@ -124,6 +153,10 @@ final class CollectionBootstrap {
     }
 
     private void create(String collection) {
+        create(collection, FIRST_GENERATION);
+    }
+
+    private void create(String collection, int generation) {
         CreateCollection.Builder request = CreateCollection.newBuilder()
                 .setCollectionName(collection)
                 .setVectorsConfig(VectorsConfig.newBuilder().setParams(VectorParams.newBuilder()
@@ -133,7 +166,7 @@ final class CollectionBootstrap {
                 .setSparseVectorsConfig(LexicalVectors.config())
                 .putMetadata(META_MODEL, ChunkPayloads.string(fingerprint.modelId()))
                 .putMetadata(META_DIMENSION, ChunkPayloads.integer(fingerprint.dimension()))
-                .putMetadata(META_GENERATION, ChunkPayloads.integer(FIRST_GENERATION))
+                .putMetadata(META_GENERATION, ChunkPayloads.integer(generation))
                 .setTimeout(Math.max(1, calls.timeout().toSeconds()));
         options.shardNumber().ifPresent(request::setShardNumber);
         options.replicationFactor().ifPresent(request::setReplicationFactor);
@@ -155,9 +188,12 @@ final class CollectionBootstrap {
 
     /** Reads the collection's config and refuses it unless it holds vectors of our fingerprint. */
     private CollectionInfo verify(String collection, String alias) {
+        return verifyAs(collection, "Qdrant collection " + collection + " (alias " + alias + ")");
+    }
+
+    private CollectionInfo verifyAs(String collection, String where) {
         CollectionInfo info = calls.await("read collection " + collection,
                 client.getCollectionInfoAsync(collection, calls.timeout()));
-        String where = "Qdrant collection " + collection + " (alias " + alias + ")";
         VectorsConfig vectors = info.getConfig().getParams().getVectorsConfig();
         if (!vectors.hasParams()) {
             throw new IndexMismatchException(where + " has named or no vectors; FreshRAG uses one unnamed vector. "
@@ -180,6 +216,9 @@ final class CollectionBootstrap {
             throw new IndexMismatchException(where + ": " + e.getMessage());
         }
         lexical = LexicalVectors.configured(info.getConfig().getParams().getSparseVectorsConfig());
+        Value number = info.getConfig().getMetadataMap().get(META_GENERATION);
+        generation = number != null && number.hasIntegerValue() && number.getIntegerValue() >= 1
+                ? java.util.OptionalInt.of((int) number.getIntegerValue()) : java.util.OptionalInt.empty();
         if (!lexical) {
             // Qdrant cannot add a sparse vector to an existing collection: only a re-index into a new one can
             LOG.warn("{} predates lexical search (no '{}' sparse vector with the IDF modifier): lexical search finds "

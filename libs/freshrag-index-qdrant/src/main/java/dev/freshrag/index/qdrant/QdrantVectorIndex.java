@@ -11,6 +11,7 @@ import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.VectorIndexReader;
 import dev.freshrag.index.VectorIndexWriter;
+import dev.freshrag.index.generation.Generation;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.VersionsCompatibilityChecker;
@@ -68,19 +69,24 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     private final QdrantOptions options;
     private final IndexFingerprint fingerprint;
     private final String collection;
+    /** What every point request names: the alias, or a generation's own collection ({@link #openGeneration}). */
+    private final String target;
+    private final java.util.OptionalInt generation;
     private final QdrantChunkReader reader;
     private final QdrantChunkWriter writer;
     private volatile boolean closed;
 
     private QdrantVectorIndex(QdrantClient client, QdrantCalls calls, QdrantOptions options,
-            IndexFingerprint fingerprint, String collection, boolean lexical) {
+            IndexFingerprint fingerprint, String collection, String target, CollectionBootstrap bootstrap) {
         this.client = client;
         this.calls = calls;
         this.options = options;
         this.fingerprint = fingerprint;
         this.collection = collection;
-        this.reader = new QdrantChunkReader(client, calls, options.alias(), fingerprint, lexical);
-        this.writer = new QdrantChunkWriter(client, calls, options.alias(), fingerprint, reader);
+        this.target = target;
+        this.generation = bootstrap.generation();
+        this.reader = new QdrantChunkReader(client, calls, target, fingerprint, bootstrap.lexical());
+        this.writer = new QdrantChunkWriter(client, calls, target, fingerprint, reader);
     }
 
     // =====================================================================================================
@@ -97,6 +103,55 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     public static QdrantVectorIndex connect(QdrantOptions options, IndexFingerprint fingerprint) {
         Objects.requireNonNull(options, "options");
         checkFingerprint(fingerprint);
+        QdrantClient client = newClient(options);
+        try {
+            return open(client, options, fingerprint);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #openGeneration} on a new connection to the Qdrant of {@code options}, which the returned index owns.
+     */
+    public static QdrantVectorIndex connectGeneration(QdrantOptions options, Generation generation) {
+        Objects.requireNonNull(options, "options");
+        QdrantClient client = newClient(options);
+        try {
+            return openGeneration(client, options, generation);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens one generation's own collection ({@code <prefix>-<model>-g<N>}), creating it with its payload indexes if it
+     * is missing, and reads and writes it directly rather than through the alias: the embed-service fills a building
+     * generation this way beside the active one, and a reader that opened a generation keeps reading it after the alias
+     * moves ({@link QdrantGenerations#switchAlias}), so its model and its vectors never part. On success the index owns
+     * the client.
+     *
+     * @throws IndexMismatchException    the collection exists with another model, dimension or distance
+     * @throws IndexUnavailableException Qdrant cannot be reached or answered too slowly
+     */
+    public static QdrantVectorIndex openGeneration(QdrantClient client, QdrantOptions options, Generation generation) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(generation, "generation");
+        IndexFingerprint fingerprint = generation.fingerprint();
+        checkFingerprint(fingerprint);
+        QdrantCalls calls = new QdrantCalls(client.grpcClient().channel().authority(), options.timeout());
+        calls.await("health check", client.healthCheckAsync(options.timeout()));
+        CollectionBootstrap bootstrap = new CollectionBootstrap(client, calls, options, fingerprint);
+        String collection = bootstrap.runGeneration(generation.number());
+        LOG.info("opened Qdrant collection {} of generation {} ({})", collection, generation.id(), fingerprint);
+        return new QdrantVectorIndex(client, calls, options, fingerprint, collection, collection, bootstrap);
+    }
+
+    /** A client on a new channel to the Qdrant of {@code options}; the caller owns it. */
+    static QdrantClient newClient(QdrantOptions options) {
         if (options.apiKey().isPresent() && !options.tls()) {
             LOG.warn("the Qdrant API key is sent without TLS to {}:{}; set freshrag.index.qdrant.tls=true outside a "
                     + "trusted network", options.host(), options.port());
@@ -114,13 +169,7 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
                 .newBuilder(channel.build(), true, false)
                 .withTimeout(options.timeout());
         options.apiKey().ifPresent(builder::withApiKey);
-        QdrantClient client = new QdrantClient(builder.build());
-        try {
-            return open(client, options, fingerprint);
-        } catch (RuntimeException e) {
-            client.close();
-            throw e;
-        }
+        return new QdrantClient(builder.build());
     }
 
     /**
@@ -131,6 +180,33 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
      * @throws IndexUnavailableException Qdrant cannot be reached or answered too slowly
      */
     public static QdrantVectorIndex open(QdrantClient client, QdrantOptions options, IndexFingerprint fingerprint) {
+        return open(client, options, fingerprint, false);
+    }
+
+    /**
+     * {@link #open} that then reads and writes the collection the alias named at open, not the alias: a reader opened
+     * this way keeps searching vectors of its own model when the alias is switched to another generation (it sees the
+     * switch when it is opened again), instead of embedding queries with one model and searching another's vectors.
+     */
+    public static QdrantVectorIndex openPinned(QdrantClient client, QdrantOptions options, IndexFingerprint fingerprint) {
+        return open(client, options, fingerprint, true);
+    }
+
+    /** {@link #openPinned} on a new connection, which the returned index owns. */
+    public static QdrantVectorIndex connectPinned(QdrantOptions options, IndexFingerprint fingerprint) {
+        Objects.requireNonNull(options, "options");
+        checkFingerprint(fingerprint);
+        QdrantClient client = newClient(options);
+        try {
+            return openPinned(client, options, fingerprint);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static QdrantVectorIndex open(QdrantClient client, QdrantOptions options, IndexFingerprint fingerprint,
+            boolean pinned) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(options, "options");
         checkFingerprint(fingerprint);
@@ -145,19 +221,31 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
         }
         CollectionBootstrap bootstrap = new CollectionBootstrap(client, calls, options, fingerprint);
         String collection = bootstrap.run();
-        return new QdrantVectorIndex(client, calls, options, fingerprint, collection, bootstrap.lexical());
+        return new QdrantVectorIndex(client, calls, options, fingerprint, collection,
+                pinned ? collection : options.alias(), bootstrap);
     }
 
     public QdrantOptions options() {
         return options;
     }
 
-    /** The alias every read and write goes through. */
+    /** The alias every read and write goes through (unless this index was opened on one generation). */
     public String alias() {
         return options.alias();
     }
 
-    /** The physical collection the alias pointed at when this index was opened. */
+    /** The generation number in the metadata of {@link #collection()}; empty for a collection FreshRAG did not create. */
+    @Override
+    public java.util.OptionalInt generationNumber() {
+        return generation;
+    }
+
+    /** The name every point request of this index names: the alias, or the generation's collection. */
+    public String target() {
+        return target;
+    }
+
+    /** The physical collection the alias pointed at when this index was opened, or the generation's collection. */
     public String collection() {
         return collection;
     }
@@ -345,7 +433,7 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("the Qdrant index " + alias() + " is closed");
+            throw new IllegalStateException("the Qdrant index " + target + " is closed");
         }
     }
 }

@@ -117,7 +117,8 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>What it models, and how faithfully: collections with one unnamed dense vector and collection metadata; aliases
- * (resolved for every point operation, as Qdrant does); upsert (Cosine vectors normalised on write, dimension
+ * (resolved for every point operation, as Qdrant does; the actions of one {@code UpdateAliases} run in order under one
+ * lock and are not undone when a later one fails, as in Qdrant's storage code); upsert (Cosine vectors normalised on write, dimension
  * checked), delete / set / overwrite / delete payload by ids or filter, batch updates applied in order, retrieve,
  * scroll (ordered by id, paged by {@code next_page_offset}), count, and {@code Query} with {@code nearest} only,
  * exact (brute-force) and scored by the dot product of normalised vectors, as Qdrant's Cosine is. Filters:
@@ -871,37 +872,45 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
             });
         }
 
-        /** All actions of one request apply together, as in Qdrant (that is what makes an alias switch atomic). */
+        /**
+         * As Qdrant does: the actions of one request run in order under the collections lock, so no other request sees
+         * the aliases between two of them (that is what makes a delete+create switch atomic for readers); they are not
+         * a transaction, so when one fails the actions before it stay applied. A create needs a collection (not an
+         * alias) as its target and an alias name that no collection has, and re-points an alias of that name; a delete
+         * of a missing alias does nothing; a rename of a missing alias is NOT_FOUND.
+         */
         @Override
         public void updateAliases(ChangeAliases request, StreamObserver<CollectionOperationResponse> observer) {
             answer(observer, () -> {
                 synchronized (lock) {
-                    Map<String, String> next = new LinkedHashMap<>(aliases);
                     for (AliasOperations op : request.getActionsList()) {
                         switch (op.getActionCase()) {
                             case CREATE_ALIAS -> {
                                 String target = op.getCreateAlias().getCollectionName();
+                                String alias = op.getCreateAlias().getAliasName();
                                 if (!collections.containsKey(target)) {
                                     throw Status.NOT_FOUND.withDescription("Not found: Collection `" + target
                                             + "` doesn't exist!").asRuntimeException();
                                 }
-                                next.put(op.getCreateAlias().getAliasName(), target);
+                                if (collections.containsKey(alias)) {
+                                    throw Status.ALREADY_EXISTS.withDescription("Wrong input: Collection `" + alias
+                                            + "` already exists!").asRuntimeException();
+                                }
+                                aliases.put(alias, target);
                             }
-                            case DELETE_ALIAS -> next.remove(op.getDeleteAlias().getAliasName());
+                            case DELETE_ALIAS -> aliases.remove(op.getDeleteAlias().getAliasName());
                             case RENAME_ALIAS -> {
-                                String target = next.remove(op.getRenameAlias().getOldAliasName());
+                                String target = aliases.remove(op.getRenameAlias().getOldAliasName());
                                 if (target == null) {
                                     throw Status.NOT_FOUND.withDescription("Not found: Alias `"
                                             + op.getRenameAlias().getOldAliasName() + "` doesn't exist!")
                                             .asRuntimeException();
                                 }
-                                next.put(op.getRenameAlias().getNewAliasName(), target);
+                                aliases.put(op.getRenameAlias().getNewAliasName(), target);
                             }
                             default -> throw invalid("alias action is empty");
                         }
                     }
-                    aliases.clear();
-                    aliases.putAll(next);
                     return CollectionOperationResponse.newBuilder().setResult(true).build();
                 }
             });

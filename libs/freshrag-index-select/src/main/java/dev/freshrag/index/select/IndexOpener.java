@@ -3,9 +3,13 @@ package dev.freshrag.index.select;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.VectorIndexReader;
 import dev.freshrag.index.VectorIndexWriter;
+import dev.freshrag.index.generation.Generation;
+import dev.freshrag.index.generation.Generations;
+import dev.freshrag.index.lucene.LuceneGenerations;
 import dev.freshrag.index.lucene.LuceneOptions;
 import dev.freshrag.index.lucene.LuceneReaderIndex;
 import dev.freshrag.index.lucene.LuceneWriterIndex;
+import dev.freshrag.index.qdrant.QdrantGenerations;
 import dev.freshrag.index.qdrant.QdrantOptions;
 import dev.freshrag.index.qdrant.QdrantVectorIndex;
 import java.nio.file.Path;
@@ -27,12 +31,65 @@ public final class IndexOpener {
         };
     }
 
-    /** A reader: for Lucene another process's index directory, polled for commits. */
+    /**
+     * A reader: for Lucene another process's index directory, polled for commits; for Qdrant the collection the alias
+     * names at open, read directly, so a switch of the alias to another model's generation never reaches a reader that
+     * embeds queries with the old model (it sees the switch when it is opened again).
+     */
     public static VectorIndexReader openReader(IndexSettings settings, IndexFingerprint fingerprint) {
         return switch (settings.kind()) {
             case LUCENE -> LuceneReaderIndex.open(lucenePath(settings.lucene()), fingerprint, luceneOptions(settings.lucene()));
-            case QDRANT -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
+            case QDRANT -> QdrantVectorIndex.connectPinned(qdrantOptions(settings.qdrant()), fingerprint);
         };
+    }
+
+    /**
+     * The single writer of one generation (the embed-service fills a building one beside the active one): for Lucene
+     * the generation's directory ({@link LuceneGenerations#directory}), for Qdrant its own collection, not the alias.
+     */
+    public static VectorIndexWriter openWriter(IndexSettings settings, Generation generation) {
+        return switch (settings.kind()) {
+            case LUCENE -> LuceneWriterIndex.open(lucenePlan(settings).directory(generation), generation.fingerprint(),
+                    luceneOptions(settings.lucene()));
+            case QDRANT -> QdrantVectorIndex.connectGeneration(qdrantOptions(settings.qdrant()), generation);
+        };
+    }
+
+    /** A reader of one generation, which keeps reading it after the active generation changes. */
+    public static VectorIndexReader openReader(IndexSettings settings, Generation generation) {
+        return switch (settings.kind()) {
+            case LUCENE -> LuceneReaderIndex.open(lucenePlan(settings).directory(generation), generation.fingerprint(),
+                    luceneOptions(settings.lucene()));
+            case QDRANT -> QdrantVectorIndex.connectGeneration(qdrantOptions(settings.qdrant()), generation);
+        };
+    }
+
+    /**
+     * The plan of generations where the store keeps one: the Lucene pointer file, if it exists yet. Empty for an index
+     * from before generations (its one index is generation 1) and for Qdrant, whose alias names the active collection
+     * but which keeps no plan.
+     */
+    public static java.util.Optional<Generations> plan(IndexSettings settings) {
+        return settings.kind() == IndexKind.LUCENE ? lucenePlan(settings).read() : java.util.Optional.empty();
+    }
+
+    /** The generation layout and pointer of the embedded index ({@link IndexKind#LUCENE} only). */
+    public static LuceneGenerations lucenePlan(IndexSettings settings) {
+        requireKind(settings, IndexKind.LUCENE);
+        return LuceneGenerations.at(lucenePath(settings.lucene()));
+    }
+
+    /** The collections and alias of the Qdrant index ({@link IndexKind#QDRANT} only), on a new connection. */
+    public static QdrantGenerations qdrantGenerations(IndexSettings settings) {
+        requireKind(settings, IndexKind.QDRANT);
+        return QdrantGenerations.connect(qdrantOptions(settings.qdrant()));
+    }
+
+    private static void requireKind(IndexSettings settings, IndexKind kind) {
+        if (settings.kind() != kind) {
+            throw new IllegalStateException("freshrag.index.kind is " + settings.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", not " + kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     private static Path lucenePath(IndexSettings.Lucene l) {

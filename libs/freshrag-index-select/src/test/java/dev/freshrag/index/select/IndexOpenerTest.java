@@ -70,6 +70,25 @@ class IndexOpenerTest {
     }
 
     @Test
+    void aGenerationIsOpenedInItsOwnDirectoryAndGenerationOneAtTheRoot(@TempDir Path dir) {
+        IndexSettings s = settings(Map.of("freshrag.index.lucene.path", dir.toString()));
+        java.time.Instant now = java.time.Instant.parse("2026-11-30T12:00:00Z");
+        dev.freshrag.index.generation.Generations one = IndexOpener.lucenePlan(s).openOrAdopt(FP, 256, now);
+        dev.freshrag.index.generation.Generations two = IndexOpener.lucenePlan(s)
+                .change(one, one.start("bge-small-en-v1.5", 384, 512, now));
+        dev.freshrag.index.generation.Generation g2 = two.building().orElseThrow();
+        try (VectorIndexWriter writer = IndexOpener.openWriter(s, g2);
+             VectorIndexReader reader = IndexOpener.openReader(s, g2);
+             VectorIndexWriter g1 = IndexOpener.openWriter(s, two.active())) {
+            assertThat(((LuceneWriterIndex) writer).path()).isEqualTo(dir.toAbsolutePath().resolve("g2"));
+            assertThat(reader.fingerprint()).isEqualTo(new IndexFingerprint("bge-small-en-v1.5", 384));
+            assertThat(((LuceneWriterIndex) g1).path()).isEqualTo(dir.toAbsolutePath());
+        }
+        assertThatThrownBy(() -> IndexOpener.qdrantGenerations(s)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lucene, not qdrant");
+    }
+
+    @Test
     void qdrantOptionsCarryEverySetting() {
         IndexSettings s = settings(Map.of("freshrag.index.kind", "qdrant", "freshrag.index.qdrant.host", "qdrant.internal",
                 "freshrag.index.qdrant.api-key", "secret-key", "freshrag.index.qdrant.tls", "true",

@@ -1,0 +1,56 @@
+package dev.freshrag.query.generation;
+
+import dev.freshrag.index.IndexFingerprint;
+import dev.freshrag.index.IndexMismatchException;
+import dev.freshrag.index.generation.Generation;
+import dev.freshrag.index.generation.GenerationState;
+import dev.freshrag.index.generation.Generations;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The index generation this query-service searches, and the model its queries are embedded with: what
+ * {@code GET /v1/tenants/{tenant}/index}, readiness and {@code freshrag_generation_info} report. Chosen at start
+ * ({@link #choose}); the service does not yet follow a switch while it runs.
+ *
+ * @param generation     its number; 1 for an index from before generations
+ * @param model          the model of its vectors, which embeds the queries
+ * @param dimension      the vector dimension
+ * @param chunkMaxTokens the chunking it was built with, or null where no plan records it (no pointer yet, Qdrant)
+ * @param state          {@code active} (a service never searches a building or previous generation)
+ */
+public record ServedGeneration(int generation, String model, int dimension, Integer chunkMaxTokens, String state) {
+
+    /** {@code g<N>}. */
+    public String id() {
+        return Generation.id(generation);
+    }
+
+    /**
+     * The active generation of {@code plan}, which must hold vectors of the service's model; without a plan, the one
+     * index there is (Qdrant: the collection the alias names), as the generation the store records, else 1.
+     *
+     * @throws IndexMismatchException the active generation was built with another model: the service would embed
+     *                                queries that its vectors cannot be compared with
+     */
+    public static ServedGeneration choose(Optional<Generations> plan, IndexFingerprint serviceModel,
+            OptionalInt storeGeneration) {
+        if (plan.isEmpty()) {
+            return new ServedGeneration(storeGeneration.orElse(1), serviceModel.modelId(), serviceModel.dimension(), null, label(GenerationState.ACTIVE));
+        }
+        Generation active = plan.get().active();
+        if (!active.fingerprint().equals(serviceModel)) {
+            throw new IndexMismatchException("the active index generation " + active.id() + " was built with model "
+                    + active.modelId() + " (" + active.dimension() + " dims) but this service embeds queries with "
+                    + serviceModel.modelId() + " (" + serviceModel.dimension() + " dims); set freshrag.embedding.model to "
+                    + "the active generation's model");
+        }
+        return new ServedGeneration(active.number(), active.modelId(), active.dimension(), active.chunkMaxTokens(),
+                label(active.state()));
+    }
+
+    private static String label(GenerationState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+}

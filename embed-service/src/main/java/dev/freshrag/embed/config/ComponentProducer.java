@@ -51,6 +51,8 @@ public class ComponentProducer {
                     dev.freshrag.events.EventJson.write(sample)))).textsToEmbed();
             // the read a payload update makes, on a chunk that cannot exist: it changes nothing
             index.updatePayload("_warmup", "warmup", new DocumentPayload(1, null, java.util.Map.of()), java.util.Map.of("_warmup", 0));
+            // the flush path the first real write would load and compile (points never written, see WriterWarmUp)
+            LOG.debugf("warm-up: %d points prepared", WriterWarmUp.run(index, fingerprint.dimension()));
         } catch (RuntimeException e) {
             LOG.debugf("warm-up skipped: %s", e.toString());
         }

@@ -14,10 +14,12 @@ import java.util.List;
  * @param fallback   why something other than the intended generator, model or adapter produced the answer, or null
  * @param consistent false when consistentWith was given and the index did not reflect every token in time
  * @param usage      token counts as the LLM server reported them; null when it did not, and for extractive answers
+ * @param generation the index generation retrieved from ({@code g<N>}): every citation comes from it, and the
+ *                   question was embedded with its model
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record AnswerResponse(String answer, List<Citation> citations, String generator, String model, String adapter,
-                             String fallback, boolean consistent, TokenUsage usage) {
+                             String fallback, boolean consistent, TokenUsage usage, String generation) {
 
     public static final String LLM = "llm";
     public static final String EXTRACTIVE = "extractive";

@@ -5,17 +5,34 @@ import dev.freshrag.embedding.config.EmbedderStartup;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.VectorIndexReader;
 import dev.freshrag.index.generation.Generations;
+import dev.freshrag.index.select.IndexKind;
+import dev.freshrag.query.generation.FollowingIndexReader;
+import dev.freshrag.query.generation.GenerationSource;
+import dev.freshrag.query.generation.GenerationSwitched;
+import dev.freshrag.query.generation.GenerationWatchConfig;
+import dev.freshrag.query.generation.GenerationWatcher;
+import dev.freshrag.query.generation.LucenePointerSource;
+import dev.freshrag.query.generation.QdrantAliasSource;
+import dev.freshrag.query.generation.QueryModels;
 import dev.freshrag.query.generation.ServedGeneration;
+import dev.freshrag.query.generation.ServingGenerations;
+import dev.freshrag.query.generation.ServingSet;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
 import dev.freshrag.index.select.IndexOpener;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-/** The query-service's model (to embed queries) and its read-only view of the index. */
+/**
+ * The query-service's start-time model, the generations it serves (model and reader together, followed across
+ * switches) and the read-only view of the index the rest of the service injects.
+ */
 @ApplicationScoped
 public class ComponentProducer {
 
@@ -32,28 +49,18 @@ public class ComponentProducer {
         embedder.close();
     }
 
-    /**
-     * The generation searched: the plan's active one, or (no plan) the one the store records, else 1. Depends on the
-     * index, so it is chosen once the reader is open.
-     */
-    @Produces
-    @jakarta.inject.Singleton // a record cannot be proxied, which a normal scope needs
-    ServedGeneration servedGeneration(QueryConfig config, Embedder embedder, VectorIndexReader index) {
-        return ServedGeneration.choose(IndexOpener.plan(config.index()), fingerprint(embedder), index.generationNumber());
-    }
-
     private static IndexFingerprint fingerprint(Embedder embedder) {
         return new IndexFingerprint(embedder.model().id(), embedder.model().dimension());
     }
 
     /**
-     * The reader of the plan's active generation, where it lives (refused if it holds another model's vectors), or,
-     * without a plan, of the one index (Qdrant: through the alias) as before generations.
+     * The served generation, starting with the plan's active one, where it lives (refused if it holds another model's
+     * vectors), or, without a plan, the one index (Qdrant: the collection the alias names) as before generations.
      */
     @Produces
-    @ApplicationScoped
+    @Singleton // not proxied: a request takes its set once from it
     @Startup
-    VectorIndexReader index(QueryConfig config, Embedder embedder) {
+    ServingGenerations servingGenerations(QueryConfig config, Embedder embedder, Event<GenerationSwitched> switched) {
         IndexFingerprint fingerprint = fingerprint(embedder);
         Optional<Generations> plan = IndexOpener.plan(config.index());
         ServedGeneration.choose(plan, fingerprint, OptionalInt.empty()); // refuses another model's generation first
@@ -68,10 +75,41 @@ public class ComponentProducer {
         } catch (RuntimeException e) {
             LOG.debugf("index warm-up skipped: %s", e.toString());
         }
-        return index;
+        ServedGeneration served = ServedGeneration.choose(plan, fingerprint, index.generationNumber());
+        QueryModels models = new QueryModels(config.embedding(), embedder);
+        ServingSet initial = new ServingSet(served, embedder, index, index::close);
+        return new ServingGenerations(initial, models, switched::fire, Clock.systemUTC());
     }
 
-    void closeIndex(@Disposes VectorIndexReader index) {
-        index.close();
+    void closeServingGenerations(@Disposes ServingGenerations sets) {
+        sets.close();
+    }
+
+    /**
+     * Follows the pointer (Lucene) or the alias (Qdrant) while the service runs, unless
+     * {@code freshrag.generation-watch.enabled=false}.
+     */
+    @Produces
+    @Singleton
+    @Startup
+    GenerationWatcher generationWatcher(QueryConfig config, GenerationWatchConfig watch, ServingGenerations sets) {
+        boolean lucene = config.index().kind() == IndexKind.LUCENE;
+        GenerationSource source = lucene ? new LucenePointerSource(config.index()) : QdrantAliasSource.connect(config.index());
+        GenerationWatcher watcher = new GenerationWatcher(source, sets, watch.retryAfterFailure(), Clock.systemUTC());
+        if (watch.enabled()) {
+            watcher.start(lucene ? watch.luceneInterval() : watch.qdrantInterval());
+        }
+        return watcher;
+    }
+
+    void closeGenerationWatcher(@Disposes GenerationWatcher watcher) {
+        watcher.close();
+    }
+
+    /** The index as the rest of the service reads it: each call on the generation served at that moment. */
+    @Produces
+    @ApplicationScoped
+    VectorIndexReader index(ServingGenerations sets) {
+        return new FollowingIndexReader(sets);
     }
 }

@@ -3,6 +3,7 @@ package dev.freshrag.query.answer;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.freshrag.query.llm.TokenUsage;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The answer, and the body of the final {@code done} event of a stream.
@@ -19,7 +20,10 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record AnswerResponse(String answer, List<Citation> citations, String generator, String model, String adapter,
-                             String fallback, boolean consistent, TokenUsage usage, String generation) {
+                             String fallback, boolean consistent, TokenUsage usage,
+                             @Schema(description = "the index generation retrieved from (g<N>): every citation comes from "
+                                     + "it and the question was embedded with its model")
+                             String generation) {
 
     public static final String LLM = "llm";
     public static final String EXTRACTIVE = "extractive";

@@ -1,6 +1,7 @@
 package dev.freshrag.query.generation;
 
 import dev.freshrag.embedding.Embedder;
+import dev.freshrag.index.IndexUnavailableException;
 import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.VectorIndexReader;
 import java.time.Clock;
@@ -25,6 +26,7 @@ public final class ServingGenerations implements AutoCloseable {
     private final Clock clock;
     private volatile ServingSet current;
     private volatile SwitchFailure lastFailure;
+    private volatile boolean closed;
 
     /**
      * @param initial  the set chosen at start (its embedder is {@code models}' start-time one)
@@ -42,12 +44,17 @@ public final class ServingGenerations implements AutoCloseable {
      * resources). Never a retired one: if a switch retired the set between the read and the take, the newer one.
      */
     public ServingSet acquire() {
-        while (true) {
+        while (!closed) {
             ServingSet s = current;
             if (s.tryAcquire()) {
                 return s;
             }
+            // a switch moves the reference before it retires the old set, so a retired current one means shutdown
+            if (s == current) {
+                break;
+            }
         }
+        throw new IndexUnavailableException("the query-service is stopping", null);
     }
 
     /** The generation served now (for reports; a request takes {@link #acquire()} instead). */
@@ -71,6 +78,9 @@ public final class ServingGenerations implements AutoCloseable {
      * old set stays, the failure is logged and kept for readiness, and false is returned.
      */
     public synchronized boolean switchTo(ServedGeneration target, Function<ServedGeneration, VectorIndexReader> open) {
+        if (closed) {
+            return false; // stopping: nothing new is opened
+        }
         ServingSet old = current;
         Embedder embedder;
         try {
@@ -119,6 +129,9 @@ public final class ServingGenerations implements AutoCloseable {
     /** Gives back the holder's reference to the served set (at shutdown). */
     @Override
     public synchronized void close() {
-        current.close();
+        if (!closed) {
+            closed = true;
+            current.close();
+        }
     }
 }

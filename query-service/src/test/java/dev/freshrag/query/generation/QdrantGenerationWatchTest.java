@@ -1,6 +1,7 @@
 package dev.freshrag.query.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.freshrag.embedding.OnnxEmbedder;
@@ -9,6 +10,7 @@ import dev.freshrag.events.WriteToken;
 import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.IndexPoint;
+import dev.freshrag.index.IndexUnavailableException;
 import dev.freshrag.index.RankFusion;
 import dev.freshrag.index.SourceOffsets;
 import dev.freshrag.index.VectorIndexReader;
@@ -119,6 +121,17 @@ class QdrantGenerationWatchTest {
                 assertServedBy(retriever.retrieve(TENANT, QUERY, "query", options()), "g1", minilm, 1);
                 assertThat(models.loadedIds()).as("bge closed with the last set that used it").isEmpty();
                 assertThat(sets.lastFailure()).isEmpty();
+
+                ServingSet last = sets.acquire();
+                sets.close(); // shutdown: no new request gets a set, and no switch opens one
+                assertThatThrownBy(sets::acquire).isInstanceOf(IndexUnavailableException.class)
+                        .hasMessageContaining("stopping");
+                assertThat(last.isRetired()).as("a request in flight at shutdown keeps its set").isFalse();
+                last.close();
+                assertThat(last.isRetired()).isTrue();
+                qdrant.switchAlias(ALIAS, G1, G2);
+                assertThat(watcher.check()).isFalse();
+                assertThat(models.loadedIds()).isEmpty();
             } finally {
                 sets.close();
             }

@@ -5,7 +5,9 @@ import dev.freshrag.embedding.config.EmbedderStartup;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.VectorIndexReader;
 import dev.freshrag.index.generation.Generations;
+import dev.freshrag.index.qdrant.QdrantAliasTargets;
 import dev.freshrag.index.select.IndexKind;
+import dev.freshrag.index.select.QdrantAliasWatch;
 import dev.freshrag.query.generation.FollowingIndexReader;
 import dev.freshrag.query.generation.GenerationSource;
 import dev.freshrag.query.generation.GenerationSwitched;
@@ -19,7 +21,6 @@ import dev.freshrag.query.generation.ServingGenerations;
 import dev.freshrag.query.generation.ServingSet;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.OptionalInt;
 import dev.freshrag.index.select.IndexOpener;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,31 +55,60 @@ public class ComponentProducer {
     }
 
     /**
-     * The served generation, starting with the plan's active one, where it lives (refused if it holds another model's
-     * vectors), or, without a plan, the one index (Qdrant: the collection the alias names) as before generations.
+     * The served generation, starting with the active one where the store names it (the Lucene plan's, the collection
+     * the Qdrant alias names), embedded with its model: {@code freshrag.embedding.model}'s when they agree, else that
+     * generation's model, loaded here (a service restarted after a switch serves what the store says). Without a
+     * plan, the one index (Lucene's root) as before generations, refused if it holds another model's vectors.
      */
     @Produces
     @Singleton // not proxied: a request takes its set once from it
     @Startup
     ServingGenerations servingGenerations(QueryConfig config, Embedder embedder, Event<GenerationSwitched> switched) {
-        IndexFingerprint fingerprint = fingerprint(embedder);
+        IndexFingerprint configured = fingerprint(embedder);
         Optional<Generations> plan = IndexOpener.plan(config.index());
-        ServedGeneration.choose(plan, fingerprint, OptionalInt.empty()); // refuses another model's generation first
-        LOG.infof("opening the %s as its %s%s", IndexOpener.describe(config.index()), "reader",
-                plan.map(p -> ", generation " + p.active().id()).orElse(""));
-        VectorIndexReader index = plan.isPresent()
-                ? IndexOpener.openReader(config.index(), plan.get().active())
-                : IndexOpener.openReader(config.index(), fingerprint);
-        try {
-            // the first kNN search loads and compiles the search path; do it now, on a tenant that cannot exist
-            index.search(new dev.freshrag.index.SearchQuery("_warmup", embedder.embed("warm up"), 10, java.util.Map.of()));
-        } catch (RuntimeException e) {
-            LOG.debugf("index warm-up skipped: %s", e.toString());
-        }
-        ServedGeneration served = ServedGeneration.choose(plan, fingerprint, index.generationNumber());
+        IndexFingerprint active = plan.map(p -> p.active().fingerprint()).orElseGet(() -> aliasModel(config).orElse(configured));
         QueryModels models = new QueryModels(config.embedding(), embedder);
-        ServingSet initial = new ServingSet(served, embedder, index, index::close);
-        return new ServingGenerations(initial, models, switched::fire, Clock.systemUTC());
+        if (!active.equals(configured)) {
+            LOG.warnf("freshrag.embedding.model is %s, but the active index generation holds %s vectors: serving it "
+                    + "with %s (set freshrag.embedding.model to it to skip the extra model)", configured.modelId(),
+                    active.modelId(), active.modelId());
+        }
+        Embedder model = models.acquire(active); // the configured embedder when they agree; refused if not loadable
+        try {
+            LOG.infof("opening the %s as its %s%s", IndexOpener.describe(config.index()), "reader",
+                    plan.map(p -> ", generation " + p.active().id()).orElse(""));
+            VectorIndexReader index = plan.isPresent()
+                    ? IndexOpener.openReader(config.index(), plan.get().active())
+                    : IndexOpener.openReader(config.index(), active);
+            try {
+                // the first kNN search loads and compiles the search path; do it now, on a tenant that cannot exist
+                index.search(new dev.freshrag.index.SearchQuery("_warmup", model.embed("warm up"), 10, java.util.Map.of()));
+            } catch (RuntimeException e) {
+                LOG.debugf("index warm-up skipped: %s", e.toString());
+            }
+            ServedGeneration served = ServedGeneration.choose(plan, active, index.generationNumber());
+            ServingSet initial = new ServingSet(served, model, index, () -> {
+                try {
+                    index.close();
+                } finally {
+                    models.release(model);
+                }
+            });
+            return new ServingGenerations(initial, models, switched::fire, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            models.release(model);
+            throw e;
+        }
+    }
+
+    /** The model of the collection the Qdrant alias names, if there is one yet (Lucene: empty). */
+    private static Optional<IndexFingerprint> aliasModel(QueryConfig config) {
+        if (config.index().kind() != IndexKind.QDRANT) {
+            return Optional.empty();
+        }
+        try (QdrantAliasTargets targets = QdrantAliasWatch.connect(config.index())) {
+            return targets.current().map(QdrantAliasTargets.Target::fingerprint);
+        }
     }
 
     void closeServingGenerations(@Disposes ServingGenerations sets) {

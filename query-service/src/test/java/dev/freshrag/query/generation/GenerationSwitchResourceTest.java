@@ -117,12 +117,16 @@ class GenerationSwitchResourceTest {
         }
     }
 
-    /** Its own index (and broker), a fast pointer check, a short read-your-writes wait. */
+    /**
+     * Its own index (and broker), a fast pointer check, a short read-your-writes wait, and bge configured although g1
+     * (MiniLM) is active: the service starts on the active generation's model, as after a restart following a switch.
+     */
     public static final class TwoGenerations implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("freshrag.generation-watch.lucene-interval", "PT0.05S",
-                    "freshrag.consistency.default-wait", "PT0.3S");
+                    "freshrag.consistency.default-wait", "PT0.3S",
+                    "freshrag.embedding.model", BGE.modelId());
         }
 
         @Override
@@ -163,6 +167,9 @@ class GenerationSwitchResourceTest {
                     .isGreaterThan(0.01f);
         }
         assertThat(indexView().get("generation").asText()).isEqualTo("g1");
+        assertThat(indexView().get("model").asText()).as("the active generation's model, not the configured one")
+                .isEqualTo(MINILM.modelId());
+        assertThat(readinessData().get("model").asText()).isEqualTo(MINILM.modelId());
 
         List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());

@@ -49,8 +49,10 @@ public final class LucenePointerSource implements GenerationSource {
         }
         List<Object> key = Arrays.asList(a.fileKey(), a.lastModifiedTime(), a.size());
         if (!key.equals(seen)) {
-            plan = layout.read();
+            // noted before the read: a pointer that cannot be read (it is only ever replaced whole, so someone wrote it
+            // by hand) is reported once, not every check, and the last plan read stays until the file changes again
             seen = key;
+            plan = layout.read();
         }
         return plan.map(p -> ServedGeneration.of(p.active()));
     }

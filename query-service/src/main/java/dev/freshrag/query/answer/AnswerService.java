@@ -2,6 +2,8 @@ package dev.freshrag.query.answer;
 
 import dev.freshrag.http.Problem;
 import dev.freshrag.http.ProblemException;
+import dev.freshrag.query.generation.ServingGenerations;
+import dev.freshrag.query.generation.ServingSet;
 import dev.freshrag.query.llm.ChatResult;
 import dev.freshrag.query.llm.ChatStream;
 import dev.freshrag.query.llm.LlmBackend;
@@ -42,27 +44,43 @@ public class AnswerService {
     private final TenantConfigStore tenants;
     private final AnswerComponents components;
     private final LlmBackend llm;
+    private final ServingGenerations sets;
 
-    public AnswerService(Retriever retriever, TenantConfigStore tenants, AnswerComponents components, LlmBackend llm) {
+    public AnswerService(Retriever retriever, TenantConfigStore tenants, AnswerComponents components, LlmBackend llm,
+                         ServingGenerations sets) {
         this.retriever = retriever;
+        this.sets = sets;
         this.tenants = tenants;
         this.components = components;
         this.llm = llm;
     }
 
-    /** What every generator gets: the prompt with its passages, the citations and retrieval's consistency. */
+    /**
+     * What every generator gets: the prompt with its passages, the citations, retrieval's consistency and the serving
+     * set retrieved from (an extractive answer embeds its sentences with that set's model).
+     */
     private record Context(String tenant, String question, PromptBuilder.Prompt prompt, List<AnswerResponse.Citation> citations,
-                           boolean consistent, Optional<TenantConfigStore.Stored> config) {
+                           boolean consistent, Optional<TenantConfigStore.Stored> config, ServingSet set) {
+        String generation() {
+            return set.served().id();
+        }
     }
 
     /**
      * Validates, retrieves (read-your-writes included), builds the prompt and starts generating; see
-     * {@link Generation} for what is left to fail afterwards.
+     * {@link Generation} for what is left to fail afterwards. Retrieval and an extractive answer run on one serving
+     * set, taken once (an LLM's stream, which uses no model of ours, may outlive it).
      */
     public Generation start(String tenant, AnswerRequest request, boolean stream) {
+        try (ServingSet set = sets.acquire()) {
+            return start(set, tenant, request, stream);
+        }
+    }
+
+    private Generation start(ServingSet set, String tenant, AnswerRequest request, boolean stream) {
         Optional<TenantConfigStore.Stored> config = tenant == null ? Optional.empty() : tenants.get(tenant);
         Integer topK = request.topK() != null ? request.topK() : config.map(s -> s.config().topK()).orElse(null);
-        Retriever.Retrieval r = retriever.retrieve(tenant, request.question(), "question", new Retriever.Options(topK,
+        Retriever.Retrieval r = retriever.retrieve(set, tenant, request.question(), "question", new Retriever.Options(topK,
                 request.filter(), request.mode(), request.maxPerDocument(), request.consistentWith(), request.requireConsistent()));
         String template = config.map(s -> s.config().promptTemplate()).orElse(null);
         PromptBuilder.Prompt prompt = components.prompts().build(template != null ? template : components.defaultTemplate(),
@@ -71,7 +89,7 @@ public class AnswerService {
                 .map(p -> new AnswerResponse.Citation(p.n(), p.hit().docId(), p.hit().version(), p.hit().chunkId(),
                         p.hit().title(), p.hit().text()))
                 .toList();
-        Context ctx = new Context(tenant, request.question(), prompt, citations, r.consistent(), config);
+        Context ctx = new Context(tenant, request.question(), prompt, citations, r.consistent(), config, set);
         if (!llm.enabled()) {
             return extractive(ctx, null);
         }
@@ -81,9 +99,10 @@ public class AnswerService {
     // ------------------------------------------------------------------ extractive
 
     private Generation extractive(Context ctx, String fallback) {
-        ExtractiveGenerator.Result result = components.extractive().answer(ctx.question(), ctx.prompt().passages());
+        ExtractiveGenerator.Result result = components.extractive().answer(ctx.set().embedder(), ctx.question(),
+                ctx.prompt().passages());
         AnswerResponse response = new AnswerResponse(result.text(), ctx.citations(), AnswerResponse.EXTRACTIVE, null, null,
-                fallback, ctx.consistent(), null);
+                fallback, ctx.consistent(), null, ctx.generation());
         return new Generation() {
             @Override
             public AnswerResponse run(TokenSink sink) throws IOException {
@@ -120,7 +139,7 @@ public class AnswerService {
                 }
                 ChatResult result = llm.client().complete(llm.request(model, ctx.prompt().text()));
                 AnswerResponse response = new AnswerResponse(result.text(), ctx.citations(), AnswerResponse.LLM, llm.baseModel(),
-                        lease.model(), fallback, ctx.consistent(), result.usage());
+                        lease.model(), fallback, ctx.consistent(), result.usage(), ctx.generation());
                 lease.close();
                 return completed(response);
             } catch (LlmException e) {
@@ -203,7 +222,7 @@ public class AnswerService {
                             "the LLM's stream failed after it started (" + e.reason() + "): " + e.getMessage()), e);
                 }
                 return new AnswerResponse(result.text(), ctx.citations(), AnswerResponse.LLM, llm.baseModel(), lease.model(),
-                        fallback, ctx.consistent(), result.usage());
+                        fallback, ctx.consistent(), result.usage(), ctx.generation());
             }
 
             @Override

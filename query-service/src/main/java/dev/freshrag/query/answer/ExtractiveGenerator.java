@@ -56,6 +56,14 @@ public final class ExtractiveGenerator {
     }
 
     public Result answer(String question, List<PromptBuilder.Passage> passages) {
+        return answer(embedder, question, passages);
+    }
+
+    /**
+     * The answer with the sentences and the question embedded by {@code model}: the model of the generation the
+     * passages were retrieved from.
+     */
+    public Result answer(Embedder model, String question, List<PromptBuilder.Passage> passages) {
         List<Sentence> candidates = new ArrayList<>();
         for (PromptBuilder.Passage p : passages) {
             List<String> ss = sentences(p.hit().text());
@@ -69,8 +77,8 @@ public final class ExtractiveGenerator {
         List<String> texts = new ArrayList<>(candidates.size());
         candidates.forEach(c -> texts.add(c.text()));
         // the question is a query (bge-small-en-v1.5 puts its query instruction in front), the sentences passages
-        float[] q = embedder.embedQuery(question);
-        float[][] v = embedder.embed(texts);
+        float[] q = model.embedQuery(question);
+        float[][] v = model.embed(texts);
         List<Sentence> scored = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             Sentence c = candidates.get(i);

@@ -64,6 +64,14 @@ public class ConsistencyGate {
 
     /** Each token against its own lane's recorded positions (each lane is applied in offset order per partition). */
     public boolean isReflected(List<ReadToken> tokens) {
+        return isReflected(index, tokens);
+    }
+
+    /**
+     * {@link #isReflected(List)} against the positions of {@code index}: the generation a request searches, whose
+     * positions are its own (each generation records what it applied).
+     */
+    public static boolean isReflected(VectorIndexHandle index, List<ReadToken> tokens) {
         SourceOffsets live = null;
         DeferredOffsets deferred = null;
         SourceOffsets bulk = null;
@@ -112,12 +120,17 @@ public class ConsistencyGate {
 
     /** Blocks until every token is reflected or the wait runs out; answers whether they are. */
     public boolean await(List<ReadToken> tokens, Duration wait) {
+        return await(index, tokens, wait);
+    }
+
+    /** {@link #await(List, Duration)} against the positions of the generation {@code index} reads. */
+    public static boolean await(VectorIndexHandle index, List<ReadToken> tokens, Duration wait) {
         if (tokens.isEmpty()) {
             return true;
         }
         long deadline = System.nanoTime() + wait.toNanos();
         long backoffMs = FIRST_BACKOFF_MS;
-        while (!isReflected(tokens)) {
+        while (!isReflected(index, tokens)) {
             long leftMs = (deadline - System.nanoTime()) / 1_000_000;
             if (leftMs <= 0) {
                 return false;

@@ -2,6 +2,7 @@ package dev.freshrag.query.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshrag.query.generation.ServedGeneration;
+import dev.freshrag.query.generation.ServingGenerations;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,18 +32,18 @@ public class ConsoleOverview {
     }
 
     private final ConsoleConfig config;
-    private final ServedGeneration served;
+    private final ServingGenerations sets;
     private final ServiceProbe probe;
     private final FreshnessHistory history;
     private final Map<String, Object> kafka;
     private ConsumerLag lag;
     private long lastSampleAt;
 
-    public ConsoleOverview(ConsoleConfig config, ServedGeneration served, ObjectMapper json,
+    public ConsoleOverview(ConsoleConfig config, ServingGenerations sets, ObjectMapper json,
                            @Identifier("default-kafka-broker") Map<String, Object> kafka,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.config = config;
-        this.served = served;
+        this.sets = sets;
         this.probe = new ServiceProbe(HttpClient.newBuilder().connectTimeout(config.callTimeout()).build(), json, config.callTimeout());
         this.history = new FreshnessHistory(config.freshnessWindow(), config.history());
         this.kafka = new HashMap<>(kafka);
@@ -70,6 +71,7 @@ public class ConsoleOverview {
             LOG.debugf("consumer lag unavailable: %s", e.toString());
         }
         double rate = history.embedRate();
+        ServedGeneration served = sets.served();
         return new View(List.of(ingest, embed, query), rows, lagError,
                 Math.round(ingest.metrics().sum("freshrag_events_applied_total")),
                 Math.round(ingest.metrics().sum("freshrag_events_stale_total")),

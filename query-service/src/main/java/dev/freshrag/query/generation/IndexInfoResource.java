@@ -24,10 +24,10 @@ public class IndexInfoResource {
                             String state) {
     }
 
-    private final ServedGeneration served;
+    private final ServingGenerations sets;
 
-    public IndexInfoResource(ServedGeneration served) {
-        this.served = served;
+    public IndexInfoResource(ServingGenerations sets) {
+        this.sets = sets;
     }
 
     @GET
@@ -37,6 +37,7 @@ public class IndexInfoResource {
         DocumentChangeValidator.validateTenant(tenant).ifPresent(v -> {
             throw new InvalidEventException(List.of(v));
         });
+        ServedGeneration served = sets.served();
         return new IndexView(tenant, served.id(), served.model(), served.dimension(), served.chunkMaxTokens(),
                 served.state());
     }

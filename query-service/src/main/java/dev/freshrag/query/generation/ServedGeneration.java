@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 /**
  * The index generation this query-service searches, and the model its queries are embedded with: what
  * {@code GET /v1/tenants/{tenant}/index}, readiness and {@code freshrag_generation_info} report. Chosen at start
- * ({@link #choose}); the service does not yet follow a switch while it runs.
+ * ({@link #choose}), then followed while the service runs ({@link GenerationWatcher}).
  *
  * @param generation     its number; 1 for an index from before generations
  * @param model          the model of its vectors, which embeds the queries
@@ -21,6 +21,21 @@ import java.util.OptionalInt;
  * @param state          {@code active} (a service never searches a building or previous generation)
  */
 public record ServedGeneration(int generation, String model, int dimension, Integer chunkMaxTokens, String state) {
+
+    /** The active generation of a plan, as served. */
+    public static ServedGeneration of(Generation g) {
+        return new ServedGeneration(g.number(), g.modelId(), g.dimension(), g.chunkMaxTokens(), label(g.state()));
+    }
+
+    /** What its vectors mean: the model that must embed the queries searched in it. */
+    public IndexFingerprint fingerprint() {
+        return new IndexFingerprint(model, dimension);
+    }
+
+    /** Whether {@code other} is the same build: the same generation number and model. */
+    public boolean sameBuild(ServedGeneration other) {
+        return generation == other.generation && model.equals(other.model);
+    }
 
     /** {@code g<N>}. */
     public String id() {
@@ -46,8 +61,7 @@ public record ServedGeneration(int generation, String model, int dimension, Inte
                     + serviceModel.modelId() + " (" + serviceModel.dimension() + " dims); set freshrag.embedding.model to "
                     + "the active generation's model");
         }
-        return new ServedGeneration(active.number(), active.modelId(), active.dimension(), active.chunkMaxTokens(),
-                label(active.state()));
+        return of(active);
     }
 
     private static String label(GenerationState state) {

@@ -1,6 +1,5 @@
 package dev.freshrag.query.search;
 
-import dev.freshrag.embedding.Embedder;
 import dev.freshrag.events.DocumentChangeValidator;
 import dev.freshrag.events.InvalidEventException;
 import dev.freshrag.events.Violation;
@@ -12,6 +11,9 @@ import dev.freshrag.index.RankFusion;
 import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.VectorIndexReader;
+import dev.freshrag.query.generation.ServedGeneration;
+import dev.freshrag.query.generation.ServingGenerations;
+import dev.freshrag.query.generation.ServingSet;
 import dev.freshrag.query.config.QueryConfig;
 import dev.freshrag.query.consistency.ConsistencyGate;
 import dev.freshrag.query.tracing.RetrievalTracing;
@@ -24,7 +26,8 @@ import java.util.Map;
 /**
  * Validates a retrieval request, waits for read-your-writes if asked, then searches one tenant: the dense branch
  * (the query embedded with the documents' model, as a query: with the model's query instruction, if it has one), the lexical branch (BM25), or both fused by reciprocal rank
- * ({@link SearchMode}). Used by search and by RAG answers.
+ * ({@link SearchMode}). Used by search and by RAG answers. A retrieval runs on one {@link ServingSet}, taken once: the
+ * query vector, both branches and the read-your-writes check all belong to one generation, even across a switch.
  */
 @ApplicationScoped
 public class Retriever {
@@ -33,25 +36,21 @@ public class Retriever {
     public static final String DENSE = "dense";
     public static final String LEXICAL = "lexical";
 
-    private final Embedder embedder;
-    private final VectorIndexReader index;
-    private final ConsistencyGate gate;
+    private final ServingGenerations sets;
     private final QueryConfig config;
     private final RetrievalTracing tracing;
 
-    public Retriever(Embedder embedder, VectorIndexReader index, ConsistencyGate gate, QueryConfig config,
-                     RetrievalTracing tracing) {
+    public Retriever(ServingGenerations sets, QueryConfig config, RetrievalTracing tracing) {
         this.tracing = tracing;
-        this.embedder = embedder;
-        this.index = index;
-        this.gate = gate;
+        this.sets = sets;
         this.config = config;
     }
 
     /**
-     * The outcome of a retrieval: the fused hits, best first, and whether the index reflected every requested write.
+     * The outcome of a retrieval: the fused hits, best first, whether the index reflected every requested write, and
+     * the generation searched.
      */
-    public record Retrieval(List<RankFusion.FusedHit> fused, boolean consistent) {
+    public record Retrieval(List<RankFusion.FusedHit> fused, boolean consistent, ServedGeneration generation) {
         /** The hits, each with its fused score. */
         public List<SearchHit> hits() {
             return fused.stream().map(f -> new SearchHit(f.hit().docId(), f.hit().version(), f.hit().chunkId(),
@@ -64,7 +63,16 @@ public class Retriever {
                           List<String> consistentWith, Boolean requireConsistent) {
     }
 
+    /** A retrieval on the generation served when it starts. */
     public Retrieval retrieve(String tenant, String query, String queryField, Options options) {
+        try (ServingSet set = sets.acquire()) {
+            return retrieve(set, tenant, query, queryField, options);
+        }
+    }
+
+    /** A retrieval on {@code set} only (an answer takes the set once for its retrieval and its generator). */
+    public Retrieval retrieve(ServingSet set, String tenant, String query, String queryField, Options options) {
+        VectorIndexReader index = set.reader();
         Integer topK = options.topK();
         Map<String, String> filter = options.filter();
         List<String> consistentWith = options.consistentWith();
@@ -103,7 +111,7 @@ public class Retriever {
         }
         List<ReadToken> tokens = ConsistencyGate.parse(tenant, consistentWith, config.consistency().maxTokens());
         boolean consistent = tokens.isEmpty() || tracing.waitFor(tokens.size(),
-                () -> gate.await(tokens, config.consistency().defaultWait()));
+                () -> ConsistencyGate.await(index, tokens, config.consistency().defaultWait()));
         if (!consistent && Boolean.TRUE.equals(requireConsistent)) {
             throw new ProblemException(Problem.of(503, "Service Unavailable",
                     "the index does not reflect every write in consistentWith yet; retry shortly"), Map.of("Retry-After", "1"));
@@ -113,7 +121,7 @@ public class Retriever {
         int depth = mode != SearchMode.HYBRID && perDocument == null ? k : Math.max(k, limits.branchCandidates());
         Map<String, List<SearchHit>> branches = new LinkedHashMap<>();
         if (mode != SearchMode.LEXICAL) {
-            float[] vector = tracing.step(RetrievalTracing.EMBED_SPAN, () -> embedder.embedQuery(query));
+            float[] vector = tracing.step(RetrievalTracing.EMBED_SPAN, () -> set.embedder().embedQuery(query));
             branches.put(DENSE, tracing.step(RetrievalTracing.SEARCH_SPAN,
                     () -> index.search(new SearchQuery(tenant, vector, depth, safeFilter))));
         }
@@ -121,6 +129,7 @@ public class Retriever {
             branches.put(LEXICAL, tracing.step(RetrievalTracing.SEARCH_SPAN,
                     () -> index.searchLexical(new LexicalQuery(tenant, query, depth, safeFilter))));
         }
-        return new Retrieval(RankFusion.fuse(branches, limits.rrfK(), k, perDocument == null ? 0 : perDocument), consistent);
+        return new Retrieval(RankFusion.fuse(branches, limits.rrfK(), k, perDocument == null ? 0 : perDocument), consistent,
+                set.served());
     }
 }

@@ -37,6 +37,6 @@ public class SearchResource {
         return new SearchResponse(r.fused().stream()
                 .map(f -> new SearchResponse.Hit(f.hit().docId(), f.hit().version(), f.hit().chunkId(), (float) f.score(),
                         f.hit().title(), f.hit().text(), f.hit().metadata(), f.ranks(), f.scores()))
-                .toList(), r.consistent());
+                .toList(), r.consistent(), r.generation().id());
     }
 }

@@ -6,8 +6,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * @param consistent false when consistentWith was given and the index did not reflect every token in time
+ * @param generation the index generation searched ({@code g<N>}): every hit comes from it, and the query was embedded
+ *                   with its model
  */
-public record SearchResponse(List<Hit> hits, boolean consistent) {
+public record SearchResponse(List<Hit> hits, boolean consistent,
+                             @Schema(description = "the index generation searched (g<N>): every hit comes from it and the "
+                                     + "query was embedded with its model")
+                             String generation) {
 
     /**
      * @param score  the fused reciprocal-rank score: the sum over the branches that found the chunk of 1 / (k + rank)

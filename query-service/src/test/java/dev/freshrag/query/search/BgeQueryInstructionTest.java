@@ -18,7 +18,8 @@ import dev.freshrag.index.lucene.LuceneOptions;
 import dev.freshrag.index.lucene.LuceneReaderIndex;
 import dev.freshrag.index.lucene.LuceneWriterIndex;
 import dev.freshrag.query.config.QueryConfig;
-import dev.freshrag.query.consistency.ConsistencyGate;
+import dev.freshrag.query.generation.ServedGeneration;
+import dev.freshrag.query.generation.ServingSet;
 import dev.freshrag.query.tracing.RetrievalTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.config.PropertiesConfigSource;
@@ -74,10 +75,11 @@ class BgeQueryInstructionTest {
             writer.commit(SourceOffsets.applied(0, 0));
         }
         try (LuceneReaderIndex reader = LuceneReaderIndex.open(dir, fingerprint(bge), LuceneOptions.defaults())) {
-            Retriever retriever = new Retriever(bge, reader, new ConsistencyGate(reader), config,
-                    new RetrievalTracing(OpenTelemetry.noop()));
+            Retriever retriever = new Retriever(null, config, new RetrievalTracing(OpenTelemetry.noop()));
+            ServingSet set = new ServingSet(new ServedGeneration(1, "bge-small-en-v1.5", 384, null, "active"), bge, reader,
+                    () -> { });
 
-            List<RankFusion.FusedHit> hits = retriever.retrieve("acme", QUERY, "query",
+            List<RankFusion.FusedHit> hits = retriever.retrieve(set, "acme", QUERY, "query",
                     new Retriever.Options(1, null, "dense", null, null, null)).fused();
 
             assertThat(hits).hasSize(1);

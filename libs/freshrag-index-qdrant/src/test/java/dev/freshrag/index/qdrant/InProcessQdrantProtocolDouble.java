@@ -222,6 +222,37 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
                 .withTimeout(java.time.Duration.ofSeconds(10)), fingerprint);
     }
 
+    /**
+     * Opens one generation's own collection under {@code alias} (prefix and alias as {@link #openIndex}), as the
+     * embed-service fills a building generation: for tests of other modules.
+     */
+    public dev.freshrag.index.VectorIndexWriter openGeneration(String alias, dev.freshrag.index.generation.Generation generation) {
+        return QdrantVectorIndex.openGeneration(newClient(), moduleOptions(alias), generation);
+    }
+
+    /** A reader pinned to the collection {@code alias} names now, as the query-service opens one. */
+    public dev.freshrag.index.VectorIndexReader openPinned(String alias, dev.freshrag.index.IndexFingerprint fingerprint) {
+        return QdrantVectorIndex.openPinned(newClient(), moduleOptions(alias), fingerprint);
+    }
+
+    /** What {@code alias} names, read as a reader that follows it does. */
+    public QdrantAliasTargets aliasTargets(String alias) {
+        return QdrantAliasTargets.open(newClient(), moduleOptions(alias));
+    }
+
+    /** Moves {@code alias} from one generation's collection to another's ({@link QdrantGenerations#switchAlias}). */
+    public void switchAlias(String alias, dev.freshrag.index.generation.Generation from,
+            dev.freshrag.index.generation.Generation to) {
+        try (QdrantGenerations generations = QdrantGenerations.open(newClient(), moduleOptions(alias))) {
+            generations.switchAlias(from, to);
+        }
+    }
+
+    private static QdrantOptions moduleOptions(String alias) {
+        return QdrantOptions.defaults().withAlias(alias).withCollectionPrefix(alias)
+                .withTimeout(java.time.Duration.ofSeconds(10));
+    }
+
     /** The client's inbound message limit from now on (gRPC's default is 4 MiB; the adapter raises it). */
     void clientInboundLimit(int bytes) {
         clientInboundLimit = bytes;

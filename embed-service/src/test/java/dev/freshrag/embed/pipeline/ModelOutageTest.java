@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A model that fails for a while (as a GPU out of memory would) in the running application on the in-JVM broker: the
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * the index and nothing goes to kb.dlq. Before, the batch was split down to single records and every one of them
  * dead-lettered. Not run against the packaged application: the failing model exists only in the test application.
  */
+@Tag("slow") // a broker, two replicas or a whole benchmark file: left out of the quick loop (-DskipITs), run by ./mvnw verify
 @QuarkusTest
 class ModelOutageTest {
 

@@ -50,6 +50,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Several embed-service replicas on one Qdrant (the protocol double, which applies {@code update_filter} as Qdrant
@@ -62,6 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The seed is printed; {@code -Dfreshrag.test.seed=N} replays one, {@code -Dfreshrag.test.rounds=N} runs more rounds. {@code -Dfreshrag.test.unfenced=true} removes both
  * fences (the rebalance wait and the index's version conditions) to show what they prevent: the test then fails.
  */
+@Tag("slow") // a broker, two replicas or a whole benchmark file: left out of the quick loop (-DskipITs), run by ./mvnw verify
 class TwoReplicaRebalanceTest {
 
     private static final int PARTITIONS = 3;

@@ -29,6 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The deferred lane on the real broker, with Kafka Streams itself choosing the next record: a live edit of one tenant
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ingest stopped in the middle of the deferred work finishes it after a restart, exactly once, leaving no document
  * waiting. Orders and completion are asserted, never timings.
  */
+@Tag("slow") // a broker, two replicas or a whole benchmark file: left out of the quick loop (-DskipITs), run by ./mvnw verify
 class DeferredLaneOnBrokerTest {
 
     private static final int FLOOD = 300;

@@ -14,6 +14,7 @@ import java.util.Locale;
 
 import dev.freshrag.tokenizer.EmbeddingModel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Quality gate on real data: the Spearman correlation between our cosine similarities and the human scores of the
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * mismatched vocabulary. Published all-MiniLM-L6-v2 results are about 0.82; bge-small-en-v1.5's published
  * STSBenchmark figure (MTEB, the model card's table: 85.86 cosine Spearman x 100) is 0.8586.
  */
+@Tag("slow") // a broker, two replicas or a whole benchmark file: left out of the quick loop (-DskipITs), run by ./mvnw verify
 class StsBenchmarkCheck {
 
     private static final String SHARED_DIR_PROPERTY = "shared.data.dir";

@@ -21,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * How the remote backends meet a failing or misconfigured server: transient faults retried until they pass (nothing
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * input errors as {@link EmbeddingRejectedException} (deterministic), and the start check refuses a server that
  * serves another model or dimension.
  */
+@Tag("slow") // a broker, two replicas or a whole benchmark file: left out of the quick loop (-DskipITs), run by ./mvnw verify
 class RemoteEmbedderFaultsTest {
 
     private static TeiServerDouble tei;

@@ -270,18 +270,24 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         String sink = deferredNow ? TopologyProducer.CHUNK_OPS_BULK_SINK : TopologyProducer.CHUNK_OPS_SINK;
         RecordHeaders headers = new RecordHeaders();
         tracing.inject(headers);
+        // a reindex's re-drive names the generation it fills: the embed-service applies its operations there only
+        org.apache.kafka.common.header.Header generation = input.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME);
+        if (generation != null) {
+            headers.add(generation);
+        }
         outcome(ops.kind().name().toLowerCase(java.util.Locale.ROOT));
         context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), headers), sink);
     }
 
     /**
-     * To the rebuild log (kb.doc-log): the accepted record as it came, without the lane and repair marks (they say how
+     * To the rebuild log (kb.doc-log): the accepted record as it came, without the lane, repair and generation marks (they say how
      * it travelled once, not what it is). Same key, so compaction keeps each document's newest accepted change.
      */
     private void log(Record<byte[], byte[]> input) {
         Headers headers = new RecordHeaders();
         for (org.apache.kafka.common.header.Header h : input.headers()) {
-            if (!h.key().equals(Priority.HEADER) && !h.key().equals(RepairHeader.NAME)) {
+            if (!h.key().equals(Priority.HEADER) && !h.key().equals(RepairHeader.NAME)
+                    && !h.key().equals(dev.freshrag.events.GenerationHeader.NAME)) {
                 headers.add(h);
             }
         }

@@ -126,4 +126,27 @@ class RepairRedriveTest {
         assertThat(logged.get(2).headers().lastHeader(RepairHeader.NAME)).isNull();
         assertThat(logged.get(2).headers().lastHeader(Priority.HEADER)).isNull();
     }
+
+    @Test
+    void aReindexRedriveCarriesItsGenerationOntoTheChunkOpsButNotOntoTheRebuildLog() {
+        send(1, doc(""), false);
+        assertThat(live.readRecord().headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME))
+                .as("a live change names no generation: every open one takes it").isNull();
+
+        DocumentChange e = new DocumentChange("acme", "r.md", 1L, Op.UPSERT, "T", "text/plain", doc(""), Map.of(), null);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Priority.HEADER, Priority.bulkHeaderValue());
+        headers.add(RepairHeader.NAME, "reindex".getBytes(StandardCharsets.UTF_8));
+        headers.add(dev.freshrag.events.GenerationHeader.NAME, dev.freshrag.events.GenerationHeader.value("g2"));
+        input.pipeInput(new TestRecord<>(e.key().toBytes(), EventJson.write(e), headers));
+
+        TestRecord<byte[], byte[]> redriven = bulk.readRecord();
+        assertThat(EventJson.readDocumentOps(redriven.value()).ops())
+                .allSatisfy(op -> assertThat(op.type()).isEqualTo(ChunkOp.Type.EMBED));
+        assertThat(new String(redriven.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME).value(),
+                StandardCharsets.UTF_8)).isEqualTo("g2");
+        var logged = docLog.readRecordsToList();
+        assertThat(logged).hasSize(2);
+        assertThat(logged.get(1).headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME)).isNull();
+    }
 }

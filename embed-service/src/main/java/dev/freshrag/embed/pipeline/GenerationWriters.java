@@ -41,6 +41,8 @@ public final class GenerationWriters {
     private volatile Writer second;
     /** Records tagged for the second generation that it applied (the backfill's progress). */
     private final AtomicLong taggedApplied = new AtomicLong();
+    /** The chunks those records wrote (the backfill's progress in chunks). */
+    private final AtomicLong taggedChunks = new AtomicLong();
 
     public GenerationWriters(Writer active) {
         this.active = active;
@@ -77,6 +79,11 @@ public final class GenerationWriters {
         return taggedApplied.get();
     }
 
+    /** How many chunks the records tagged for the second generation wrote to it since this process opened it. */
+    public long taggedChunks() {
+        return taggedChunks.get();
+    }
+
     /**
      * Opens {@code next} as the second generation: from the next slice written on, live records go to it too.
      * Records written before are not in it: the reindex's backfill re-drives them, tagged with its id.
@@ -92,7 +99,24 @@ public final class GenerationWriters {
         }
         second = next;
         taggedApplied.set(0);
+        taggedChunks.set(0);
         LOG.infof("generation %s written beside the active %s: live records go to both", next.id(), active.id());
+    }
+
+    /**
+     * Opens {@code next} as a new building generation ({@link #openSecond}) and records in it the active generation's
+     * positions as its own: what the active one applied before this moment, the backfill (which reads kb.doc-log to
+     * its end offsets after this) brings into it, so from here its positions compare with the active one's, also on
+     * partitions no live record reaches during the reindex. The deferred offsets pending in the active generation are
+     * recorded too, so a read-your-writes check against it still waits for them.
+     */
+    public synchronized void startSecond(Writer next) {
+        openSecond(next);
+        VectorIndexWriter from = active.index();
+        next.index().commitDeferred(from.deferredOffsets());
+        for (Lane lane : Lane.OF_WORK) {
+            next.index().commit(lane, from.appliedSourceOffsets(lane));
+        }
     }
 
     /**
@@ -188,7 +212,12 @@ public final class GenerationWriters {
             // what it lacks (the generation opened after the slice embedded) its applier embeds here
             List<DocumentOps> taken = takenBy(s.id(), ops, tagOf);
             s.applier().write(lane, taken, vectors, positions, PreparedWrites.NONE);
-            taggedApplied.addAndGet(taken.stream().filter(o -> s.id().equals(tagOf.apply(o))).count());
+            for (DocumentOps o : taken) {
+                if (s.id().equals(tagOf.apply(o))) {
+                    taggedApplied.incrementAndGet();
+                    taggedChunks.addAndGet(o.ops() == null ? 0 : o.ops().size());
+                }
+            }
         }
         return superseded;
     }

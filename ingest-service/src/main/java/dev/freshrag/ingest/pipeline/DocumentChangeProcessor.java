@@ -149,6 +149,15 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
                     null, null, null, 0, source.partition(), source.offset()));
             return;
         }
+        // a reindex's re-drive (tagged with the generation it fills) must reproduce the stored state exactly: the
+        // rebuild log's record it re-drives may have been overtaken meanwhile by a change at the same version (a
+        // versionless DELETE or UPSERT), which went to every generation live; re-applying the older record would
+        // bring old content back into the state and the new generation
+        boolean reindex = repair && record.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME) != null;
+        if (reindex && event.op() == Op.DELETE && (state == null || !state.deleted())) {
+            skipRedrive(record, source, key, state, "the document is live again");
+            return;
+        }
         if (event.op() == Op.DELETE) {
             long version = delete(storeKey, event, state, now);
             metrics.applied();
@@ -173,6 +182,12 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         // a repair diffs against nothing, so every chunk is written again (the index lost them; the state did not)
         List<DocumentState.ChunkRef> previous = repair || state == null || state.deleted() ? List.of() : state.chunks();
         ChunkDiff.Result diff = ChunkDiff.diff(key.tenant(), key.docId(), previous, chunks);
+        if (reindex && (state == null || state.deleted() || version != state.version()
+                || !hashes(state.chunks()).equals(hashes(diff.chunks())))) {
+            skipRedrive(record, source, key, state, state == null || state.deleted() ? "the document is deleted now"
+                    : "the document changed since");
+            return;
+        }
         DocumentOps ops = new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.APPLY,
                 event.title(), event.metadata(), diff.ops(), chunks.size(), source.partition(), source.offset());
         // measured before anything is stored: a record over the producer's limit would kill the stream thread
@@ -186,6 +201,18 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         log(record);
         metrics.chunks(diff.embed(), diff.reused());
         forward(record, ops);
+    }
+
+    /** A reindex's re-drive that no longer reproduces the stored state: nothing stored, logged or written. */
+    private void skipRedrive(Record<byte[], byte[]> record, Source source, DocumentKey key, DocumentState state, String why) {
+        metrics.stale(StaleReason.SAME_VERSION.tag);
+        LOG.debugf("dropped the reindex re-drive of %s: %s", key, why);
+        forward(record, new DocumentOps(key.tenant(), key.docId(), state == null ? 0 : state.version(), DocumentOps.Kind.SKIP,
+                null, null, null, 0, source.partition(), source.offset()));
+    }
+
+    private static List<String> hashes(List<DocumentState.ChunkRef> refs) {
+        return refs.stream().map(DocumentState.ChunkRef::hash).toList();
     }
 
     /**

@@ -185,6 +185,11 @@ class ReindexResourceTest {
             assertThat(r.backfill().done()).isTrue();
         });
 
+        Thread.sleep(1100); // the gauges read the status at most once a second
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("freshrag_reindex_building 1.0").contains("freshrag_reindex_caught_up 1.0")
+                .contains("freshrag_reindex_lag_offsets{lane=\"live\"} 0.0")
+                .contains("freshrag_reindex_documents{kind=\"applied\"} " + handled.size() + ".0");
         for (String doc : List.of("d1", "d2", "d3")) {
             assertThat(chunksOf(g2, BGE, doc)).as(doc + " in g2").isEqualTo(chunksOf(g1, MINILM, doc));
         }

@@ -21,11 +21,11 @@ public final class GenerationModels {
     }
 
     /** The model (and build) whose id is {@code modelId}, if FreshRAG ships it. */
-    public static Optional<EmbedderStartupChoice> find(String modelId) {
+    public static Optional<ShippedModel> find(String modelId) {
         for (EmbeddingModel m : EmbeddingModel.values()) {
             for (ModelVariant v : ModelVariant.values()) {
                 if (v.modelId(m).equals(modelId)) {
-                    return Optional.of(new EmbedderStartupChoice(m, v));
+                    return Optional.of(new ShippedModel(m, v));
                 }
             }
         }
@@ -33,7 +33,7 @@ public final class GenerationModels {
     }
 
     /** A shipped model and its build. */
-    public record EmbedderStartupChoice(EmbeddingModel model, ModelVariant variant) {
+    public record ShippedModel(EmbeddingModel model, ModelVariant variant) {
     }
 
     /**
@@ -43,7 +43,7 @@ public final class GenerationModels {
      * @throws IllegalStateException the model is not shipped, or the backend is a remote server of another model
      */
     public static Embedder load(EmbeddingSettings settings, String modelId) {
-        EmbedderStartupChoice choice = find(modelId).orElseThrow(() -> new IllegalStateException(
+        ShippedModel choice = find(modelId).orElseThrow(() -> new IllegalStateException(
                 "no embedding model with id " + modelId + " is shipped"));
         boolean configured = choice.model() == settings.model() && choice.variant() == settings.variant();
         if (configured) {

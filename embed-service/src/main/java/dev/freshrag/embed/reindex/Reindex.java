@@ -112,10 +112,9 @@ public class Reindex {
         }
         String modelId = config.embedding().variant().modelId(wanted);
         IndexFingerprint activePrint = writers.activeWriter().index().fingerprint();
-        int chunking = config.reindex().chunkMaxTokens().orElse(EmbeddingModel.ALL_MINILM_L6_V2.maxLength());
-        if (GenerationModels.find(activePrint.modelId()).isPresent()) {
-            chunking = config.reindex().chunkMaxTokens().orElse(GenerationModels.find(activePrint.modelId()).get().model().maxLength());
-        }
+        // the ingest's default chunking is its model's max length: the active model's, for an index adopted as g1
+        int chunking = config.reindex().chunkMaxTokens().orElseGet(() -> GenerationModels.find(activePrint.modelId())
+                .map(m -> m.model().maxLength()).orElse(EmbeddingModel.ALL_MINILM_L6_V2.maxLength()));
         Generations plan = layout.openOrAdopt(activePrint, chunking, Instant.now());
         if (plan.building().isPresent()) {
             throw problem(409, "Conflict", plan.building().get().id() + " is building already (" + plan.building().get().modelId()

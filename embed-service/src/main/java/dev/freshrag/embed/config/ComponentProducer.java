@@ -3,11 +3,14 @@ package dev.freshrag.embed.config;
 import dev.freshrag.embed.metrics.EmbedMetrics;
 import dev.freshrag.embed.pipeline.BatchApplier;
 import dev.freshrag.embed.pipeline.EmbeddingCache;
+import dev.freshrag.embed.pipeline.GenerationWriters;
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.embedding.config.EmbedderStartup;
 import dev.freshrag.index.DocumentPayload;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.VectorIndexWriter;
+import dev.freshrag.index.generation.Generation;
+import dev.freshrag.index.generation.Generations;
 import dev.freshrag.index.select.IndexOpener;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,11 +31,42 @@ public class ComponentProducer {
     @ApplicationScoped
     @Startup
     Embedder embedder(EmbedConfig config) {
-        return EmbedderStartup.start(config.embedding());
+        // once a reindex started, the plan names the active generation, and its vectors are of its own model (after a
+        // switch, not the configured one): the service embeds with that one
+        java.util.Optional<Generations> plan = IndexOpener.plan(config.index());
+        Embedder embedder = plan.isPresent() ? GenerationModels.load(config.embedding(), plan.get().active().modelId())
+                : EmbedderStartup.start(config.embedding());
+        embedderCloser = new OnceCloser(embedder);
+        return embedder;
     }
 
     void closeEmbedder(@Disposes Embedder embedder) {
-        embedder.close();
+        embedderCloser.close();
+    }
+
+    /** The CDI embedder and index also close when their generation is dropped; whichever comes first closes them. */
+    private volatile OnceCloser embedderCloser;
+    private volatile OnceCloser indexCloser;
+
+    /** Closes its resource once, however often it is asked to. */
+    static final class OnceCloser implements AutoCloseable {
+        private final AutoCloseable resource;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        OnceCloser(AutoCloseable resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    LOG.warnf("closing %s: %s", resource, e.toString());
+                }
+            }
+        }
     }
 
     @Produces
@@ -41,7 +75,11 @@ public class ComponentProducer {
     VectorIndexWriter index(EmbedConfig config, Embedder embedder) {
         IndexFingerprint fingerprint = new IndexFingerprint(embedder.model().id(), embedder.model().dimension());
         LOG.infof("opening the %s as its %s", IndexOpener.describe(config.index()), "writer");
-        VectorIndexWriter index = IndexOpener.openWriter(config.index(), fingerprint);
+        // once a reindex started, the plan names the active generation: its writer is pinned to it (after a switch
+        // it is no longer the root / the first collection), and it must hold this service's model
+        java.util.Optional<Generations> plan = IndexOpener.plan(config.index());
+        VectorIndexWriter index = plan.isPresent() ? IndexOpener.openWriter(config.index(), plan.get().active())
+                : IndexOpener.openWriter(config.index(), fingerprint);
         try {
             // load the parser and the fold once now, not on the first batch of a running pipeline
             dev.freshrag.events.DocumentOps sample = new dev.freshrag.events.DocumentOps("_warmup", "warmup", 1,
@@ -56,11 +94,57 @@ public class ComponentProducer {
         } catch (RuntimeException e) {
             LOG.debugf("warm-up skipped: %s", e.toString());
         }
+        indexCloser = new OnceCloser(index);
         return index;
     }
 
     void closeIndex(@Disposes VectorIndexWriter index) {
-        index.close();
+        indexCloser.close();
+    }
+
+    /**
+     * The generations written: the active one (the plan's, or generation 1 where no plan exists yet: an index from
+     * before generations, or Qdrant, whose alias is not read here).
+     */
+    @Produces
+    @ApplicationScoped
+    GenerationWriters generations(BatchApplier applier, VectorIndexWriter index, EmbedConfig config, EmbedMetrics metrics) {
+        java.util.Optional<Generations> plan = IndexOpener.plan(config.index());
+        String activeId = plan.map(p -> p.active().id()).orElse(Generation.id(1));
+        OnceCloser embedderOnce = embedderCloser;
+        OnceCloser indexOnce = indexCloser;
+        GenerationWriters generations = new GenerationWriters(new GenerationWriters.Writer(activeId, applier, index, () -> {
+            indexOnce.close();
+            embedderOnce.close();
+        }));
+        // a reindex under way (or a previous generation kept for rollback) is written again from here: the lanes
+        // resume from their committed offsets in each generation
+        java.util.Optional<Generation> second = plan.flatMap(p -> p.building().or(p::previous));
+        second.ifPresent(g -> generations.openSecond(openWriter(config, g, metrics)));
+        return generations;
+    }
+
+    /** A writer of {@code generation} with its own model: a building or previous generation beside the active one. */
+    public static GenerationWriters.Writer openWriter(EmbedConfig config, Generation generation, EmbedMetrics metrics) {
+        LOG.infof("opening generation %s (%s) of the %s beside the active one", generation.id(), generation.modelId(),
+                IndexOpener.describe(config.index()));
+        Embedder embedder = GenerationModels.load(config.embedding(), generation.modelId());
+        VectorIndexWriter index;
+        try {
+            index = IndexOpener.openWriter(config.index(), generation);
+        } catch (RuntimeException e) {
+            embedder.close();
+            throw e;
+        }
+        BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(config.embedding().cacheEntries()), metrics);
+        return new GenerationWriters.Writer(generation.id(), applier, index, () -> {
+            index.close();
+            embedder.close();
+        });
+    }
+
+    void closeGenerations(@Disposes GenerationWriters generations) {
+        generations.closeAll();
     }
 
     @Produces

@@ -51,6 +51,33 @@ public interface EmbedConfig {
         /** Dead-letter topic for operations that cannot be applied. */
         @WithDefault(Topics.DLQ)
         String dlq();
+
+        /** Where a reindex's backfill re-drives documents to (the ingest-service's input). */
+        @WithDefault(Topics.DOC_CHANGES)
+        String docChanges();
+
+        /** The rebuild log a reindex's backfill reads: the newest accepted change of every document. */
+        @WithDefault(Topics.DOC_LOG)
+        String docLog();
+
+        /** Index generations: what the reindex endpoints record and every replica follows. */
+        @WithDefault(Topics.GENERATIONS)
+        String generations();
+    }
+
+    Reindex reindex();
+
+    /** {@code freshrag.reindex.*}: changing the model without downtime (issue 16, README "Changing the model"). */
+    interface Reindex {
+        /**
+         * The chunking the ingest-service runs with ({@code freshrag.chunking.max-tokens} there), recorded in the plan of
+         * generations; unset: the active model's max length, the ingest's own default. A model change keeps it.
+         */
+        java.util.OptionalInt chunkMaxTokens();
+
+        /** How many documents the backfill re-drives before it records its progress on kb.generations. */
+        @WithDefault("200")
+        int progressEvery();
     }
 
     /** {@code freshrag.embedding.*}: the model settings declared once in {@link EmbeddingSettings}, and the cache. */

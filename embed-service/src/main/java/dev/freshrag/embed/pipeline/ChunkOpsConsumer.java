@@ -59,7 +59,8 @@ public class ChunkOpsConsumer {
     public static final String BULK_CHANNEL = "chunk-ops-bulk";
     public static final String DLQ_CHANNEL = "dlq-out";
 
-    private final BatchApplier applier;
+    /** The generations written (the active one, and a building one during a reindex): see {@link GenerationWriters}. */
+    private final GenerationWriters generations;
     private final EmbedMetrics metrics;
     private final EmbedConfig config;
     private final MutinyEmitter<byte[]> dlq;
@@ -89,10 +90,10 @@ public class ChunkOpsConsumer {
     private final SliceSizes sizes;
     private volatile Throwable liveFailure;
 
-    public ChunkOpsConsumer(BatchApplier applier, EmbedMetrics metrics, EmbedConfig config,
+    public ChunkOpsConsumer(GenerationWriters generations, EmbedMetrics metrics, EmbedConfig config,
                             @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> dlq, LaneFences fences, BatchTracing tracing) {
         this.tracing = tracing;
-        this.applier = applier;
+        this.generations = generations;
         this.fences = fences;
         this.metrics = metrics;
         this.config = config;
@@ -379,7 +380,14 @@ public class ChunkOpsConsumer {
                                   java.util.function.Consumer<List<DocumentOps>> handled) {
         PartitionFence fence = fences.of(lane);
         // here, on the lane's thread: a document of thousands of chunks must not hold the writer thread (other lane)
-        PreparedWrites prepared = applier.prepare(embedded.kept(), embedded.vectors());
+        GenerationWriters.Writer activeNow = generations.activeWriter();
+        PreparedWrites prepared = activeNow.id().equals(embedded.generation())
+                ? activeNow.applier().prepare(embedded.kept(), embedded.vectors()) : PreparedWrites.NONE;
+        java.util.function.Function<DocumentOps, String> tagOf = o -> generationTag(originOf.apply(o).record());
+        // the second generation's model (a reindex) runs here too, on the lane's thread: the writer thread only writes
+        GenerationWriters.SecondVectors secondVectors = generations.secondId().isEmpty()
+                ? GenerationWriters.SecondVectors.NONE
+                : retry.call(() -> generations.secondVectors(embedded.kept(), tagOf));
         // a dead-lettered record is not written, but counts as handled: the lane's position moves past it
         return indexWriter.submit(() -> {
             try (prepared) {
@@ -399,7 +407,8 @@ public class ChunkOpsConsumer {
                         tickets.computeIfAbsent(originOf.apply(o).ticket(), t -> new java.util.TreeSet<>()).add(o.sourcePartition());
                     }
                     List<DocumentOps> kept = embedded.kept().stream().filter(holdingSet::contains).toList();
-                    return fence.write(tickets, () -> applier.write(lane, kept, embedded.vectors(), progress.positionsAfter(holding), prepared));
+                    return fence.write(tickets, () -> generations.write(lane, kept, tagOf, embedded.generation(), embedded.vectors(), secondVectors,
+                            progress.positionsAfter(holding), prepared));
                 });
                 List<DocumentOps> appliedSlice = result == null ? List.of() : held.get();
                 if (appliedSlice.size() < slice.size()) {
@@ -435,6 +444,12 @@ public class ChunkOpsConsumer {
         });
     }
 
+    /** The generation a record is for ({@code freshrag-generation} header), or null: a live record, every generation's. */
+    private static String generationTag(KafkaRecord<String, byte[]> record) {
+        org.apache.kafka.common.header.Header h = record.getHeaders().lastHeader(dev.freshrag.events.GenerationHeader.NAME);
+        return h == null ? null : dev.freshrag.events.GenerationHeader.of(h.value()).orElse(null);
+    }
+
     /** When a slice's batch arrived and its embedding ran, and where its records came from: for their spans. */
     private record Timing(Instant received, Instant embedStart, Instant embedEnd) {
     }
@@ -452,7 +467,7 @@ public class ChunkOpsConsumer {
     }
 
     /** The vectors of a slice, and the records of it to write (all but those dead-lettered). */
-    private record Embedded(List<DocumentOps> kept, Map<String, float[]> vectors) {
+    private record Embedded(List<DocumentOps> kept, Map<String, float[]> vectors, String generation) {
     }
 
     /**
@@ -464,7 +479,13 @@ public class ChunkOpsConsumer {
     private Embedded embedInCalls(Lane lane, List<DocumentOps> slice,
                                   java.util.function.Function<DocumentOps, KafkaRecord<String, byte[]>> sources,
                                   java.util.function.BooleanSupplier preempt) throws InterruptedException {
-        Map<String, String> texts = BatchPlan.of(slice).textsToEmbed();
+        GenerationWriters.Writer active = generations.activeWriter(); // the model the vectors are for
+        BatchApplier applier = active.applier();
+        // a record re-driven into a building generation is embedded with that generation's model only
+        Map<String, String> texts = BatchPlan.of(slice.stream().filter(o -> {
+            String tag = generationTag(sources.apply(o));
+            return tag == null || tag.equals(active.id());
+        }).toList()).textsToEmbed();
         Map<String, float[]> vectors = new java.util.HashMap<>(applier.cachedVectors(texts));
         Map<String, String> missing = new java.util.LinkedHashMap<>(texts);
         missing.keySet().removeAll(vectors.keySet());
@@ -485,7 +506,7 @@ public class ChunkOpsConsumer {
                 return null;
             }
             vectors.putAll(embedded);
-            return new Embedded(slice, vectors);
+            return new Embedded(slice, vectors, active.id());
         } catch (EmbeddingRejectedException e) {
             return embed(slice, sources);
         }
@@ -503,12 +524,13 @@ public class ChunkOpsConsumer {
      * record by record, until the one it refuses is alone and dead-lettered.
      */
     private Embedded embed(List<DocumentOps> slice, java.util.function.Function<DocumentOps, KafkaRecord<String, byte[]>> sources) {
+        GenerationWriters.Writer active = generations.activeWriter(); // the model the vectors are for
         try {
-            return new Embedded(slice, retry.call(() -> applier.vectors(BatchPlan.of(slice))));
+            return new Embedded(slice, retry.call(() -> active.applier().vectors(BatchPlan.of(slice))), active.id());
         } catch (EmbeddingRejectedException e) {
             if (slice.size() == 1) {
                 deadLetter(sources.apply(slice.get(0)), "the embedding server rejected a text: " + e.getMessage(), "ops");
-                return new Embedded(List.of(), Map.of());
+                return new Embedded(List.of(), Map.of(), active.id());
             }
             LOG.warnf("the embedding server rejected a slice of %d records, retrying them one by one: %s",
                     slice.size(), e.getMessage());
@@ -517,9 +539,11 @@ public class ChunkOpsConsumer {
             for (DocumentOps o : slice) {
                 Embedded one = embed(List.of(o), sources);
                 kept.addAll(one.kept());
-                vectors.putAll(one.vectors());
+                if (one.generation().equals(active.id())) {
+                    vectors.putAll(one.vectors()); // else a switch came between: the write embeds them again
+                }
             }
-            return new Embedded(kept, vectors);
+            return new Embedded(kept, vectors, active.id());
         }
     }
 

@@ -35,7 +35,10 @@ public final class ConsumerTestResources {
                     "freshrag.index.kind", "lucene",
                     "freshrag.index.lucene.path", INDEX_DIR.toString(),
                     // never try CUDA in tests: the answer would depend on the machine
-                    "freshrag.embedding.target", "cpu");
+                    "freshrag.embedding.target", "cpu",
+                    // a resource, not a %test property: @QuarkusIntegrationTest runs the packaged app in the prod
+                    // profile, where the reindex endpoints' keys are required (they are tested end to end, ReindexIT)
+                    "freshrag.security.enabled", "false");
         }
 
         @Override

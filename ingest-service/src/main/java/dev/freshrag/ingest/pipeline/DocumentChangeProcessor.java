@@ -149,6 +149,15 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
                     null, null, null, 0, source.partition(), source.offset()));
             return;
         }
+        // a reindex's re-drive (tagged with the generation it fills) must reproduce the stored state exactly: the
+        // rebuild log's record it re-drives may have been overtaken meanwhile by a change at the same version (a
+        // versionless DELETE or UPSERT), which went to every generation live; re-applying the older record would
+        // bring old content back into the state and the new generation
+        boolean reindex = repair && record.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME) != null;
+        if (reindex && event.op() == Op.DELETE && (state == null || !state.deleted())) {
+            skipRedrive(record, source, key, state, "the document is live again");
+            return;
+        }
         if (event.op() == Op.DELETE) {
             long version = delete(storeKey, event, state, now);
             metrics.applied();
@@ -173,6 +182,12 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         // a repair diffs against nothing, so every chunk is written again (the index lost them; the state did not)
         List<DocumentState.ChunkRef> previous = repair || state == null || state.deleted() ? List.of() : state.chunks();
         ChunkDiff.Result diff = ChunkDiff.diff(key.tenant(), key.docId(), previous, chunks);
+        if (reindex && (state == null || state.deleted() || version != state.version()
+                || !hashes(state.chunks()).equals(hashes(diff.chunks())))) {
+            skipRedrive(record, source, key, state, state == null || state.deleted() ? "the document is deleted now"
+                    : "the document changed since");
+            return;
+        }
         DocumentOps ops = new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.APPLY,
                 event.title(), event.metadata(), diff.ops(), chunks.size(), source.partition(), source.offset());
         // measured before anything is stored: a record over the producer's limit would kill the stream thread
@@ -186,6 +201,18 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         log(record);
         metrics.chunks(diff.embed(), diff.reused());
         forward(record, ops);
+    }
+
+    /** A reindex's re-drive that no longer reproduces the stored state: nothing stored, logged or written. */
+    private void skipRedrive(Record<byte[], byte[]> record, Source source, DocumentKey key, DocumentState state, String why) {
+        metrics.stale(StaleReason.SAME_VERSION.tag);
+        LOG.debugf("dropped the reindex re-drive of %s: %s", key, why);
+        forward(record, new DocumentOps(key.tenant(), key.docId(), state == null ? 0 : state.version(), DocumentOps.Kind.SKIP,
+                null, null, null, 0, source.partition(), source.offset()));
+    }
+
+    private static List<String> hashes(List<DocumentState.ChunkRef> refs) {
+        return refs.stream().map(DocumentState.ChunkRef::hash).toList();
     }
 
     /**
@@ -270,18 +297,24 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         String sink = deferredNow ? TopologyProducer.CHUNK_OPS_BULK_SINK : TopologyProducer.CHUNK_OPS_SINK;
         RecordHeaders headers = new RecordHeaders();
         tracing.inject(headers);
+        // a reindex's re-drive names the generation it fills: the embed-service applies its operations there only
+        org.apache.kafka.common.header.Header generation = input.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME);
+        if (generation != null) {
+            headers.add(generation);
+        }
         outcome(ops.kind().name().toLowerCase(java.util.Locale.ROOT));
         context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), headers), sink);
     }
 
     /**
-     * To the rebuild log (kb.doc-log): the accepted record as it came, without the lane and repair marks (they say how
+     * To the rebuild log (kb.doc-log): the accepted record as it came, without the lane, repair and generation marks (they say how
      * it travelled once, not what it is). Same key, so compaction keeps each document's newest accepted change.
      */
     private void log(Record<byte[], byte[]> input) {
         Headers headers = new RecordHeaders();
         for (org.apache.kafka.common.header.Header h : input.headers()) {
-            if (!h.key().equals(Priority.HEADER) && !h.key().equals(RepairHeader.NAME)) {
+            if (!h.key().equals(Priority.HEADER) && !h.key().equals(RepairHeader.NAME)
+                    && !h.key().equals(dev.freshrag.events.GenerationHeader.NAME)) {
                 headers.add(h);
             }
         }

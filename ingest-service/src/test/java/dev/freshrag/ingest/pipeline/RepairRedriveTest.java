@@ -126,4 +126,71 @@ class RepairRedriveTest {
         assertThat(logged.get(2).headers().lastHeader(RepairHeader.NAME)).isNull();
         assertThat(logged.get(2).headers().lastHeader(Priority.HEADER)).isNull();
     }
+
+    @Test
+    void aReindexRedriveCarriesItsGenerationOntoTheChunkOpsButNotOntoTheRebuildLog() {
+        send(1, doc(""), false);
+        assertThat(live.readRecord().headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME))
+                .as("a live change names no generation: every open one takes it").isNull();
+
+        DocumentChange e = new DocumentChange("acme", "r.md", 1L, Op.UPSERT, "T", "text/plain", doc(""), Map.of(), null);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Priority.HEADER, Priority.bulkHeaderValue());
+        headers.add(RepairHeader.NAME, "reindex".getBytes(StandardCharsets.UTF_8));
+        headers.add(dev.freshrag.events.GenerationHeader.NAME, dev.freshrag.events.GenerationHeader.value("g2"));
+        input.pipeInput(new TestRecord<>(e.key().toBytes(), EventJson.write(e), headers));
+
+        TestRecord<byte[], byte[]> redriven = bulk.readRecord();
+        assertThat(EventJson.readDocumentOps(redriven.value()).ops())
+                .allSatisfy(op -> assertThat(op.type()).isEqualTo(ChunkOp.Type.EMBED));
+        assertThat(new String(redriven.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME).value(),
+                StandardCharsets.UTF_8)).isEqualTo("g2");
+        var logged = docLog.readRecordsToList();
+        assertThat(logged).hasSize(2);
+        assertThat(logged.get(1).headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME)).isNull();
+    }
+
+    private void sendRaw(Long version, Op op, String content, String generation) {
+        DocumentChange e = new DocumentChange("acme", "r.md", version, op, "T", "text/plain", op == Op.DELETE ? null : content,
+                op == Op.DELETE ? null : Map.of(), null);
+        RecordHeaders headers = new RecordHeaders();
+        if (generation != null) {
+            headers.add(Priority.HEADER, Priority.bulkHeaderValue());
+            headers.add(RepairHeader.NAME, "reindex".getBytes(StandardCharsets.UTF_8));
+            headers.add(dev.freshrag.events.GenerationHeader.NAME, dev.freshrag.events.GenerationHeader.value(generation));
+        }
+        input.pipeInput(new TestRecord<>(e.key().toBytes(), EventJson.write(e), headers));
+    }
+
+    @Test
+    void aReindexRedriveOvertakenByAVersionlessChangeIsDroppedAndBringsNothingBack() {
+        sendRaw(1L, Op.UPSERT, doc(""), null);
+        live.readValue();
+        // the backfill read v1 from the rebuild log; meanwhile a versionless DELETE (same version) was accepted
+        sendRaw(null, Op.DELETE, null, null);
+        assertThat(EventJson.readDocumentOps(live.readValue()).kind()).isEqualTo(DocumentOps.Kind.DELETE_DOCUMENT);
+        sendRaw(1L, Op.UPSERT, doc(""), "g2");
+        TestRecord<byte[], byte[]> dropped = bulk.readRecord();
+        assertThat(EventJson.readDocumentOps(dropped.value()).kind()).as("a deleted document stays deleted").isEqualTo(DocumentOps.Kind.SKIP);
+        assertThat(dropped.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME)).isNotNull();
+
+        // re-created by a versionless UPSERT with other content: a re-drive of the old content is dropped too
+        sendRaw(null, Op.UPSERT, doc(" rewritten"), null);
+        assertThat(EventJson.readDocumentOps(live.readValue()).kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        sendRaw(1L, Op.UPSERT, doc(""), "g2");
+        assertThat(EventJson.readDocumentOps(bulk.readValue()).kind()).isEqualTo(DocumentOps.Kind.SKIP);
+        sendRaw(1L, Op.DELETE, null, "g2");
+        assertThat(EventJson.readDocumentOps(bulk.readValue()).kind()).as("a re-driven DELETE of a live document").isEqualTo(DocumentOps.Kind.SKIP);
+
+        // the re-drive of what the state holds applies, every chunk embedded
+        sendRaw(null, Op.UPSERT, doc(" rewritten"), "g2");
+        DocumentOps applied = EventJson.readDocumentOps(bulk.readValue());
+        assertThat(applied.kind()).isEqualTo(DocumentOps.Kind.APPLY);
+        assertThat(applied.ops()).allSatisfy(op -> assertThat(op.type()).isEqualTo(ChunkOp.Type.EMBED));
+
+        // the state was never touched by the dropped re-drives: the next edit diffs against the rewritten content
+        sendRaw(2L, Op.UPSERT, doc(" rewritten"), null);
+        DocumentOps v2 = EventJson.readDocumentOps(live.readValue());
+        assertThat(v2.ops()).noneMatch(op -> op.type() == ChunkOp.Type.EMBED);
+    }
 }

@@ -35,6 +35,11 @@ public final class Topics {
     public static final String DLQ = "kb.dlq";
     /** Per-tenant configuration (LoRA adapter, prompt template, topK), compacted. */
     public static final String TENANT_CONFIG = "kb.tenant-config";
+    /**
+     * Index generations (issue 16): one {@link GenerationControl} per generation, keyed by its id ({@code g2}), written
+     * by the embed-service's reindex endpoints and followed by every embed-service replica; compacted.
+     */
+    public static final String GENERATIONS = "kb.generations";
 
     /**
      * Largest record on any FreshRAG topic: a 5 MiB document plus JSON escaping and envelope. Producers
@@ -61,7 +66,8 @@ public final class Topics {
                 new Spec(CHUNK_OPS, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
                 new Spec(CHUNK_OPS_BULK, partitions, Map.of("cleanup.policy", "delete", "retention.ms", "604800000", "max.message.bytes", max)),
                 new Spec(DLQ, 1, Map.of("cleanup.policy", "delete", "retention.ms", "2592000000", "max.message.bytes", max)),
-                new Spec(TENANT_CONFIG, 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "1048576")));
+                new Spec(TENANT_CONFIG, 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "1048576")),
+                new Spec(GENERATIONS, 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "1048576")));
     }
 
     private Topics() {

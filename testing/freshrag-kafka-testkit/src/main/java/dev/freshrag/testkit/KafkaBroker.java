@@ -76,10 +76,10 @@ public final class KafkaBroker {
 
     /** The names of the standard topics as created for one test, see {@link #createTopics(String)}. */
     public record TopicNames(String docChanges, String chunkOps, String chunkOpsBulk, String dlq, String tenantConfig, String docLog,
-                             String docChangesBulk) {
+                             String docChangesBulk, String generations) {
 
         public List<String> all() {
-            return List.of(docChanges, chunkOps, chunkOpsBulk, dlq, tenantConfig, docLog, docChangesBulk);
+            return List.of(docChanges, chunkOps, chunkOpsBulk, dlq, tenantConfig, docLog, docChangesBulk, generations);
         }
 
         /**
@@ -101,6 +101,8 @@ public final class KafkaBroker {
                 return docLog;
             } else if (standardName.equals(Topics.DOC_CHANGES_BULK)) {
                 return docChangesBulk;
+            } else if (standardName.equals(Topics.GENERATIONS)) {
+                return generations;
             }
             throw new IllegalArgumentException("not a FreshRAG topic: " + standardName);
         }
@@ -328,7 +330,7 @@ public final class KafkaBroker {
                 .toList();
         createTopics(specs);
         return new TopicNames(prefix + Topics.DOC_CHANGES, prefix + Topics.CHUNK_OPS, prefix + Topics.CHUNK_OPS_BULK, prefix + Topics.DLQ,
-                prefix + Topics.TENANT_CONFIG, prefix + Topics.DOC_LOG, prefix + Topics.DOC_CHANGES_BULK);
+                prefix + Topics.TENANT_CONFIG, prefix + Topics.DOC_LOG, prefix + Topics.DOC_CHANGES_BULK, prefix + Topics.GENERATIONS);
     }
 
     /** A prefix that no other caller in this JVM gets, e.g. {@code "t-3f9a1c2e-"}. */

@@ -53,6 +53,17 @@ public final class FreshragCli implements Callable<Integer> {
                                          Exit 0 only when nothing differs. --repair re-drives the differing
                                          documents through the bulk lane. --url / --query-url: the ingest- and
                                          query-service (default FRESHRAG_URL / FRESHRAG_QUERY_URL, else local).
+              reindex start --model M    Build a new index generation with embedding model M (bge-small-en-v1.5,
+                                         all-minilm-l6-v2) beside the active one: every live change goes to both,
+                                         and every document is re-driven from kb.doc-log into it (bulk lane).
+                                         --chunk-max-tokens N (re-chunking) is refused: not built yet.
+              reindex status [--watch]   Generations, backfill progress (documents, chunks, rate, ETA), lag per lane
+                                         and partition, whether switch would switch; --watch: a progress bar until
+                                         the new generation is caught up.
+              reindex switch|rollback|abort|drop-previous
+                                         Make the caught-up generation active (else refused, saying how far behind);
+                                         return to the previous one; drop the building one; free the previous one.
+                                         --url URL: the embed-service (default FRESHRAG_EMBED_URL, else the local one).
               bench <name|all> [args]    Run a benchmark (embedder, search, pipeline, incremental, freshness);
                                          './freshrag bench help' lists them.
               help, --help               This text.
@@ -79,7 +90,8 @@ public final class FreshragCli implements Callable<Integer> {
               FRESHRAG_SECURITY_KEYS_FILE     the keys file (default $FRESHRAG_HOME/keys)
               FRESHRAG_URL                    the ingest-service of the dlq, sync and verify commands (default http://<host>:<ingest port>)
               FRESHRAG_QUERY_URL              the query-service of verify (default http://<host>:<query port>)
-              FRESHRAG_KEY                    the operator key of the dlq and verify commands (default the one in
+              FRESHRAG_EMBED_URL              the embed-service of reindex (default http://<host>:<embed port>)
+              FRESHRAG_KEY                    the operator key of the dlq, verify and reindex commands (default the one in
                                               $FRESHRAG_HOME/operator-key, made by the first up); for sync, a writer key
             """;
 
@@ -123,6 +135,13 @@ public final class FreshragCli implements Callable<Integer> {
                 .addSubcommand("replay", new DlqCommand.ReplayCommand(context)));
         cl.addSubcommand("sync", new SyncCommand(context));
         cl.addSubcommand("verify", new VerifyCommand(context));
+        cl.addSubcommand("reindex", new CommandLine(new ReindexCommand(context))
+                .addSubcommand("start", new ReindexCommand.Start(context))
+                .addSubcommand("status", new ReindexCommand.Status(context))
+                .addSubcommand("switch", new ReindexCommand.Verb(context, "switch"))
+                .addSubcommand("rollback", new ReindexCommand.Verb(context, "rollback"))
+                .addSubcommand("abort", new ReindexCommand.Verb(context, "abort"))
+                .addSubcommand("drop-previous", new ReindexCommand.Verb(context, "drop-previous")));
         CommandLine bench = new CommandLine(new BenchCommand(context));
         bench.setUnmatchedOptionsArePositionalParams(true);
         cl.addSubcommand("bench", bench);

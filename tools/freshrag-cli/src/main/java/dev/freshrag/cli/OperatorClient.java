@@ -53,6 +53,11 @@ final class OperatorClient {
         return of(url, context, Component.QUERY, "FRESHRAG_QUERY_URL");
     }
 
+    /** The embed-service (it owns the index writers: the reindex verbs), from {@code --url}, else {@code FRESHRAG_EMBED_URL}. */
+    static OperatorClient ofEmbed(String url, CliContext context) {
+        return of(url, context, Component.EMBED, "FRESHRAG_EMBED_URL");
+    }
+
     private static OperatorClient of(String url, CliContext context, Component component, String urlVariable) {
         Settings settings = context.settings();
         String u = url != null ? url : settings.env().get(urlVariable);

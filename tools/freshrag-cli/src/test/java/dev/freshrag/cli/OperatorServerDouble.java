@@ -18,12 +18,21 @@ final class OperatorServerDouble implements AutoCloseable {
 
     private final HttpServer server;
     final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** The body of each request, in order (empty for none). */
+    final List<String> requestBodies = new CopyOnWriteArrayList<>();
 
     OperatorServerDouble(int status, String contentType, String body) throws IOException {
+        this(status, contentType, List.of(body));
+    }
+
+    /** Answers {@code bodies} in turn, the last one from then on (a status that changes between polls). */
+    OperatorServerDouble(int status, String contentType, List<String> bodies) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                     exchange.getRequestHeaders().getFirst("Authorization")));
+            requestBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String body = bodies.get(Math.min(requests.size(), bodies.size()) - 1);
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", contentType);
             exchange.sendResponseHeaders(status, b.length);

@@ -1,0 +1,87 @@
+package dev.freshrag.embed.reindex;
+
+import dev.freshrag.events.EventJson;
+import dev.freshrag.events.GenerationControl;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * kb.generations: one {@link GenerationControl} per generation, keyed by its id, compacted. Written on every reindex
+ * step and on the backfill's progress (each write waits for the broker's acknowledgement: a step is answered only once
+ * it is recorded), read whole at start (a restarted service resumes a backfill from it). Rare and small: a producer
+ * per write and a consumer per read.
+ */
+final class ControlTopic {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
+
+    private final String bootstrap;
+    private final String topic;
+
+    ControlTopic(String bootstrap, String topic) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+    }
+
+    void write(GenerationControl record) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, record.generation().getBytes(StandardCharsets.UTF_8),
+                    EventJson.write(record))).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording " + record.generation() + " on " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("recording " + record.generation() + " on " + topic + " failed: "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** The newest record of every generation, by id. */
+    Map<String, GenerationControl> readAll() {
+        Map<String, GenerationControl> latest = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, READ_DEADLINE).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(topic + " could not be read within " + READ_DEADLINE.toSeconds() + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    if (r.key() == null) {
+                        continue;
+                    }
+                    String id = new String(r.key(), StandardCharsets.UTF_8);
+                    if (r.value() == null) {
+                        latest.remove(id);
+                    } else {
+                        latest.put(id, EventJson.read(r.value(), GenerationControl.class));
+                    }
+                }
+            }
+        }
+        return latest;
+    }
+}

@@ -1,0 +1,388 @@
+package dev.freshrag.embed.reindex;
+
+import dev.freshrag.embed.config.ComponentProducer;
+import dev.freshrag.embed.config.EmbedConfig;
+import dev.freshrag.embed.config.GenerationModels;
+import dev.freshrag.embed.metrics.EmbedMetrics;
+import dev.freshrag.embed.pipeline.GenerationWriters;
+import dev.freshrag.embedding.EmbeddingBackend;
+import dev.freshrag.embedding.ModelVariant;
+import dev.freshrag.events.GenerationControl;
+import dev.freshrag.http.Problem;
+import dev.freshrag.http.ProblemException;
+import dev.freshrag.index.IndexFingerprint;
+import dev.freshrag.index.Lane;
+import dev.freshrag.index.SourceOffsets;
+import dev.freshrag.index.VectorIndexWriter;
+import dev.freshrag.index.generation.Generation;
+import dev.freshrag.index.generation.GenerationConflictException;
+import dev.freshrag.index.generation.Generations;
+import dev.freshrag.index.lucene.LuceneGenerations;
+import dev.freshrag.index.select.IndexKind;
+import dev.freshrag.index.select.IndexOpener;
+import dev.freshrag.tokenizer.EmbeddingModel;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The reindex verbs (issue 16) of the embed-service, which owns the writers and their positions: {@code start} opens
+ * a building generation with another model beside the active one and re-drives every document into it
+ * ({@link DocLogBackfill}); {@code status} says how far it is; {@code switch} makes it active once it is caught up;
+ * {@code rollback}, {@code abort} and {@code drop-previous}. The Lucene plan pointer ({@link LuceneGenerations}) stays
+ * the truth of which generation is active (the query-service reads it); kb.generations records each step and the
+ * backfill's progress, so a restarted service resumes the backfill. One verb at a time (one monitor).
+ */
+@ApplicationScoped
+public class Reindex {
+
+    private static final Logger LOG = Logger.getLogger(Reindex.class);
+
+    private final GenerationWriters writers;
+    private final EmbedConfig config;
+    private final EmbedMetrics metrics;
+    private final ControlTopic control;
+    private final DocLogBackfill backfill;
+
+    private volatile GenerationControl buildingRecord;
+    private volatile Thread backfillThread;
+    private volatile boolean stopBackfill;
+    private volatile long backfillStartNanos;
+    private volatile long appliedAtBackfillStart;
+
+    public Reindex(GenerationWriters writers, EmbedConfig config, EmbedMetrics metrics,
+                   @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.writers = writers;
+        this.config = config;
+        this.metrics = metrics;
+        this.control = new ControlTopic(bootstrap, config.topics().generations());
+        this.backfill = new DocLogBackfill(bootstrap, config.topics().docLog(), config.topics().docChanges(),
+                config.reindex().progressEvery());
+    }
+
+    /** A reindex under way when the service stopped: its backfill resumes where kb.generations says it was. */
+    void onStart(@Observes StartupEvent e) {
+        if (config.index().kind() != IndexKind.LUCENE) {
+            return;
+        }
+        Optional<Generation> building = IndexOpener.plan(config.index()).flatMap(Generations::building);
+        if (building.isEmpty()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                GenerationControl record = control.readAll().get(building.get().id());
+                GenerationControl resumed = record != null ? record : controlOf(building.get(), GenerationControl.State.BUILDING);
+                buildingRecord = resumed;
+                if (resumed.backfill() == null || !resumed.backfill().done()) {
+                    LOG.infof("resuming the backfill of %s", resumed.generation());
+                    startBackfill(resumed);
+                }
+            } catch (RuntimeException ex) {
+                LOG.warnf("cannot resume the reindex of %s: %s", building.get().id(), ex.toString());
+            }
+        }, "reindex-resume");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** {@code reindex start --model M}: opens the building generation, then starts the backfill. */
+    public synchronized ReindexStatus start(String model, Integer chunkMaxTokens) {
+        if (chunkMaxTokens != null) {
+            throw problem(422, "Unprocessable Content", "re-chunking (--chunk-max-tokens) is not built yet: a reindex "
+                    + "changes the model only, with the chunking of the active generation");
+        }
+        LuceneGenerations layout = lucene();
+        EmbeddingModel wanted;
+        try {
+            wanted = EmbeddingModel.fromConfigName(model);
+        } catch (IllegalArgumentException e) {
+            throw problem(400, "Bad Request", e.getMessage());
+        }
+        if (config.embedding().backend() != EmbeddingBackend.ONNX) {
+            throw problem(409, "Conflict", "freshrag.embedding.backend is " + config.embedding().backend()
+                    + ": a remote embedding server serves one model; a reindex runs with the in-process models");
+        }
+        String modelId = config.embedding().variant().modelId(wanted);
+        IndexFingerprint activePrint = writers.activeWriter().index().fingerprint();
+        // the ingest's default chunking is its model's max length: the active model's, for an index adopted as g1
+        int chunking = config.reindex().chunkMaxTokens().orElseGet(() -> GenerationModels.find(activePrint.modelId())
+                .map(m -> m.model().maxLength()).orElse(EmbeddingModel.ALL_MINILM_L6_V2.maxLength()));
+        Generations plan = layout.openOrAdopt(activePrint, chunking, Instant.now());
+        if (plan.building().isPresent()) {
+            throw problem(409, "Conflict", plan.building().get().id() + " is building already (" + plan.building().get().modelId()
+                    + "): see ./freshrag reindex status, or abort it first");
+        }
+        if (plan.previous().isPresent()) {
+            throw problem(409, "Conflict", "the previous generation " + plan.previous().get().id() + " is still kept for a "
+                    + "rollback: ./freshrag reindex drop-previous first");
+        }
+        if (plan.active().modelId().equals(modelId)) {
+            throw problem(409, "Conflict", "the active generation " + plan.active().id() + " already holds " + modelId);
+        }
+        Generations next = change(layout, plan, plan.start(modelId, config.embedding().variant().dimension(),
+                plan.active().chunkMaxTokens(), Instant.now()));
+        Generation g = next.building().orElseThrow();
+        try {
+            writers.startSecond(ComponentProducer.openWriter(config, g, metrics));
+        } catch (RuntimeException e) {
+            change(layout, next, next.abortBuilding());
+            layout.dropFiles(g);
+            throw problem(409, "Conflict", "cannot open " + g.id() + " with " + modelId + ": " + e.getMessage());
+        }
+        GenerationControl record = controlOf(g, GenerationControl.State.BUILDING);
+        control.write(record);
+        buildingRecord = record;
+        startBackfill(record);
+        LOG.infof("reindex started: %s with %s beside the active %s", g.id(), modelId, next.active().id());
+        return status();
+    }
+
+    /** {@code reindex status}. */
+    public ReindexStatus status() {
+        if (config.index().kind() != IndexKind.LUCENE) {
+            throw notOnQdrant();
+        }
+        Optional<Generations> plan = IndexOpener.plan(config.index());
+        if (plan.isEmpty()) {
+            IndexFingerprint p = writers.activeWriter().index().fingerprint();
+            return new ReindexStatus(new ReindexStatus.GenerationInfo(writers.activeId(), p.modelId(), 0, "active", null),
+                    null, null, null, Map.of(), false, null);
+        }
+        Generations g = plan.get();
+        Optional<Generation> building = g.building();
+        if (building.isEmpty()) {
+            return new ReindexStatus(info(g.active()), null, g.previous().map(Reindex::info).orElse(null), null, Map.of(),
+                    false, null);
+        }
+        Progress p = progress(building.get());
+        return new ReindexStatus(info(g.active()), info(building.get()), g.previous().map(Reindex::info).orElse(null),
+                p.backfill, p.lag, p.behind == null, p.behind);
+    }
+
+    /** {@code reindex switch}: only when caught up, else 409 saying how far behind. */
+    public synchronized ReindexStatus switchToBuilding() {
+        LuceneGenerations layout = lucene();
+        Generations plan = plan(layout);
+        Generation building = plan.building().orElseThrow(() -> problem(409, "Conflict", "no generation is building"));
+        Progress p = progress(building);
+        if (p.behind != null) {
+            throw problem(409, "Conflict", building.id() + " is not caught up: " + p.behind);
+        }
+        Generation active = plan.active();
+        // the writers first: from the pointer's change on, queries search the new generation, and it must be the one
+        // written as the active one (its positions are the ones read-your-writes tokens are checked against)
+        writers.swap(building.id());
+        try {
+            change(layout, plan, plan.switchToBuilding());
+        } catch (RuntimeException e) {
+            writers.swap(active.id());
+            throw e;
+        }
+        stopBackfill();
+        record(building, GenerationControl.State.ACTIVE);
+        record(active, GenerationControl.State.PREVIOUS);
+        buildingRecord = null;
+        LOG.infof("switched: %s (%s) is active, %s kept as the previous generation", building.id(), building.modelId(), active.id());
+        return status();
+    }
+
+    /** {@code reindex rollback}: the previous generation is active again (a second rollback rolls forward). */
+    public synchronized ReindexStatus rollback() {
+        LuceneGenerations layout = lucene();
+        Generations plan = plan(layout);
+        Generation previous = plan.previous().orElseThrow(() -> problem(409, "Conflict",
+                "no previous generation is kept (dropped, or no switch yet)"));
+        Generation active = plan.active();
+        writers.swap(previous.id());
+        try {
+            change(layout, plan, plan.rollback());
+        } catch (RuntimeException e) {
+            writers.swap(active.id());
+            throw e;
+        }
+        record(previous, GenerationControl.State.ACTIVE);
+        record(active, GenerationControl.State.PREVIOUS);
+        LOG.infof("rolled back: %s is active again, %s kept as the previous generation", previous.id(), active.id());
+        return status();
+    }
+
+    /** {@code reindex abort}: the building generation is closed and its files deleted. */
+    public synchronized ReindexStatus abort() {
+        LuceneGenerations layout = lucene();
+        Generations plan = plan(layout);
+        Generation building = plan.building().orElseThrow(() -> problem(409, "Conflict", "no generation is building"));
+        stopBackfill();
+        change(layout, plan, plan.abortBuilding());
+        writers.closeSecond(building.id());
+        layout.dropFiles(building);
+        record(building, GenerationControl.State.ABORTED);
+        buildingRecord = null;
+        LOG.infof("reindex aborted: %s dropped", building.id());
+        return status();
+    }
+
+    /** {@code reindex drop-previous}: the generation kept for a rollback is closed and its files deleted. */
+    public synchronized ReindexStatus dropPrevious() {
+        LuceneGenerations layout = lucene();
+        Generations plan = plan(layout);
+        Generation previous = plan.previous().orElseThrow(() -> problem(409, "Conflict", "no previous generation is kept"));
+        change(layout, plan, plan.dropPrevious());
+        writers.closeSecond(previous.id());
+        layout.dropFiles(previous);
+        record(previous, GenerationControl.State.DROPPED);
+        LOG.infof("previous generation %s dropped", previous.id());
+        return status();
+    }
+
+    private record Progress(ReindexStatus.Backfill backfill, Map<String, Map<Integer, Long>> lag, String behind) {
+    }
+
+    /** The building generation's backfill and lag behind the active one, and why it is not caught up (null: it is). */
+    private Progress progress(Generation building) {
+        GenerationControl record = buildingRecord;
+        GenerationControl.Backfill b = record != null && record.generation().equals(building.id()) && record.backfill() != null
+                ? record.backfill() : GenerationControl.Backfill.none();
+        Optional<GenerationWriters.Writer> second = writers.second().filter(w -> w.id().equals(building.id()));
+        Map<String, Map<Integer, Long>> lag = new LinkedHashMap<>();
+        boolean positionsCaughtUp = second.isPresent();
+        boolean applied = second.isPresent() && b.done();
+        if (second.isPresent()) {
+            VectorIndexWriter activeIndex = writers.activeWriter().index();
+            VectorIndexWriter buildingIndex = second.get().index();
+            for (Lane lane : new Lane[] {Lane.LIVE, Lane.BULK}) {
+                SourceOffsets a = activeIndex.appliedSourceOffsets(lane);
+                SourceOffsets g = buildingIndex.appliedSourceOffsets(lane);
+                Map<Integer, Long> behind = new TreeMap<>();
+                a.nextByPartition().forEach((partition, next) -> {
+                    long gap = next - g.next(partition);
+                    if (gap > 0) {
+                        behind.put(partition, gap);
+                    }
+                });
+                lag.put(lane.name().toLowerCase(java.util.Locale.ROOT), behind);
+                positionsCaughtUp &= behind.isEmpty();
+            }
+            SourceOffsets bulk = buildingIndex.appliedSourceOffsets(Lane.BULK);
+            for (Map.Entry<Integer, Long> last : b.lastSent().entrySet()) {
+                applied &= bulk.hasApplied(last.getKey(), last.getValue());
+            }
+        }
+        long appliedDocs = second.isPresent() ? writers.taggedApplied() : 0;
+        long chunks = second.isPresent() ? writers.taggedChunks() : 0;
+        double seconds = backfillStartNanos == 0 ? 0 : (System.nanoTime() - backfillStartNanos) / 1e9;
+        double rate = seconds <= 0 ? 0 : Math.max(0, appliedDocs - appliedAtBackfillStart) / seconds;
+        long left = Math.max(0, b.total() - appliedDocs);
+        Long eta = rate > 0 ? Long.valueOf(Math.round(left / rate)) : (applied ? Long.valueOf(0) : null);
+        ReindexStatus.Backfill backfillStatus = new ReindexStatus.Backfill(b.total(), b.redriven(), appliedDocs, chunks,
+                Math.round(rate * 10) / 10.0, eta, b.done(), applied);
+        String behind = null;
+        if (second.isEmpty()) {
+            behind = building.id() + " is not open in this embed-service (see its log)";
+        } else if (!b.done()) {
+            behind = "the backfill re-drove " + b.redriven() + " of " + (b.total() == 0 ? "?" : Long.toString(b.total()))
+                    + " documents" + (eta == null ? "" : ", about " + eta + " s left");
+        } else if (!applied) {
+            behind = "the backfill re-drove every document; " + appliedDocs + " of " + b.total()
+                    + " applied to " + building.id() + " so far" + (eta == null ? "" : ", about " + eta + " s left");
+        } else if (!positionsCaughtUp) {
+            behind = "its live positions are behind the active generation's by " + lag;
+        }
+        return new Progress(backfillStatus, lag, behind);
+    }
+
+    private void startBackfill(GenerationControl record) {
+        stopBackfill();
+        stopBackfill = false;
+        backfillStartNanos = System.nanoTime();
+        appliedAtBackfillStart = writers.taggedApplied();
+        GenerationControl.Backfill from = record.backfill() == null ? GenerationControl.Backfill.none() : record.backfill();
+        Thread t = new Thread(() -> {
+            try {
+                backfill.run(record.generation(), from, () -> stopBackfill, state -> {
+                    GenerationControl next = record.withBackfill(state);
+                    buildingRecord = next;
+                    control.write(next);
+                });
+            } catch (RuntimeException e) {
+                // a broker outage: the record says where it was; a restart (or a new start) resumes from there
+                LOG.errorf("the backfill of %s stopped: %s", record.generation(), e.toString());
+            }
+        }, "reindex-backfill-" + record.generation());
+        t.setDaemon(true);
+        backfillThread = t;
+        t.start();
+    }
+
+    private void stopBackfill() {
+        Thread t = backfillThread;
+        if (t != null) {
+            stopBackfill = true;
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            backfillThread = null;
+        }
+    }
+
+    void onStop(@Observes io.quarkus.runtime.ShutdownEvent e) {
+        stopBackfill();
+    }
+
+    private void record(Generation g, GenerationControl.State state) {
+        try {
+            GenerationControl known = control.readAll().get(g.id());
+            control.write((known != null ? known : controlOf(g, state)).withState(state));
+        } catch (RuntimeException e) {
+            // the plan pointer changed already: that is what counts; the record follows at the next step
+            LOG.warnf("could not record %s as %s on %s: %s", g.id(), state, config.topics().generations(), e.toString());
+        }
+    }
+
+    private static GenerationControl controlOf(Generation g, GenerationControl.State state) {
+        return new GenerationControl(g.id(), g.modelId(), g.dimension(), g.chunkMaxTokens(), state, g.createdAt().toString(),
+                GenerationControl.Backfill.none());
+    }
+
+    private static ReindexStatus.GenerationInfo info(Generation g) {
+        return new ReindexStatus.GenerationInfo(g.id(), g.modelId(), g.chunkMaxTokens(),
+                g.state().name().toLowerCase(java.util.Locale.ROOT), g.createdAt().toString());
+    }
+
+    private LuceneGenerations lucene() {
+        if (config.index().kind() != IndexKind.LUCENE) {
+            throw notOnQdrant();
+        }
+        return IndexOpener.lucenePlan(config.index());
+    }
+
+    private static Generations plan(LuceneGenerations layout) {
+        return layout.read().orElseThrow(() -> problem(409, "Conflict", "no reindex was ever started: only "
+                + Generation.id(1) + " exists"));
+    }
+
+    private static Generations change(LuceneGenerations layout, Generations expected, Generations next) {
+        try {
+            return layout.change(expected, next);
+        } catch (GenerationConflictException e) {
+            throw problem(409, "Conflict", "the plan of generations changed meanwhile: " + e.getMessage());
+        }
+    }
+
+    private static ProblemException notOnQdrant() {
+        return problem(409, "Conflict", "reindex on Qdrant is not built yet (the Lucene index only)");
+    }
+
+    private static ProblemException problem(int status, String title, String detail) {
+        return new ProblemException(Problem.of(status, title, detail));
+    }
+}

@@ -2,12 +2,10 @@ package dev.freshrag.embed.config;
 
 import dev.freshrag.embedding.Embedder;
 import dev.freshrag.embedding.EmbeddingBackend;
-import dev.freshrag.embedding.ModelVariant;
 import dev.freshrag.embedding.OnnxEmbedder;
+import dev.freshrag.embedding.ShippedModel;
 import dev.freshrag.embedding.config.EmbedderStartup;
 import dev.freshrag.embedding.config.EmbeddingSettings;
-import dev.freshrag.tokenizer.EmbeddingModel;
-import java.util.Optional;
 
 /**
  * The model of a generation, by its model id ({@code bge-small-en-v1.5}, {@code all-minilm-l6-v2-q}...): a generation
@@ -20,22 +18,6 @@ public final class GenerationModels {
     private GenerationModels() {
     }
 
-    /** The model (and build) whose id is {@code modelId}, if FreshRAG ships it. */
-    public static Optional<ShippedModel> find(String modelId) {
-        for (EmbeddingModel m : EmbeddingModel.values()) {
-            for (ModelVariant v : ModelVariant.values()) {
-                if (v.modelId(m).equals(modelId)) {
-                    return Optional.of(new ShippedModel(m, v));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** A shipped model and its build. */
-    public record ShippedModel(EmbeddingModel model, ModelVariant variant) {
-    }
-
     /**
      * The embedder for vectors of {@code modelId}: the configured one when it is that model, else (in-process backend
      * only) that model loaded with the configured runtime settings and warmed up.
@@ -43,7 +25,7 @@ public final class GenerationModels {
      * @throws IllegalStateException the model is not shipped, or the backend is a remote server of another model
      */
     public static Embedder load(EmbeddingSettings settings, String modelId) {
-        ShippedModel choice = find(modelId).orElseThrow(() -> new IllegalStateException(
+        ShippedModel choice = ShippedModel.ofModelId(modelId).orElseThrow(() -> new IllegalStateException(
                 "no embedding model with id " + modelId + " is shipped"));
         boolean configured = choice.model() == settings.model() && choice.variant() == settings.variant();
         if (configured) {

@@ -489,17 +489,8 @@ public class ChunkOpsConsumer {
         Map<String, float[]> vectors = new java.util.HashMap<>(applier.cachedVectors(texts));
         Map<String, String> missing = new java.util.LinkedHashMap<>(texts);
         missing.keySet().removeAll(vectors.keySet());
-        ModelCalls calls = new ModelCalls(t -> retry.call(() -> applier.embedTexts(t)), new ModelCalls.Turn() {
-            @Override
-            public void release() {
-                scheduler.release();
-            }
-
-            @Override
-            public void acquire() throws InterruptedException {
-                scheduler.acquire(lane);
-            }
-        }, System::nanoTime, embedRate);
+        ModelCalls calls = new ModelCalls(t -> retry.call(() -> applier.embedTexts(t)), scheduler.turn(lane),
+                System::nanoTime, embedRate);
         try {
             Map<String, float[]> embedded = calls.embed(missing, callTexts(lane), preempt);
             if (embedded == null) {

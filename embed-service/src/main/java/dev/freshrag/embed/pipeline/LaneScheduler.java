@@ -93,4 +93,19 @@ final class LaneScheduler {
             lock.unlock();
         }
     }
+
+    /** This scheduler's turn for {@code lane}, as {@link ModelCalls} gives it back and takes it again between calls. */
+    ModelCalls.Turn turn(Lane lane) {
+        return new ModelCalls.Turn() {
+            @Override
+            public void release() {
+                LaneScheduler.this.release();
+            }
+
+            @Override
+            public void acquire() throws InterruptedException {
+                LaneScheduler.this.acquire(lane);
+            }
+        };
+    }
 }

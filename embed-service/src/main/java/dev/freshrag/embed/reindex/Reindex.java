@@ -113,7 +113,7 @@ public class Reindex {
         String modelId = config.embedding().variant().modelId(wanted);
         IndexFingerprint activePrint = writers.activeWriter().index().fingerprint();
         // the ingest's default chunking is its model's max length: the active model's, for an index adopted as g1
-        int chunking = config.reindex().chunkMaxTokens().orElseGet(() -> GenerationModels.find(activePrint.modelId())
+        int chunking = config.reindex().chunkMaxTokens().orElseGet(() -> dev.freshrag.embedding.ShippedModel.ofModelId(activePrint.modelId())
                 .map(m -> m.model().maxLength()).orElse(EmbeddingModel.ALL_MINILM_L6_V2.maxLength()));
         Generations plan = layout.openOrAdopt(activePrint, chunking, Instant.now());
         if (plan.building().isPresent()) {

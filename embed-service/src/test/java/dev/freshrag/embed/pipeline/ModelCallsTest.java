@@ -33,20 +33,6 @@ class ModelCallsTest {
         return out;
     }
 
-    private static ModelCalls.Turn turnOf(LaneScheduler scheduler, Lane lane) {
-        return new ModelCalls.Turn() {
-            @Override
-            public void release() {
-                scheduler.release();
-            }
-
-            @Override
-            public void acquire() throws InterruptedException {
-                scheduler.acquire(lane);
-            }
-        };
-    }
-
     @Test
     void textsAreSplitIntoCallsOfAtMostTheGivenSizeInTheirOrder() {
         List<Map<String, String>> calls = ModelCalls.split(texts(7), 3);
@@ -76,7 +62,7 @@ class ModelCallsTest {
                 }
             }
             return vectorsOf(t);
-        }, turnOf(scheduler, Lane.BULK), System::nanoTime, new EmbedRate());
+        }, scheduler.turn(Lane.BULK), System::nanoTime, new EmbedRate());
 
         AtomicReference<Map<String, float[]>> result = new AtomicReference<>();
         Thread bulkWorker = new Thread(() -> {
@@ -121,7 +107,7 @@ class ModelCallsTest {
         ModelCalls live = new ModelCalls(t -> {
             calls.incrementAndGet();
             return vectorsOf(t);
-        }, turnOf(scheduler, Lane.LIVE), System::nanoTime, new EmbedRate());
+        }, scheduler.turn(Lane.LIVE), System::nanoTime, new EmbedRate());
         scheduler.acquire(Lane.LIVE);
         try {
             assertThat(live.embed(texts(10), 4, () -> calls.get() >= 1)).isNull();

@@ -4,6 +4,7 @@ import dev.freshrag.embedding.Embedder;
 import dev.freshrag.embedding.EmbeddingBackend;
 import dev.freshrag.embedding.ModelVariant;
 import dev.freshrag.embedding.OnnxEmbedder;
+import dev.freshrag.embedding.ShippedModel;
 import dev.freshrag.embedding.config.EmbedderStartup;
 import dev.freshrag.embedding.config.EmbeddingSettings;
 import dev.freshrag.index.IndexFingerprint;
@@ -11,7 +12,6 @@ import dev.freshrag.index.IndexMismatchException;
 import dev.freshrag.tokenizer.EmbeddingModel;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,25 +37,6 @@ public final class QueryModels {
     }
 
     /**
-     * The model and variant of the in-process models whose fingerprint id is {@code modelId} (int8 ids end in
-     * {@code -q}: {@link ModelVariant#modelId}).
-     */
-    public static Optional<Model> resolve(String modelId) {
-        for (EmbeddingModel model : EmbeddingModel.values()) {
-            for (ModelVariant variant : ModelVariant.values()) {
-                if (variant.modelId(model).equals(modelId)) {
-                    return Optional.of(new Model(model, variant));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** An in-process model in one build. */
-    public record Model(EmbeddingModel model, ModelVariant variant) {
-    }
-
-    /**
      * The embedder of {@code fingerprint}'s model, loaded (and warmed up) if no serving set holds it yet; give it back
      * with {@link #release}.
      *
@@ -77,7 +58,7 @@ public final class QueryModels {
                     + settings.backend().name().toLowerCase(java.util.Locale.ROOT) + " serves one model ("
                     + startEmbedder.model().id() + "); point it at a server of " + id + " and restart");
         }
-        Model m = resolve(id).orElseThrow(() -> new IndexMismatchException("generation model " + id
+        ShippedModel m = ShippedModel.ofModelId(id).orElseThrow(() -> new IndexMismatchException("generation model " + id
                 + " is not an in-process model this service knows (" + known() + ")"));
         OnnxEmbedder embedder = OnnxEmbedder.load(EmbedderStartup.options(settings).withModel(m.model()).withVariant(m.variant()));
         try {

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The query-service following a generation switch while it serves: a Lucene index with g1 (all-MiniLM-L6-v2 vectors,
@@ -54,6 +55,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @QuarkusTest
 @TestProfile(GenerationSwitchResourceTest.TwoGenerations.class)
+@Tag("slow") // two real models and an application of its own, searching without pause: left out of the quick loop
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GenerationSwitchResourceTest {
 

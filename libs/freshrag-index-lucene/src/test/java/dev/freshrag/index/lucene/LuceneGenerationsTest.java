@@ -17,7 +17,6 @@ import dev.freshrag.index.generation.GenerationConflictException;
 import dev.freshrag.index.generation.GenerationState;
 import dev.freshrag.index.generation.Generations;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,15 +35,12 @@ class LuceneGenerationsTest {
     private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
     private static final IndexFingerprint FIXTURE = new IndexFingerprint("fixture-model", 4);
     private static final IndexFingerprint NEW_MODEL = new IndexFingerprint("new-model", 3);
-    private static final List<String> FIXTURE_FILES = List.of("_0.cfe", "_0.cfs", "_0.si", "_1.cfe", "_1.cfs", "_1.si",
-            "segments_3");
-
     @TempDir
     Path tmp;
 
     @Test
     void anIndexFromBeforeGenerationsIsAdoptedAsG1InPlaceAndKeepsWorkingAcrossARestart() throws IOException {
-        Path root = copyLucene9Fixture();
+        Path root = Lucene9Fixture.copyTo(tmp);
         LuceneGenerations generations = LuceneGenerations.at(root);
         assertThat(generations.read()).as("no pointer before adoption").isEmpty();
 
@@ -214,21 +210,5 @@ class LuceneGenerationsTest {
     private static IndexPoint point(String docId, int n, float[] vector) {
         return new IndexPoint("t1", docId, String.format("00000000-0000-0000-0000-%012d", n), 0, "h" + n, "text " + n,
                 new DocumentPayload(1, "title " + n, Map.of()), vector, 1000L + n);
-    }
-
-    private Path copyLucene9Fixture() {
-        Path dir = tmp.resolve("index");
-        try {
-            Files.createDirectories(dir);
-            for (String file : FIXTURE_FILES) {
-                try (InputStream in = getClass().getResourceAsStream("/lucene9-index/" + file)) {
-                    assertThat(in).as("fixture file %s", file).isNotNull();
-                    Files.copy(in, dir.resolve(file));
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return dir;
     }
 }

@@ -14,8 +14,6 @@ import dev.freshrag.index.SearchHit;
 import dev.freshrag.index.SearchQuery;
 import dev.freshrag.index.SourceOffsets;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 class LuceneNineIndexTest {
 
     private static final IndexFingerprint FP = new IndexFingerprint("fixture-model", 4);
-    private static final List<String> FILES = List.of("_0.cfe", "_0.cfs", "_0.si", "_1.cfe", "_1.cfs", "_1.si", "segments_3");
-
     @TempDir
     Path tmp;
 
     @Test
     void aReaderOpensTheLucene9IndexWithItsFingerprintOffsetsAndContent() throws IOException {
-        Path dir = copyFixture();
+        Path dir = Lucene9Fixture.copyTo(tmp);
         try (LuceneReaderIndex reader = LuceneReaderIndex.open(dir, FP, LuceneOptions.defaults())) {
             assertThat(reader.fingerprint()).isEqualTo(FP);
             assertThat(reader.appliedSourceOffsets(Lane.LIVE)).isEqualTo(SourceOffsets.applied(0, 41));
@@ -65,7 +61,7 @@ class LuceneNineIndexTest {
 
     @Test
     void aWriterKeepsTheMarksAndOffsetsAndWritesNewSegmentsInTheCurrentFormat() throws IOException {
-        Path dir = copyFixture();
+        Path dir = Lucene9Fixture.copyTo(tmp);
         try (LuceneWriterIndex writer = LuceneWriterIndex.open(dir, FP, LuceneOptions.defaults())) {
             assertThat(writer.documentMark("t1", "pep-572")).contains(new DocumentMark(3, false, 0, 41));
             assertThat(writer.documentMark("t1", "pep-999")).contains(new DocumentMark(2, true, 1, 6));
@@ -95,24 +91,8 @@ class LuceneNineIndexTest {
 
     @Test
     void aMismatchedModelIsStillRefused() {
-        Path dir = copyFixture();
+        Path dir = Lucene9Fixture.copyTo(tmp);
         assertThatThrownBy(() -> LuceneReaderIndex.open(dir, new IndexFingerprint("other-model", 4), LuceneOptions.defaults()))
                 .isInstanceOf(IndexMismatchException.class).hasMessageContaining("fixture-model");
-    }
-
-    private Path copyFixture() {
-        Path dir = tmp.resolve("index");
-        try {
-            Files.createDirectories(dir);
-            for (String file : FILES) {
-                try (InputStream in = getClass().getResourceAsStream("/lucene9-index/" + file)) {
-                    assertThat(in).as("fixture file %s", file).isNotNull();
-                    Files.copy(in, dir.resolve(file));
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return dir;
     }
 }

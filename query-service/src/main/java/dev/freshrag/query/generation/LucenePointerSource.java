@@ -57,11 +57,24 @@ public final class LucenePointerSource implements GenerationSource {
         return plan.map(p -> ServedGeneration.of(p.active()));
     }
 
+    /**
+     * Reads the pointer again first: the switch loaded the generation's model before this (seconds), and a generation
+     * rolled back, aborted or dropped meanwhile must not be opened; its directory may be gone, and opening a Lucene
+     * directory that is gone would create it again, empty, under the operator's feet.
+     *
+     * @throws GenerationSupersededException the generation is no longer the active one, or its directory is gone
+     */
     @Override
     public synchronized VectorIndexReader open(ServedGeneration generation) {
-        Generation g = plan.flatMap(p -> p.byNumber(generation.generation()))
-                .orElseThrow(() -> new IllegalStateException("generation " + generation.id()
-                        + " is no longer in the plan at " + pointer));
+        Generations now = layout.read().orElseThrow(() -> new GenerationSupersededException("the pointer at " + pointer
+                + " is gone"));
+        Generation g = now.byNumber(generation.generation())
+                .filter(candidate -> candidate.number() == now.active().number())
+                .orElseThrow(() -> new GenerationSupersededException("generation " + generation.id()
+                        + " is no longer the active one at " + pointer + " (now " + now.active().id() + ")"));
+        if (!Files.isDirectory(layout.directory(g))) {
+            throw new GenerationSupersededException("the directory of generation " + g.id() + " is gone");
+        }
         return IndexOpener.openReader(settings, g);
     }
 }

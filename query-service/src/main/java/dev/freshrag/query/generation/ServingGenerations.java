@@ -99,6 +99,10 @@ public final class ServingGenerations implements AutoCloseable {
                 reader.close();
                 throw e;
             }
+        } catch (GenerationSupersededException e) {
+            models.release(embedder);
+            LOG.infof("not switching to generation %s: %s", target.id(), e.getMessage());
+            return false;
         } catch (RuntimeException e) {
             models.release(embedder);
             return failed(target, "its index cannot be opened: " + e.getMessage(), e);

@@ -62,4 +62,32 @@ class LucenePointerSourceTest {
         layout.openOrAdopt(MINILM, 256, Instant.now());
         assertThat(source.active()).hasValueSatisfying(g -> assertThat(g.id()).isEqualTo("g1"));
     }
+
+    @Test
+    void aGenerationRolledBackAndDroppedWhileItsModelLoadedIsNotOpenedNorItsDirectoryMadeAgain(@TempDir Path dir) {
+        QueryConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(Map.of("freshrag.index.lucene.path", dir.toString()), "test", 100))
+                .withMapping(QueryConfig.class)
+                .build()
+                .getConfigMapping(QueryConfig.class);
+        LucenePointerSource source = new LucenePointerSource(config.index());
+        LuceneGenerations layout = LuceneGenerations.at(dir);
+        Generations g1 = layout.openOrAdopt(MINILM, 256, Instant.now());
+        Generations started = layout.change(g1, g1.start("bge-small-en-v1.5", 384, 256, Instant.now()));
+        Generations switched = layout.change(started, started.switchToBuilding());
+        ServedGeneration g2 = source.active().orElseThrow();
+        assertThat(g2.id()).isEqualTo("g2");
+
+        // what the watcher's switch does between seeing g2 and opening it: load bge (seconds); meanwhile the operator
+        // rolls back and drops g2
+        Generations rolledBack = layout.change(switched, switched.rollback());
+        layout.change(rolledBack, rolledBack.dropPrevious());
+        layout.dropFiles(switched.active());
+        Path g2Directory = layout.directory(switched.active());
+        assertThat(g2Directory).doesNotExist();
+
+        assertThatThrownBy(() -> source.open(g2)).isInstanceOf(GenerationSupersededException.class)
+                .hasMessageContaining("no longer the active one");
+        assertThat(g2Directory).as("not created again, empty, by opening it").doesNotExist();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.freshrag.embed.reindex;
 
 import dev.freshrag.events.GenerationControl;
+import dev.freshrag.events.RepairHeader;
 import dev.freshrag.events.GenerationHeader;
 import dev.freshrag.events.Priority;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +45,6 @@ final class DocLogBackfill {
 
     private static final Logger LOG = Logger.getLogger(DocLogBackfill.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    /** The value of the repair header: what started the re-drive (the ingest logs it; only its presence counts). */
-    static final String REPAIR_HEADER = "freshrag.repair";
 
     private final String bootstrap;
     private final String docLog;
@@ -158,12 +157,12 @@ final class DocLogBackfill {
     private ProducerRecord<byte[], byte[]> redrive(ConsumerRecord<byte[], byte[]> r, String generation) {
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(docChanges, r.key(), r.value());
         for (Header h : r.headers()) {
-            if (!h.key().equals(Priority.HEADER) && !h.key().equals(REPAIR_HEADER) && !h.key().equals(GenerationHeader.NAME)) {
+            if (!h.key().equals(Priority.HEADER) && !h.key().equals(RepairHeader.NAME) && !h.key().equals(GenerationHeader.NAME)) {
                 out.headers().add(h);
             }
         }
         out.headers().add(Priority.HEADER, Priority.bulkHeaderValue());
-        out.headers().add(REPAIR_HEADER, "reindex".getBytes(StandardCharsets.UTF_8));
+        out.headers().add(RepairHeader.NAME, "reindex".getBytes(StandardCharsets.UTF_8));
         out.headers().add(GenerationHeader.NAME, GenerationHeader.value(generation));
         return out;
     }

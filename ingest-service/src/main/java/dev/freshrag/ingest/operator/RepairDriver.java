@@ -6,7 +6,7 @@ import dev.freshrag.events.EventJson;
 import dev.freshrag.events.Op;
 import dev.freshrag.events.Priority;
 import dev.freshrag.ingest.config.IngestConfig;
-import dev.freshrag.ingest.pipeline.RepairHeader;
+import dev.freshrag.events.RepairHeader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

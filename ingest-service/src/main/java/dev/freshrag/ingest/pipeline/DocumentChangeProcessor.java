@@ -1,6 +1,7 @@
 package dev.freshrag.ingest.pipeline;
 
 import dev.freshrag.events.DlqHeaders;
+import dev.freshrag.events.RepairHeader;
 import dev.freshrag.events.DocumentChange;
 import dev.freshrag.events.DocumentChangeValidator;
 import dev.freshrag.events.DocumentKey;

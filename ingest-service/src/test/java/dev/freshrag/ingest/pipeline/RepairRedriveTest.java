@@ -1,6 +1,7 @@
 package dev.freshrag.ingest.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.freshrag.events.RepairHeader;
 
 import dev.freshrag.events.ChunkOp;
 import dev.freshrag.events.DocumentChange;

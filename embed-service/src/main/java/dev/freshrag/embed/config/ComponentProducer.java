@@ -35,9 +35,19 @@ public class ComponentProducer {
         // switch, not the configured one): the service embeds with that one
         java.util.Optional<Generations> plan = IndexOpener.plan(config.index());
         Embedder embedder = plan.isPresent() ? GenerationModels.load(config.embedding(), plan.get().active().modelId())
-                : EmbedderStartup.start(config.embedding());
+                : EmbedderStartup.start(config.embedding(), indexModelId(config));
         embedderCloser = new OnceCloser(embedder);
         return embedder;
+    }
+
+    /**
+     * With {@code freshrag.embedding.model} unset, the model the index already holds (an index from before
+     * generations at the Lucene root, the collection the Qdrant alias names), so an upgrade keeps writing it with its
+     * own model; empty when the model is configured (asked of the store only then) or the index is new.
+     */
+    private static java.util.Optional<String> indexModelId(EmbedConfig config) {
+        return config.embedding().model().isPresent() ? java.util.Optional.empty()
+                : IndexOpener.existingFingerprint(config.index()).map(IndexFingerprint::modelId);
     }
 
     void closeEmbedder(@Disposes Embedder embedder) {

@@ -71,9 +71,12 @@ public interface EmbedConfig {
     interface Reindex {
         /**
          * The chunking the ingest-service runs with ({@code freshrag.chunking.max-tokens} there), recorded in the plan of
-         * generations; unset: the active model's max length, the ingest's own default. A model change keeps it.
+         * generations when the first reindex adopts the index as generation 1. Default 256, the ingest's own default for
+         * both models (before this release the ingest's default was the model's max length: an index built with
+         * bge-small-en-v1.5 and no chunking set then has 512-token chunks; say so here). A model change keeps it.
          */
-        java.util.OptionalInt chunkMaxTokens();
+        @WithDefault("256")
+        int chunkMaxTokens();
 
         /** How many documents the backfill re-drives before it records its progress on kb.generations. */
         @WithDefault("200")

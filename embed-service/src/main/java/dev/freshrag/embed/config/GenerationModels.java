@@ -27,7 +27,7 @@ public final class GenerationModels {
     public static Embedder load(EmbeddingSettings settings, String modelId) {
         ShippedModel choice = ShippedModel.ofModelId(modelId).orElseThrow(() -> new IllegalStateException(
                 "no embedding model with id " + modelId + " is shipped"));
-        boolean configured = choice.model() == settings.model() && choice.variant() == settings.variant();
+        boolean configured = choice.model() == settings.modelOrDefault() && choice.variant() == settings.variant();
         if (configured) {
             return EmbedderStartup.start(settings);
         }

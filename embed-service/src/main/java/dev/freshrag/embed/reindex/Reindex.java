@@ -112,9 +112,8 @@ public class Reindex {
         }
         String modelId = config.embedding().variant().modelId(wanted);
         IndexFingerprint activePrint = writers.activeWriter().index().fingerprint();
-        // the ingest's default chunking is its model's max length: the active model's, for an index adopted as g1
-        int chunking = config.reindex().chunkMaxTokens().orElseGet(() -> dev.freshrag.embedding.ShippedModel.ofModelId(activePrint.modelId())
-                .map(m -> m.model().maxLength()).orElse(EmbeddingModel.ALL_MINILM_L6_V2.maxLength()));
+        // the chunking an index adopted as g1 was cut with: what the ingest runs with (256 unless configured there)
+        int chunking = config.reindex().chunkMaxTokens();
         Generations plan = layout.openOrAdopt(activePrint, chunking, Instant.now());
         if (plan.building().isPresent()) {
             throw problem(409, "Conflict", plan.building().get().id() + " is building already (" + plan.building().get().modelId()

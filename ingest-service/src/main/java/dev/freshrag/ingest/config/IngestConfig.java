@@ -26,25 +26,33 @@ public interface IngestConfig {
 
     interface Embedding {
         /**
-         * {@code all-minilm-l6-v2} or {@code bge-small-en-v1.5}: the model the embed-service runs (set the same value
-         * in all three services). Chunks are cut to its max length (256 or 512 tokens) and counted with its tokenizer.
+         * {@code all-minilm-l6-v2} or {@code bge-small-en-v1.5}: the model the embed-service runs, if it is configured
+         * there (set the same value in all three services). Both count tokens alike (one uncased BERT vocabulary);
+         * the model only bounds {@code freshrag.chunking.max-tokens} by its max length (256 or 512 tokens). Unset (the
+         * default, where the embed-service keeps the model its index holds), the bound is 256: the index may hold
+         * either model.
          */
-        @WithDefault("all-minilm-l6-v2")
         @WithConverter(EmbeddingModelConverter.class)
-        EmbeddingModel model();
+        Optional<EmbeddingModel> model();
     }
 
+    /** Chunks of at most this many tokens unless {@code freshrag.chunking.max-tokens} says otherwise: see there. */
+    int DEFAULT_CHUNK_MAX_TOKENS = 256;
+
     /**
-     * The most tokens of one chunk: {@code freshrag.chunking.max-tokens} when set, else the model's max length
-     * (256 for all-MiniLM-L6-v2, 512 for bge-small-en-v1.5). A value above the model's max length is refused: the
-     * embedder would silently cut the end of every long chunk off its vector.
+     * The most tokens of one chunk: {@code freshrag.chunking.max-tokens}, 256 when unset, for either model. A value
+     * above the model's max length is refused (the embedder would silently cut the end of every long chunk off its
+     * vector); with the model unset, above 256 (the shorter of the two).
      */
     default int chunkMaxTokens() {
-        EmbeddingModel model = embedding().model();
-        int max = chunking().maxTokens().orElse(model.maxLength());
-        if (max > model.maxLength()) {
-            throw new IllegalArgumentException("freshrag.chunking.max-tokens=" + max + " is above the max length of"
-                    + " freshrag.embedding.model=" + model.configName() + " (" + model.maxLength() + " tokens)");
+        int ceiling = embedding().model().map(EmbeddingModel::maxLength).orElse(java.util.Arrays.stream(
+                EmbeddingModel.values()).mapToInt(EmbeddingModel::maxLength).min().orElseThrow());
+        int max = chunking().maxTokens().orElse(DEFAULT_CHUNK_MAX_TOKENS);
+        if (max > ceiling) {
+            throw new IllegalArgumentException("freshrag.chunking.max-tokens=" + max + " is above the max length of "
+                    + embedding().model().map(m -> "freshrag.embedding.model=" + m.configName() + " (" + ceiling + " tokens)")
+                    .orElse(ceiling + " tokens, the shorter model's (freshrag.embedding.model is unset, and the index may"
+                            + " hold either model; set it to allow more)"));
         }
         return max;
     }
@@ -184,9 +192,9 @@ public interface IngestConfig {
 
     interface Chunking {
         /**
-         * Most model tokens in a chunk, special tokens included. Unset: the max length of
-         * {@code freshrag.embedding.model} (256 for all-MiniLM-L6-v2, 512 for bge-small-en-v1.5); at most that
-         * (see {@link IngestConfig#chunkMaxTokens()}).
+         * Most model tokens in a chunk, special tokens included. Unset: 256 for both models (what the retrieval
+         * benchmark measured both with; bge-small-en-v1.5 could take 512, but then a model change would be a
+         * re-chunking as well); at most the model's max length (see {@link IngestConfig#chunkMaxTokens()}).
          */
         OptionalInt maxTokens();
 

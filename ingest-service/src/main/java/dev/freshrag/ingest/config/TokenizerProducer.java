@@ -19,7 +19,7 @@ import jakarta.enterprise.inject.Produces;
 public class TokenizerProducer {
 
     /**
-     * The tokenizer of {@code freshrag.embedding.model} (fp32 file; both builds share the vocabulary): counting never
+     * The tokenizer of {@code freshrag.embedding.model} (fp32 file; both builds share the vocabulary, both models too): counting never
      * truncates, so the max length only matters to encoding, which ingest does not do. The chunk token limit is
      * checked against the model here, so a limit above the model's length stops the start. Loaded and exercised at start,
      * not inside the first event's processing (it takes seconds). Counts are cached by text hash; the cache's
@@ -29,7 +29,8 @@ public class TokenizerProducer {
     @ApplicationScoped
     @Startup
     public TokenCounter tokenCounter(IngestConfig config, MeterRegistry registry) {
-        EmbeddingModel model = config.embedding().model();
+        // both models share one vocabulary and normaliser, so an unset model counts as either would
+        EmbeddingModel model = config.embedding().model().orElse(EmbeddingModel.FOR_NEW_INDEX);
         config.chunkMaxTokens();
         ModelTokenizer tokenizer = ModelTokenizer.load(model.tokenizerResource(false), model.maxLength());
         tokenizer.countTokens("warm up the native tokenizer");

@@ -3,7 +3,6 @@ package dev.freshrag.ingest.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.freshrag.tokenizer.EmbeddingModel;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.Map;
@@ -21,24 +20,35 @@ class ChunkTokenLimitTest {
     }
 
     @Test
-    void unsetTheLimitIsTheModelsMaxLength() {
-        assertThat(config(Map.of()).embedding().model()).isEqualTo(EmbeddingModel.ALL_MINILM_L6_V2);
+    void unsetTheLimitIs256ForEitherModel() {
+        assertThat(config(Map.of()).embedding().model()).isEmpty();
         assertThat(config(Map.of()).chunkMaxTokens()).isEqualTo(256);
-        assertThat(config(Map.of("freshrag.embedding.model", "bge-small-en-v1.5")).chunkMaxTokens()).isEqualTo(512);
+        assertThat(config(Map.of("freshrag.embedding.model", "all-minilm-l6-v2")).chunkMaxTokens()).isEqualTo(256);
+        assertThat(config(Map.of("freshrag.embedding.model", "bge-small-en-v1.5")).chunkMaxTokens()).isEqualTo(256);
     }
 
     @Test
-    void aSmallerLimitIsKept() {
+    void aSmallerLimitIsKeptAndBgeTakesUpTo512WhenNamed() {
         assertThat(config(Map.of("freshrag.embedding.model", "bge-small-en-v1.5", "freshrag.chunking.max-tokens", "300"))
                 .chunkMaxTokens()).isEqualTo(300);
+        assertThat(config(Map.of("freshrag.embedding.model", "bge-small-en-v1.5", "freshrag.chunking.max-tokens", "512"))
+                .chunkMaxTokens()).isEqualTo(512);
         assertThat(config(Map.of("freshrag.chunking.max-tokens", "128")).chunkMaxTokens()).isEqualTo(128);
     }
 
     @Test
     void aLimitAboveTheModelsLengthIsRefusedNamingBothKeys() {
-        IngestConfig c = config(Map.of("freshrag.chunking.max-tokens", "512"));
+        IngestConfig c = config(Map.of("freshrag.chunking.max-tokens", "512", "freshrag.embedding.model", "all-minilm-l6-v2"));
         assertThatThrownBy(c::chunkMaxTokens).hasMessageContaining("freshrag.chunking.max-tokens=512")
                 .hasMessageContaining("freshrag.embedding.model=all-minilm-l6-v2").hasMessageContaining("256");
+    }
+
+    @Test
+    void withTheModelUnsetALimitAbove256IsRefusedSayingWhy() {
+        // the ingest does not see the index: it may hold all-MiniLM-L6-v2, whose vectors end at 256 tokens
+        IngestConfig c = config(Map.of("freshrag.chunking.max-tokens", "300"));
+        assertThatThrownBy(c::chunkMaxTokens).hasMessageContaining("freshrag.chunking.max-tokens=300")
+                .hasMessageContaining("256 tokens").hasMessageContaining("freshrag.embedding.model is unset");
     }
 
     @Test

@@ -43,7 +43,11 @@ public class ComponentProducer {
     @ApplicationScoped
     @Startup
     Embedder embedder(QueryConfig config) {
-        return EmbedderStartup.start(config.embedding());
+        // with freshrag.embedding.model unset, the model the index already holds (else the one a new index gets), so
+        // an index built before the default changed is still served; a configured model is loaded as configured
+        Optional<String> indexModel = config.embedding().model().isPresent() ? Optional.empty()
+                : IndexOpener.existingFingerprint(config.index()).map(IndexFingerprint::modelId);
+        return EmbedderStartup.start(config.embedding(), indexModel);
     }
 
     void closeEmbedder(@Disposes Embedder embedder) {

@@ -37,7 +37,9 @@ class QueryConfigTest {
         assertThat(c.answer().tokenCounter()).isEqualTo(PromptTokenCounter.Kind.EMBEDDER);
         assertThat(c.index().kind()).isEqualTo(IndexKind.LUCENE);
         assertThat(c.embedding().variant()).isEqualTo(ModelVariant.FP32);
-        assertThat(c.embedding().model()).isEqualTo(dev.freshrag.tokenizer.EmbeddingModel.ALL_MINILM_L6_V2);
+        // unset: the model the index holds, bge-small-en-v1.5 for a new index
+        assertThat(c.embedding().model()).isEmpty();
+        assertThat(c.embedding().modelOrDefault()).isEqualTo(dev.freshrag.tokenizer.EmbeddingModel.BGE_SMALL_EN_V1_5);
     }
 
     @Test
@@ -51,8 +53,8 @@ class QueryConfigTest {
         assertThat(c.index().kind()).isEqualTo(IndexKind.QDRANT);
         assertThat(c.embedding().variant()).isEqualTo(ModelVariant.INT8);
         assertThat(c.embedding().target()).isEqualTo(ExecutionTarget.CUDA);
-        assertThat(config(Map.of("freshrag.embedding.model", "bge-small-en-v1.5")).embedding().model())
-                .isEqualTo(dev.freshrag.tokenizer.EmbeddingModel.BGE_SMALL_EN_V1_5);
+        assertThat(config(Map.of("freshrag.embedding.model", "all-minilm-l6-v2")).embedding().model())
+                .contains(dev.freshrag.tokenizer.EmbeddingModel.ALL_MINILM_L6_V2);
         assertThat(config(Map.of("freshrag.answer.on-llm-failure", "extractive", "freshrag.lora.mode", "RUNTIME"))
                 .answer().onLlmFailure()).isEqualTo(LlmFailurePolicy.EXTRACTIVE);
     }

@@ -58,7 +58,7 @@ class QdrantGenerationWatchTest {
     @BeforeAll
     static void load() {
         config = new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(Map.of("freshrag.embedding.target", "cpu",
+                .withSources(new PropertiesConfigSource(Map.of("freshrag.embedding.target", "cpu", "freshrag.embedding.model", "all-minilm-l6-v2",
                         "freshrag.consistency.default-wait", "PT0.2S"), "test", 100))
                 .withMapping(QueryConfig.class)
                 .build()

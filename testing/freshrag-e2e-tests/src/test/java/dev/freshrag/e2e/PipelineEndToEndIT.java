@@ -194,4 +194,21 @@ class PipelineEndToEndIT {
         // the OpenAPI document describes the API and stays beside it
         assertThat(stack.send("GET", stack.queryUrl() + "/q/openapi", null).status()).isEqualTo(200);
     }
+
+    /**
+     * The stack's embed-service names all-MiniLM-L6-v2, its query-service no model: the query-service serves the model
+     * the index holds, not the default for a new index (bge-small-en-v1.5), as after an upgrade that changed it.
+     */
+    @Test
+    void aServiceWithoutAConfiguredModelServesTheModelTheIndexHolds() {
+        JsonNode ready = stack.send("GET", stack.queryManagementUrl() + "/q/health/ready", null).json();
+        JsonNode queryIndex = null;
+        for (JsonNode check : ready.path("checks")) {
+            if ("query-index".equals(check.path("name").asText())) {
+                queryIndex = check.path("data");
+            }
+        }
+        assertThat(queryIndex).as(ready.toString()).isNotNull();
+        assertThat(queryIndex.path("model").asText()).as(ready.toString()).isEqualTo("all-minilm-l6-v2");
+    }
 }

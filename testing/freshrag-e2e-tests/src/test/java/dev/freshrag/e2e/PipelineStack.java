@@ -87,7 +87,11 @@ public final class PipelineStack {
                 "FRESHRAG_SECURITY_KEYS_FILE", keysFile.toString(),
                 "OPT_OUT_TRACKING", "true");
         Path logs = Path.of("target", "service-logs").toAbsolutePath();
-        embedSpec = ServiceProcess.forModule("embed-service").env(common).logDirectory(logs)
+        // the embed-service builds the index with all-MiniLM-L6-v2 (half bge-small's CPU per chunk: the suite is about
+        // the pipeline); the query- and ingest-service run with the model unset, as after an upgrade from before the
+        // default changed, so every test also checks that they adopt the model the index holds
+        embedSpec = ServiceProcess.forModule("embed-service").env(common).env("FRESHRAG_EMBEDDING_MODEL", "all-minilm-l6-v2")
+                .logDirectory(logs)
                 .port(FreePorts.next()).jvmArgs("-Xmx768m");
         embed = embedSpec.start();
         ingestSpec = ServiceProcess.forModule("ingest-service").env(common)

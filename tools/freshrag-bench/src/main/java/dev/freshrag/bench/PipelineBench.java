@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import dev.freshrag.embedding.EmbedderOptions;
+import dev.freshrag.embedding.ShippedModel;
 import dev.freshrag.embedding.ExecutionTarget;
 import dev.freshrag.embedding.OnnxEmbedder;
 import dev.freshrag.events.ChunkOp;
@@ -84,7 +85,11 @@ public final class PipelineBench {
         ChunkOpsCount ops = chunkOps(stack.kafka, tenants);
 
         if (pipeline) {
-            RawResult raw = raw(ops.embedTexts, args.getInt("raw-runs", 3));
+            // the raw side runs the model the embed-service runs (an index keeps its own model, so it is not always the
+            // default): comparing two models would measure the models, not the pipeline
+            ShippedModel model = stack.embedModel();
+            System.err.printf(Locale.ROOT, "raw embedder: %s, the embed-service's model%n", model.variant().modelId(model.model()));
+            RawResult raw = raw(ops.embedTexts, args.getInt("raw-runs", 3), model);
             double pipelineRate = embedded / wall;
             Table t = new Table("pipeline: end-to-end chunks/s against the raw embedder",
                     "measure", "chunks", "seconds", "chunks/s", "% of raw");
@@ -249,13 +254,14 @@ public final class PipelineBench {
     record RawResult(int chunks, double seconds, double rate, double cpuPerChunk, int runs) {
     }
 
-    static RawResult raw(List<String> texts, int runs) {
+    static RawResult raw(List<String> texts, int runs, ShippedModel model) {
         List<String> sample = new ArrayList<>(texts);
         Collections.shuffle(sample, new java.util.Random(3));
         if (sample.size() > 800) {
             sample = sample.subList(0, 800);
         }
-        try (OnnxEmbedder embedder = OnnxEmbedder.load(EmbedderOptions.defaults().withTarget(ExecutionTarget.CPU))) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(EmbedderOptions.defaults().withModel(model.model())
+                .withVariant(model.variant()).withTarget(ExecutionTarget.CPU))) {
             EmbedderBench.Side side = new EmbedderBench.Side() {
                 @Override
                 public String name() {

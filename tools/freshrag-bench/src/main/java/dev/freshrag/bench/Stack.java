@@ -59,6 +59,19 @@ public final class Stack {
         return WriteToken.parse(t).orElseThrow(() -> new IllegalStateException("no write token in " + accepted));
     }
 
+    /** The model the embed-service embeds with, as its readiness check reports it ({@code embed-pipeline}'s data). */
+    public dev.freshrag.embedding.ShippedModel embedModel() {
+        Http.Reply r = http.get(embed + "/q/health/ready");
+        for (JsonNode check : r.body().path("checks")) {
+            String id = check.path("data").path("model").asText("");
+            if ("embed-pipeline".equals(check.path("name").asText()) && !id.isEmpty()) {
+                return dev.freshrag.embedding.ShippedModel.ofModelId(id).orElseThrow(() -> new IllegalStateException(
+                        "the embed-service runs " + id + ", which is not a shipped in-process model"));
+            }
+        }
+        throw new IllegalStateException("no model in " + embed + "/q/health/ready: " + r.body());
+    }
+
     public double metric(String name) {
         return Http.metric(http.text(embed + "/q/metrics"), name);
     }

@@ -7,7 +7,10 @@ import dev.freshrag.embedding.OnnxEmbedder;
 import dev.freshrag.embedding.remote.InstructedQueries;
 import dev.freshrag.embedding.remote.RemoteEmbedder;
 import dev.freshrag.embedding.remote.RemoteOptions;
+import dev.freshrag.embedding.EmbeddingBackend;
+import dev.freshrag.embedding.ShippedModel;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,7 @@ public final class EmbedderStartup {
     /** The options the settings stand for; the other options keep their defaults. */
     public static EmbedderOptions options(EmbeddingSettings settings) {
         return EmbedderOptions.defaults()
-                .withModel(settings.model())
+                .withModel(settings.modelOrDefault())
                 .withVariant(settings.variant())
                 .withTarget(settings.target())
                 .withMaxBatchSize(settings.maxBatchSize())
@@ -59,6 +62,25 @@ public final class EmbedderStartup {
         };
     }
 
+    /**
+     * The embedder a service starts with next to an index that may hold vectors already ({@code indexModelId}: the
+     * model id it records, empty for a new index). With {@code freshrag.embedding.model} unset and the in-process
+     * backend, that model in the build the index holds (an index built before the default changed keeps being served
+     * and written with its model); otherwise {@link #start(EmbeddingSettings)}: the configured model, or the one a new
+     * index is built with. A remote backend serves the model its server runs, whatever the index holds.
+     */
+    public static Embedder start(EmbeddingSettings settings, Optional<String> indexModelId) {
+        if (settings.model().isEmpty() && settings.backend() == EmbeddingBackend.ONNX) {
+            Optional<ShippedModel> held = indexModelId.flatMap(ShippedModel::ofModelId);
+            if (held.isPresent()) {
+                LOG.info("freshrag.embedding.model is unset: embedding with {}, the model the index holds",
+                        indexModelId.get());
+                return startOnnx(options(settings).withModel(held.get().model()).withVariant(held.get().variant()));
+            }
+        }
+        return start(settings);
+    }
+
     /** A remote embedder with the configured query instruction, if any, in front of search queries. */
     static Embedder withQueryInstruction(Embedder server, EmbeddingSettings settings) {
         return settings.remote().queryInstruction().filter(i -> !i.isEmpty())
@@ -70,7 +92,11 @@ public final class EmbedderStartup {
      * on CUDA also once per bucketed shape of its batching policy.
      */
     public static OnnxEmbedder startOnnx(EmbeddingSettings settings) {
-        OnnxEmbedder embedder = OnnxEmbedder.load(options(settings));
+        return startOnnx(options(settings));
+    }
+
+    private static OnnxEmbedder startOnnx(EmbedderOptions options) {
+        OnnxEmbedder embedder = OnnxEmbedder.load(options);
         embedder.embed("warm up");
         var shapes = embedder.warmUp();
         LOG.info("embedding model {} ({} dims) on {}; runs of at most {} padded tokens and {} texts{}",

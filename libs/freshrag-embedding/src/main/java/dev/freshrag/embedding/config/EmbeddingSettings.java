@@ -38,12 +38,19 @@ public interface EmbeddingSettings {
     /**
      * {@code all-minilm-l6-v2} (mean pooling, 256 tokens) or {@code bge-small-en-v1.5} (CLS pooling, 512 tokens, its
      * query instruction in front of search queries only), both 384 dimensions, in the build {@link #variant()} names.
-     * The embed-service, the query-service and the ingest-service (whose chunks must fit the model) must agree: the
-     * index records the model and refuses vectors of another. Why the default: README, "Hybrid retrieval".
+     * Unset (the default): the model the index already holds (its active generation's, or an index from before
+     * generations: the model its commit records; Qdrant: the collection the alias names), in the build it holds, and
+     * {@link EmbeddingModel#FOR_NEW_INDEX} ({@code bge-small-en-v1.5}) for a new index; so an upgrade never turns an
+     * index away because the default changed, and a model change is a reindex. Set, the index must hold this model:
+     * it records the model and refuses vectors of another. Why the default: README, "Which model is the default".
      */
-    @WithDefault("all-minilm-l6-v2")
     @WithConverter(EmbeddingModelConverter.class)
-    EmbeddingModel model();
+    Optional<EmbeddingModel> model();
+
+    /** The configured model, else the one a new index is built with ({@link EmbeddingModel#FOR_NEW_INDEX}). */
+    default EmbeddingModel modelOrDefault() {
+        return model().orElse(EmbeddingModel.FOR_NEW_INDEX);
+    }
 
     /**
      * {@code fp32} (reference quality) or {@code int8} (about twice as fast on CPU, Spearman 0.819 vs 0.820).

@@ -41,7 +41,9 @@ class EmbeddingSettingsTest {
         EmbeddingSettings s = settings(Map.of());
         assertEquals(ModelVariant.FP32, s.variant());
         assertEquals(ExecutionTarget.AUTO, s.target());
-        assertEquals(EmbedderOptions.defaults(), EmbedderStartup.options(s));
+        // unset, the model is the one a new index gets (a service next to an existing index adopts its model)
+        assertTrue(s.model().isEmpty());
+        assertEquals(EmbedderOptions.defaults().withModel(EmbeddingModel.BGE_SMALL_EN_V1_5), EmbedderStartup.options(s));
     }
 
     @Test
@@ -58,7 +60,8 @@ class EmbeddingSettingsTest {
         EmbedderOptions o = EmbedderStartup.options(settings(Map.of("freshrag.embedding.variant", "int8",
                 "freshrag.embedding.target", "cpu", "freshrag.embedding.max-batch-size", "8",
                 "freshrag.embedding.intra-op-threads", "2")));
-        assertEquals(new EmbedderOptions(ModelVariant.INT8, EmbedderOptions.DEFAULT_MAX_LENGTH, 8, 2, ExecutionTarget.CPU), o);
+        assertEquals(new EmbedderOptions(ModelVariant.INT8, EmbedderOptions.DEFAULT_MAX_LENGTH, 8, 2, ExecutionTarget.CPU)
+                .withModel(EmbeddingModel.BGE_SMALL_EN_V1_5), o);
     }
 
     @Test
@@ -71,14 +74,16 @@ class EmbeddingSettingsTest {
 
     @Test
     void theModelIsReadByItsOwnNameAndSetsItsLength() {
-        assertEquals(EmbeddingModel.ALL_MINILM_L6_V2, settings(Map.of()).model());
+        assertEquals(java.util.Optional.of(EmbeddingModel.ALL_MINILM_L6_V2),
+                settings(Map.of("freshrag.embedding.model", "all-minilm-l6-v2")).model());
         EmbedderOptions bge = EmbedderStartup.options(settings(Map.of("freshrag.embedding.model", "bge-small-en-v1.5",
                 "freshrag.embedding.variant", "int8")));
         assertEquals(EmbeddingModel.BGE_SMALL_EN_V1_5, bge.model());
         assertEquals(512, bge.maxLength());
         assertEquals("bge-small-en-v1.5-q", bge.modelId());
         assertEquals("/bge-small-en-v1.5-q.onnx", bge.modelResource());
-        assertEquals("all-minilm-l6-v2", EmbedderStartup.options(settings(Map.of())).modelId());
+        assertEquals("bge-small-en-v1.5", EmbedderStartup.options(settings(Map.of())).modelId());
+        assertEquals("all-minilm-l6-v2", EmbedderStartup.options(settings(Map.of("freshrag.embedding.model", "all-minilm-l6-v2"))).modelId());
     }
 
     @Test

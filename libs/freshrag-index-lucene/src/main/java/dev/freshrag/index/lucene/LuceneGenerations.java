@@ -226,6 +226,19 @@ public final class LuceneGenerations {
         }
     }
 
+    /**
+     * The fingerprint of the index at the root (generation 1, or an index from before generations) as its latest
+     * commit records it, or empty if the root holds no index: what a service started without a configured model
+     * adopts when there is no pointer yet.
+     */
+    public Optional<IndexFingerprint> rootIndexFingerprint() {
+        try {
+            return rootFingerprint();
+        } catch (IOException e) {
+            throw new IndexUnavailableException("cannot read the index at " + root + ": " + e, e);
+        }
+    }
+
     /** The fingerprint the root index's latest commit records, or empty if the root holds no index. */
     private Optional<IndexFingerprint> rootFingerprint() throws IOException {
         if (!Files.isDirectory(root)) {

@@ -73,6 +73,26 @@ public final class IndexOpener {
         return settings.kind() == IndexKind.LUCENE ? lucenePlan(settings).read() : java.util.Optional.empty();
     }
 
+    /**
+     * The fingerprint (model and dimension) of the index queries search now, read before a service opens it: the
+     * plan's active generation, else the one index at the Lucene root (an index from before generations), else for
+     * Qdrant the collection the alias names; empty for a new index. A service started without a configured model
+     * embeds with this one.
+     */
+    public static java.util.Optional<IndexFingerprint> existingFingerprint(IndexSettings settings) {
+        return switch (settings.kind()) {
+            case LUCENE -> {
+                LuceneGenerations layout = lucenePlan(settings);
+                yield layout.read().map(p -> p.active().fingerprint()).or(layout::rootIndexFingerprint);
+            }
+            case QDRANT -> {
+                try (dev.freshrag.index.qdrant.QdrantAliasTargets targets = QdrantAliasWatch.connect(settings)) {
+                    yield targets.current().map(dev.freshrag.index.qdrant.QdrantAliasTargets.Target::fingerprint);
+                }
+            }
+        };
+    }
+
     /** The generation layout and pointer of the embedded index ({@link IndexKind#LUCENE} only). */
     public static LuceneGenerations lucenePlan(IndexSettings settings) {
         requireKind(settings, IndexKind.LUCENE);

@@ -88,6 +88,28 @@ class IndexOpenerTest {
                 .hasMessageContaining("lucene, not qdrant");
     }
 
+    /** What a service started without a configured model adopts: nothing for a new index, else what it holds. */
+    @Test
+    void theExistingFingerprintIsTheRootIndexsOrTheActiveGenerationsAndNoneForANewIndex(@TempDir Path dir) {
+        IndexSettings s = settings(Map.of("freshrag.index.lucene.path", dir.resolve("index").toString()));
+        assertThat(IndexOpener.existingFingerprint(s)).isEmpty(); // no directory yet
+        try (VectorIndexWriter writer = IndexOpener.openWriter(s, FP)) {
+            assertThat(writer.fingerprint()).isEqualTo(FP);
+        }
+        // an index from before generations (no pointer): the model its commit records, not any default
+        assertThat(IndexOpener.plan(s)).isEmpty();
+        assertThat(IndexOpener.existingFingerprint(s)).contains(FP);
+        // after a switch, the active generation's
+        java.time.Instant now = java.time.Instant.parse("2026-12-01T06:00:00Z");
+        IndexFingerprint bge = new IndexFingerprint("bge-small-en-v1.5", 384);
+        dev.freshrag.index.generation.Generations one = IndexOpener.lucenePlan(s).openOrAdopt(FP, 256, now);
+        dev.freshrag.index.generation.Generations two = IndexOpener.lucenePlan(s)
+                .change(one, one.start(bge.modelId(), 384, 256, now));
+        assertThat(IndexOpener.existingFingerprint(s)).contains(FP); // building, not active yet
+        IndexOpener.lucenePlan(s).change(two, two.switchToBuilding());
+        assertThat(IndexOpener.existingFingerprint(s)).contains(bge);
+    }
+
     @Test
     void qdrantOptionsCarryEverySetting() {
         IndexSettings s = settings(Map.of("freshrag.index.kind", "qdrant", "freshrag.index.qdrant.host", "qdrant.internal",

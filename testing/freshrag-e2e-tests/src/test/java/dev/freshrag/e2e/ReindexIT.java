@@ -244,6 +244,7 @@ class ReindexIT {
         Map<String, Integer> byGeneration = new java.util.TreeMap<>();
         int hits = 0;
         int distinguishing = 0;
+        long t0 = System.nanoTime();
         try (OnnxEmbedder minilm = OnnxEmbedder.load(EmbedderOptions.defaults());
              OnnxEmbedder bge = OnnxEmbedder.load(EmbedderOptions.defaults().withModel(EmbeddingModel.BGE_SMALL_EN_V1_5))) {
             Map<String, OnnxEmbedder> models = Map.of("g1", minilm, "g2", bge, "g3", bge);
@@ -266,9 +267,9 @@ class ReindexIT {
         }
         assertThat(byGeneration).as("searches by generation").containsKeys("g1", "g2");
         assertThat(distinguishing).as("hits whose score tells the models apart").isGreaterThan(hits / 2);
-        System.out.printf("reindex: %d searches across switch and rollback %s, %d hits each at its generation's model's"
-                + " cosine (%d of them more than 0.01 from the other model's), none mixed%n", seen.size(), byGeneration,
-                hits, distinguishing);
+        System.out.printf(java.util.Locale.ROOT, "reindex: %d searches across switch and rollback %s, %d hits each at its"
+                + " generation's model's cosine (%d of them more than 0.01 from the other model's), none mixed; checked in"
+                + " %.1f s%n", seen.size(), byGeneration, hits, distinguishing, (System.nanoTime() - t0) / 1e9);
     }
 
     /** The model's cosine of the search query and a chunk text (both vectors normalised), cached per model and text. */

@@ -31,15 +31,19 @@ public final class FreshnessBench {
         double loadFraction = args.getDouble("load", 0.5);
         String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
 
-        Machine.printHeader("freshness: PUT to searchable", "./freshrag bench freshness " + String.join(" ", argv));
-        List<String> paragraphs = new ArrayList<>();
-        for (String content : PepStream.latestContents(PepStream.load()).values()) {
-            for (String p : PepStream.paragraphs(content)) {
-                if (p.length() >= 500 && p.length() <= 1100) {
-                    paragraphs.add(p);
-                }
-            }
+        if ("reindex".equals(args.get("scenario", ""))) {
+            // issue 16: live edits and searches while a model change is built beside the active generation
+            Machine.printHeader("freshness during a reindex", "./freshrag bench freshness " + String.join(" ", argv));
+            Table table = new Table("freshness during a reindex: live edit PUT start to searchable (ms), searches",
+                    "window", "live edits", "misses", "p50", "p95", "max", "searches", "failed", "mixed", "answers by generation");
+            new ReindexFreshness(stack, args).run(table, new Probe(stack, "rxlive-" + run, probeParagraphs(), pollMs), run,
+                    args.getInt("bulk-lines", 100));
+            table.note("auth: " + stack.http.authMode());
+            table.print(System.out);
+            System.exit(0);
         }
+        Machine.printHeader("freshness: PUT to searchable", "./freshrag bench freshness " + String.join(" ", argv));
+        List<String> paragraphs = probeParagraphs();
         System.out.printf(Locale.ROOT, "- %d plain-search samples and %d token samples per phase, alternating; plain search"
                         + " polled every %d ms; each probe is one document of one chunk (a PEP paragraph of 500-1100"
                         + " characters with a unique first line), a new version of the same document each time%n",
@@ -101,6 +105,19 @@ public final class FreshnessBench {
         table.note("auth: " + stack.http.authMode());
         table.print(System.out);
         System.exit(0);
+    }
+
+    /** PEP paragraphs of 500-1100 characters: one chunk each, the probes' text. */
+    static List<String> probeParagraphs() {
+        List<String> paragraphs = new ArrayList<>();
+        for (String content : PepStream.latestContents(PepStream.load()).values()) {
+            for (String p : PepStream.paragraphs(content)) {
+                if (p.length() >= 500 && p.length() <= 1100) {
+                    paragraphs.add(p);
+                }
+            }
+        }
+        return paragraphs;
     }
 
     static void measure(Table table, String phase, Probe probe, int samples, String load) {
@@ -171,6 +188,10 @@ public final class FreshnessBench {
             this.tenant = tenant;
             this.paragraphs = paragraphs;
             this.pollMs = pollMs;
+        }
+
+        String tenant() {
+            return tenant;
         }
 
         /** Milliseconds from PUT start to searchable. */

@@ -102,7 +102,7 @@ final class LiveUnderLoad {
     record Pending(String tenant, List<String> tokens) {
     }
 
-    private Pending postBulk(String tenant, List<PepStream.Event> batch) {
+    Pending postBulk(String tenant, List<PepStream.Event> batch) {
         StringBuilder ndjson = new StringBuilder();
         for (PepStream.Event e : batch) {
             ObjectNode line = Stack.body(e);

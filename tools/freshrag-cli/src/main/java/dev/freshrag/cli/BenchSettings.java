@@ -60,7 +60,8 @@ public record BenchSettings(Path benchHome, int portBase, List<String> javaOpts,
     /** The stack's URLs as the HTTP benchmarks take them. */
     public List<String> stackArgs() {
         return List.of("--ingest", "http://127.0.0.1:" + (portBase + 1), "--query", "http://127.0.0.1:" + portBase,
-                "--embed-management", "http://127.0.0.1:" + (portBase + 8), "--kafka", "127.0.0.1:" + (portBase + 12));
+                "--embed-management", "http://127.0.0.1:" + (portBase + 8), "--kafka", "127.0.0.1:" + (portBase + 12),
+                "--embed", "http://127.0.0.1:" + (portBase + 2));
     }
 
     /** The PEP change stream every benchmark reads. */

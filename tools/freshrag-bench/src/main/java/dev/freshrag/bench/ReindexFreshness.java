@@ -44,13 +44,15 @@ final class ReindexFreshness {
 
     private final Stack stack;
     private final Operator operator;
-    private final String model;
+    /** The model to reindex into: {@code --model}, else the shipped model the active generation does not hold. */
+    private final String requestedModel;
+    private String model;
     private final int afterSwitchSeconds;
 
     ReindexFreshness(Stack stack, Args args) {
         this.stack = stack;
         this.operator = new Operator(args.get("embed", "http://127.0.0.1:8082"));
-        this.model = args.get("model", "bge-small-en-v1.5");
+        this.requestedModel = args.get("model", "");
         this.afterSwitchSeconds = args.getInt("after-switch-seconds", 10);
     }
 
@@ -137,6 +139,7 @@ final class ReindexFreshness {
         sampler.setDaemon(true);
         searcher.setDaemon(true);
 
+        model = requestedModel.isEmpty() ? otherModel(operator.send("GET", "", null).at("/active/model").asText()) : requestedModel;
         long r0 = System.nanoTime();
         JsonNode started = operator.send("POST", "/start", "{\"model\":\"" + model + "\"}");
         String building = started.at("/building/generation").asText();
@@ -196,6 +199,14 @@ final class ReindexFreshness {
 
     private static String probeTenant(FreshnessBench.Probe probe) {
         return probe.tenant();
+    }
+
+    /** The in-process model other than the one {@code activeModelId} names (a new stack holds the default, bge-small). */
+    static String otherModel(String activeModelId) {
+        dev.freshrag.tokenizer.EmbeddingModel active = dev.freshrag.embedding.ShippedModel.ofModelId(activeModelId)
+                .map(dev.freshrag.embedding.ShippedModel::model).orElse(dev.freshrag.tokenizer.EmbeddingModel.ALL_MINILM_L6_V2);
+        return java.util.Arrays.stream(dev.freshrag.tokenizer.EmbeddingModel.values()).filter(m -> m != active)
+                .findFirst().orElseThrow().configName();
     }
 
     /** Refuses to run over someone's reindex; a leftover of an interrupted run of this benchmark is cleaned up. */

@@ -26,7 +26,7 @@ final class BenchCommand implements Callable<Integer> {
               incremental  the same replay, the incremental table only
               freshness    PUT to searchable, p50/p95/p99, idle and with the embedder about half busy
                            --scenario reindex: live edits and searches while the PEP stream is reindexed to
-                           --model (default bge-small-en-v1.5), and after the switch (rolled back afterwards)
+                           --model (default: the model the active generation does not hold), and after the switch (rolled back afterwards)
               retrieval    hit@1/hit@5/MRR@10/nDCG@10 per mode (dense, lexical, hybrid) on labelled PEP questions,
                            and search latency per mode at 100k chunks, in process (not part of all);
                            --model all-minilm-l6-v2|bge-small-en-v1.5 --variant fp32|int8 --latency-chunks 0 --per-question

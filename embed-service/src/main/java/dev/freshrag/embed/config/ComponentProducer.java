@@ -33,7 +33,7 @@ public class ComponentProducer {
     Embedder embedder(EmbedConfig config) {
         // once a reindex started, the plan names the active generation, and its vectors are of its own model (after a
         // switch, not the configured one): the service embeds with that one
-        java.util.Optional<Generations> plan = IndexOpener.plan(config.index());
+        java.util.Optional<Generations> plan = planAtStart(config);
         Embedder embedder = plan.isPresent() ? GenerationModels.load(config.embedding(), plan.get().active().modelId())
                 : EmbedderStartup.start(config.embedding(), indexModelId(config));
         embedderCloser = new OnceCloser(embedder);
@@ -52,6 +52,18 @@ public class ComponentProducer {
 
     void closeEmbedder(@Disposes Embedder embedder) {
         embedderCloser.close();
+    }
+
+    /** The plan read once at start (on Qdrant it is kb.generations with the alias): the beans below agree on it. */
+    private java.util.Optional<Generations> startPlan;
+
+    private synchronized java.util.Optional<Generations> planAtStart(EmbedConfig config) {
+        if (startPlan == null) {
+            startPlan = config.index().kind() == dev.freshrag.index.select.IndexKind.LUCENE ? IndexOpener.plan(config.index())
+                    : dev.freshrag.embed.reindex.GenerationPlan.atStart(config, org.eclipse.microprofile.config.ConfigProvider
+                            .getConfig().getValue("kafka.bootstrap.servers", String.class));
+        }
+        return startPlan;
     }
 
     /** The CDI embedder and index also close when their generation is dropped; whichever comes first closes them. */
@@ -87,7 +99,7 @@ public class ComponentProducer {
         LOG.infof("opening the %s as its %s", IndexOpener.describe(config.index()), "writer");
         // once a reindex started, the plan names the active generation: its writer is pinned to it (after a switch
         // it is no longer the root / the first collection), and it must hold this service's model
-        java.util.Optional<Generations> plan = IndexOpener.plan(config.index());
+        java.util.Optional<Generations> plan = planAtStart(config);
         VectorIndexWriter index = plan.isPresent() ? IndexOpener.openWriter(config.index(), plan.get().active())
                 : IndexOpener.openWriter(config.index(), fingerprint);
         try {
@@ -119,8 +131,9 @@ public class ComponentProducer {
     @Produces
     @ApplicationScoped
     GenerationWriters generations(BatchApplier applier, VectorIndexWriter index, EmbedConfig config, EmbedMetrics metrics) {
-        java.util.Optional<Generations> plan = IndexOpener.plan(config.index());
-        String activeId = plan.map(p -> p.active().id()).orElse(Generation.id(1));
+        java.util.Optional<Generations> plan = planAtStart(config);
+        // without a plan: generation 1, or on Qdrant the one whose collection the alias named at open
+        String activeId = plan.map(p -> p.active().id()).orElseGet(() -> Generation.id(index.generationNumber().orElse(1)));
         OnceCloser embedderOnce = embedderCloser;
         OnceCloser indexOnce = indexCloser;
         GenerationWriters generations = new GenerationWriters(new GenerationWriters.Writer(activeId, applier, index, () -> {

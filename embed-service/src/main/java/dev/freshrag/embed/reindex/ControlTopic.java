@@ -22,7 +22,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * kb.generations: one {@link GenerationControl} per generation, keyed by its id, compacted. Written on every reindex
  * step and on the backfill's progress (each write waits for the broker's acknowledgement: a step is answered only once
  * it is recorded), read whole at start (a restarted service resumes a backfill from it). Rare and small: a producer
- * per write and a consumer per read.
+ * per write and a consumer per read. {@link #known} keeps what was read last and what this process wrote since (on
+ * Qdrant it is the plan's building and previous generations, read at every status call), and a follower of the topic
+ * ({@link #learn}) adds what other replicas wrote.
  */
 final class ControlTopic {
 
@@ -31,6 +33,10 @@ final class ControlTopic {
 
     private final String bootstrap;
     private final String topic;
+    /** The newest record of every generation known to this process: null until first read. */
+    private Map<String, GenerationControl> known;
+    /** The offset of each known record: a follower that lags must not put an older record back over a newer one. */
+    private final Map<String, Long> knownOffsets = new java.util.HashMap<>();
 
     ControlTopic(String bootstrap, String topic) {
         this.bootstrap = bootstrap;
@@ -42,8 +48,9 @@ final class ControlTopic {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, record.generation().getBytes(StandardCharsets.UTF_8),
-                    EventJson.write(record))).get();
+            long offset = producer.send(new ProducerRecord<>(topic, record.generation().getBytes(StandardCharsets.UTF_8),
+                    EventJson.write(record))).get().offset();
+            learn(record, offset);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while recording " + record.generation() + " on " + topic, e);
@@ -53,7 +60,32 @@ final class ControlTopic {
         }
     }
 
-    /** The newest record of every generation, by id. */
+    /** The newest record of every generation as this process knows it (read from the topic the first time). */
+    synchronized Map<String, GenerationControl> known() {
+        if (known == null) {
+            known = new LinkedHashMap<>(readAll());
+        }
+        return Map.copyOf(known);
+    }
+
+    /**
+     * A record at {@code offset} written (by this process or, read by a follower of the topic, by another replica);
+     * false (and nothing changed) if a newer record of its generation is known already. A generation's records share
+     * one partition (its key), so their offsets order them.
+     */
+    synchronized boolean learn(GenerationControl record, long offset) {
+        Long seen = knownOffsets.get(record.generation());
+        if (seen != null && seen >= offset) {
+            return false;
+        }
+        knownOffsets.put(record.generation(), offset);
+        if (known != null) {
+            known.put(record.generation(), record);
+        }
+        return true;
+    }
+
+    /** The newest record of every generation, by id, read from the topic now. */
     Map<String, GenerationControl> readAll() {
         Map<String, GenerationControl> latest = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -79,8 +111,14 @@ final class ControlTopic {
                     } else {
                         latest.put(id, EventJson.read(r.value(), GenerationControl.class));
                     }
+                    synchronized (this) {
+                        knownOffsets.merge(id, r.offset(), Math::max);
+                    }
                 }
             }
+        }
+        synchronized (this) {
+            known = new LinkedHashMap<>(latest);
         }
         return latest;
     }

@@ -18,8 +18,6 @@ import dev.freshrag.index.generation.Generation;
 import dev.freshrag.index.generation.GenerationConflictException;
 import dev.freshrag.index.generation.Generations;
 import dev.freshrag.index.lucene.LuceneGenerations;
-import dev.freshrag.index.select.IndexKind;
-import dev.freshrag.index.select.IndexOpener;
 import dev.freshrag.tokenizer.EmbeddingModel;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +25,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -36,8 +35,8 @@ import org.jboss.logging.Logger;
  * The reindex verbs (issue 16) of the embed-service, which owns the writers and their positions: {@code start} opens
  * a building generation with another model beside the active one and re-drives every document into it
  * ({@link DocLogBackfill}); {@code status} says how far it is; {@code switch} makes it active once it is caught up;
- * {@code rollback}, {@code abort} and {@code drop-previous}. The Lucene plan pointer ({@link LuceneGenerations}) stays
- * the truth of which generation is active (the query-service reads it); kb.generations records each step and the
+ * {@code rollback}, {@code abort} and {@code drop-previous}. The Lucene plan pointer ({@link LuceneGenerations}), on
+ * Qdrant the alias, stays the truth of which generation is active (the query-service reads it; see {@link GenerationPlan}); kb.generations records each step and the
  * backfill's progress, so a restarted service resumes the backfill. One verb at a time (one monitor).
  */
 @ApplicationScoped
@@ -50,6 +49,10 @@ public class Reindex {
     private final EmbedMetrics metrics;
     private final ControlTopic control;
     private final DocLogBackfill backfill;
+    /** Where the plan lives: Lucene's pointer, or Qdrant's alias with kb.generations. */
+    private final GenerationPlan plans;
+    /** Qdrant only: makes this replica write what kb.generations says, whichever replica served the verb. */
+    private final GenerationFollower follower;
 
     private volatile GenerationControl buildingRecord;
     private volatile Thread backfillThread;
@@ -63,21 +66,28 @@ public class Reindex {
         this.config = config;
         this.metrics = metrics;
         this.control = new ControlTopic(bootstrap, config.topics().generations());
+        this.plans = GenerationPlan.of(config, control);
+        // on Qdrant several replicas share the index: each follows kb.generations (Lucene has one writer, this one)
+        this.follower = config.index().kind() == dev.freshrag.index.select.IndexKind.QDRANT
+                ? new GenerationFollower(bootstrap, config.topics().generations(), GenerationFollower.INTERVAL, this::follow)
+                : null;
         this.backfill = new DocLogBackfill(bootstrap, config.topics().docLog(), config.topics().docChanges(),
                 config.reindex().progressEvery());
     }
 
     /** A reindex under way when the service stopped: its backfill resumes where kb.generations says it was. */
     void onStart(@Observes StartupEvent e) {
-        if (config.index().kind() != IndexKind.LUCENE) {
-            return;
-        }
-        Optional<Generation> building = IndexOpener.plan(config.index()).flatMap(Generations::building);
-        if (building.isEmpty()) {
-            return;
+        if (follower != null) {
+            follower.start();
         }
         Thread t = new Thread(() -> {
+            Optional<Generation> building = Optional.empty();
             try {
+                // on Qdrant this reads kb.generations: not on the start's own thread
+                building = plans.read().flatMap(Generations::building);
+                if (building.isEmpty()) {
+                    return;
+                }
                 GenerationControl record = control.readAll().get(building.get().id());
                 GenerationControl resumed = record != null ? record : controlOf(building.get(), GenerationControl.State.BUILDING);
                 buildingRecord = resumed;
@@ -86,7 +96,8 @@ public class Reindex {
                     startBackfill(resumed);
                 }
             } catch (RuntimeException ex) {
-                LOG.warnf("cannot resume the reindex of %s: %s", building.get().id(), ex.toString());
+                LOG.warnf("cannot resume the reindex of %s: %s", building.map(Generation::id).orElse("the building generation"),
+                        ex.toString());
             }
         }, "reindex-resume");
         t.setDaemon(true);
@@ -99,7 +110,7 @@ public class Reindex {
             throw problem(422, "Unprocessable Content", "re-chunking (--chunk-max-tokens) is not built yet: a reindex "
                     + "changes the model only, with the chunking of the active generation");
         }
-        LuceneGenerations layout = lucene();
+        GenerationPlan layout = plans;
         EmbeddingModel wanted;
         try {
             wanted = EmbeddingModel.fromConfigName(model);
@@ -114,7 +125,8 @@ public class Reindex {
         IndexFingerprint activePrint = writers.activeWriter().index().fingerprint();
         // the chunking an index adopted as g1 was cut with: what the ingest runs with (256 unless configured there)
         int chunking = config.reindex().chunkMaxTokens();
-        Generations plan = layout.openOrAdopt(activePrint, chunking, Instant.now());
+        Generations plan = layout.openOrAdopt(activePrint, writers.activeWriter().index().generationNumber(), chunking,
+                Instant.now());
         if (plan.building().isPresent()) {
             throw problem(409, "Conflict", plan.building().get().id() + " is building already (" + plan.building().get().modelId()
                     + "): see ./freshrag reindex status, or abort it first");
@@ -133,7 +145,7 @@ public class Reindex {
             writers.startSecond(ComponentProducer.openWriter(config, g, metrics));
         } catch (RuntimeException e) {
             change(layout, next, next.abortBuilding());
-            layout.dropFiles(g);
+            dropQuietly(g);
             throw problem(409, "Conflict", "cannot open " + g.id() + " with " + modelId + ": " + e.getMessage());
         }
         GenerationControl record = controlOf(g, GenerationControl.State.BUILDING);
@@ -146,10 +158,7 @@ public class Reindex {
 
     /** {@code reindex status}. */
     public ReindexStatus status() {
-        if (config.index().kind() != IndexKind.LUCENE) {
-            throw notOnQdrant();
-        }
-        Optional<Generations> plan = IndexOpener.plan(config.index());
+        Optional<Generations> plan = plans.read();
         if (plan.isEmpty()) {
             IndexFingerprint p = writers.activeWriter().index().fingerprint();
             return new ReindexStatus(new ReindexStatus.GenerationInfo(writers.activeId(), p.modelId(), 0, "active", null),
@@ -168,7 +177,7 @@ public class Reindex {
 
     /** {@code reindex switch}: only when caught up, else 409 saying how far behind. */
     public synchronized ReindexStatus switchToBuilding() {
-        LuceneGenerations layout = lucene();
+        GenerationPlan layout = plans;
         Generations plan = plan(layout);
         Generation building = plan.building().orElseThrow(() -> problem(409, "Conflict", "no generation is building"));
         Progress p = progress(building);
@@ -195,7 +204,7 @@ public class Reindex {
 
     /** {@code reindex rollback}: the previous generation is active again (a second rollback rolls forward). */
     public synchronized ReindexStatus rollback() {
-        LuceneGenerations layout = lucene();
+        GenerationPlan layout = plans;
         Generations plan = plan(layout);
         Generation previous = plan.previous().orElseThrow(() -> problem(409, "Conflict",
                 "no previous generation is kept (dropped, or no switch yet)"));
@@ -215,13 +224,13 @@ public class Reindex {
 
     /** {@code reindex abort}: the building generation is closed and its files deleted. */
     public synchronized ReindexStatus abort() {
-        LuceneGenerations layout = lucene();
+        GenerationPlan layout = plans;
         Generations plan = plan(layout);
         Generation building = plan.building().orElseThrow(() -> problem(409, "Conflict", "no generation is building"));
         stopBackfill();
         change(layout, plan, plan.abortBuilding());
         writers.closeSecond(building.id());
-        layout.dropFiles(building);
+        layout.drop(building);
         record(building, GenerationControl.State.ABORTED);
         buildingRecord = null;
         LOG.infof("reindex aborted: %s dropped", building.id());
@@ -230,15 +239,52 @@ public class Reindex {
 
     /** {@code reindex drop-previous}: the generation kept for a rollback is closed and its files deleted. */
     public synchronized ReindexStatus dropPrevious() {
-        LuceneGenerations layout = lucene();
+        GenerationPlan layout = plans;
         Generations plan = plan(layout);
         Generation previous = plan.previous().orElseThrow(() -> problem(409, "Conflict", "no previous generation is kept"));
         change(layout, plan, plan.dropPrevious());
         writers.closeSecond(previous.id());
-        layout.dropFiles(previous);
+        layout.drop(previous);
         record(previous, GenerationControl.State.DROPPED);
         LOG.infof("previous generation %s dropped", previous.id());
         return status();
+    }
+
+    /**
+     * A round of kb.generations records (another replica's verb, or this one's own, which changes nothing): the writers
+     * follow ({@link GenerationFollower#act}); the building generation's record (its backfill's progress, which the
+     * caught-up check reads) is taken unless this replica runs that backfill itself; a generation that left the
+     * building state stops a backfill running here.
+     */
+    synchronized void follow(List<GenerationFollower.Seen> records) {
+        for (GenerationFollower.Seen seen : records) {
+            GenerationControl r = seen.record();
+            if (!control.learn(r, seen.offset())) {
+                // not newer than what this replica wrote or read itself (it served the verb): acting on it could undo it
+                continue;
+            }
+            try {
+                String did = GenerationFollower.act(r, writers, g -> ComponentProducer.openWriter(config, g, metrics));
+                if (did != null) {
+                    LOG.infof("following %s: %s (%s)", config.topics().generations(), did, r.state());
+                }
+            } catch (RuntimeException ex) {
+                // e.g. the model cannot be loaded here: status says the generation is not open in this replica
+                LOG.errorf("cannot follow %s %s: %s", r.generation(), r.state(), ex.toString());
+            }
+            GenerationControl building = buildingRecord;
+            boolean mine = building != null && building.generation().equals(r.generation());
+            if (r.state() == GenerationControl.State.BUILDING) {
+                if (backfillThread == null) {
+                    buildingRecord = r;
+                }
+            } else if (mine) {
+                if (backfillThread != null) {
+                    stopBackfill();
+                }
+                buildingRecord = null;
+            }
+        }
     }
 
     private record Progress(ReindexStatus.Backfill backfill, Map<String, Map<Integer, Long>> lag, String behind) {
@@ -334,7 +380,20 @@ public class Reindex {
     }
 
     void onStop(@Observes io.quarkus.runtime.ShutdownEvent e) {
+        if (follower != null) {
+            follower.close();
+        }
         stopBackfill();
+        plans.close();
+    }
+
+    /** Drops a generation whose start failed; a failure here leaves an empty store behind, which is only logged. */
+    private void dropQuietly(Generation g) {
+        try {
+            plans.drop(g);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not drop the store of %s after its failed start: %s", g.id(), e.toString());
+        }
     }
 
     private void record(Generation g, GenerationControl.State state) {
@@ -357,28 +416,17 @@ public class Reindex {
                 g.state().name().toLowerCase(java.util.Locale.ROOT), g.createdAt().toString());
     }
 
-    private LuceneGenerations lucene() {
-        if (config.index().kind() != IndexKind.LUCENE) {
-            throw notOnQdrant();
-        }
-        return IndexOpener.lucenePlan(config.index());
-    }
-
-    private static Generations plan(LuceneGenerations layout) {
+    private static Generations plan(GenerationPlan layout) {
         return layout.read().orElseThrow(() -> problem(409, "Conflict", "no reindex was ever started: only "
                 + Generation.id(1) + " exists"));
     }
 
-    private static Generations change(LuceneGenerations layout, Generations expected, Generations next) {
+    private static Generations change(GenerationPlan layout, Generations expected, Generations next) {
         try {
             return layout.change(expected, next);
         } catch (GenerationConflictException e) {
             throw problem(409, "Conflict", "the plan of generations changed meanwhile: " + e.getMessage());
         }
-    }
-
-    private static ProblemException notOnQdrant() {
-        return problem(409, "Conflict", "reindex on Qdrant is not built yet (the Lucene index only)");
     }
 
     private static ProblemException problem(int status, String title, String detail) {

@@ -64,6 +64,12 @@ public final class QdrantGenerations implements AutoCloseable {
                 .map(AliasDescription::getCollectionName).findFirst();
     }
 
+    /** Whether the collection of {@code generation} exists (a dropped or aborted one's does not). */
+    public boolean exists(Generation generation) {
+        String collection = collection(generation);
+        return calls.await("check collection " + collection, client.collectionExistsAsync(collection, calls.timeout()));
+    }
+
     /**
      * Moves the alias from {@code from}'s collection to {@code to}'s in one atomic request.
      *

@@ -156,6 +156,8 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
 
     private final String name = "qdrant-protocol-double-" + UUID.randomUUID();
     private final Server server;
+    /** The same services on a local TCP port ({@link #listen}), for an application that connects by host and port. */
+    private volatile Server tcp;
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final List<ServerCall<?, ?>> hanging = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
@@ -175,14 +177,39 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
     private volatile boolean hangEverything;
     private final Map<String, Status> failMethods = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final ServerInterceptor interceptor = new RecordingInterceptor();
+    private final PointsService pointsService = new PointsService();
+    private final CollectionsService collectionsService = new CollectionsService();
+    private final QdrantService qdrantService = new QdrantService();
+
     private InProcessQdrantProtocolDouble() throws IOException {
-        ServerInterceptor interceptor = new RecordingInterceptor();
         server = InProcessServerBuilder.forName(name)
-                .addService(ServerInterceptors.intercept(new PointsService(), interceptor))
-                .addService(ServerInterceptors.intercept(new CollectionsService(), interceptor))
-                .addService(ServerInterceptors.intercept(new QdrantService(), interceptor))
+                .addService(ServerInterceptors.intercept(pointsService, interceptor))
+                .addService(ServerInterceptors.intercept(collectionsService, interceptor))
+                .addService(ServerInterceptors.intercept(qdrantService, interceptor))
                 .build()
                 .start();
+    }
+
+    /**
+     * Serves the same state on a free local TCP port too (plaintext, the gRPC transport the Qdrant client brings), for
+     * an application under test that connects by {@code freshrag.index.qdrant.host} and {@code port}; answers the port.
+     * Closed with the double. The in-process transport stays the one of the module's own contract tests.
+     */
+    public synchronized int listen() {
+        if (tcp == null) {
+            try {
+                tcp = io.grpc.ServerBuilder.forPort(0)
+                        .addService(ServerInterceptors.intercept(pointsService, interceptor))
+                        .addService(ServerInterceptors.intercept(collectionsService, interceptor))
+                        .addService(ServerInterceptors.intercept(qdrantService, interceptor))
+                        .build()
+                        .start();
+            } catch (IOException e) {
+                throw new IllegalStateException("the protocol double cannot listen on a local port", e);
+            }
+        }
+        return tcp.getPort();
     }
 
     public static InProcessQdrantProtocolDouble start() {
@@ -335,6 +362,10 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
             }
         }
         server.shutdownNow();
+        Server listening = tcp;
+        if (listening != null) {
+            listening.shutdownNow();
+        }
         try {
             server.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -23,11 +23,15 @@ public final class IndexOpener {
     private IndexOpener() {
     }
 
-    /** The single writer: for Lucene it holds the index directory's write lock. */
+    /**
+     * The single writer: for Lucene it holds the index directory's write lock; for Qdrant it writes the collection the
+     * alias names at open (created with the alias if missing), not the alias: once a reindex moves the alias to another
+     * generation, this writer still writes its own one (issue 16: every generation's writer is pinned).
+     */
     public static VectorIndexWriter openWriter(IndexSettings settings, IndexFingerprint fingerprint) {
         return switch (settings.kind()) {
             case LUCENE -> LuceneWriterIndex.open(lucenePath(settings.lucene()), fingerprint, luceneOptions(settings.lucene()));
-            case QDRANT -> QdrantVectorIndex.connect(qdrantOptions(settings.qdrant()), fingerprint);
+            case QDRANT -> QdrantVectorIndex.connectPinned(qdrantOptions(settings.qdrant()), fingerprint);
         };
     }
 

@@ -143,6 +143,9 @@ public class ComponentProducer {
         // a reindex under way (or a previous generation kept for rollback) is written again from here: the lanes
         // resume from their committed offsets in each generation
         java.util.Optional<Generation> second = plan.flatMap(p -> p.building().or(p::previous));
+        // a generation of a re-chunking reindex takes only its own (tagged) chunk operations, from its first write on
+        plan.ifPresent(p -> p.generations().stream().filter(g -> IngestChunking.apart(config, g))
+                .forEach(g -> generations.chunkApart(g.id())));
         second.ifPresent(g -> generations.openSecond(openWriter(config, g, metrics)));
         return generations;
     }

@@ -482,10 +482,8 @@ public class ChunkOpsConsumer {
         GenerationWriters.Writer active = generations.activeWriter(); // the model the vectors are for
         BatchApplier applier = active.applier();
         // a record re-driven into a building generation is embedded with that generation's model only
-        Map<String, String> texts = BatchPlan.of(slice.stream().filter(o -> {
-            String tag = generationTag(sources.apply(o));
-            return tag == null || tag.equals(active.id());
-        }).toList()).textsToEmbed();
+        Map<String, String> texts = BatchPlan.of(slice.stream().filter(o -> generations.takes(active.id(), o,
+                generationTag(sources.apply(o)))).toList()).textsToEmbed();
         Map<String, float[]> vectors = new java.util.HashMap<>(applier.cachedVectors(texts));
         Map<String, String> missing = new java.util.LinkedHashMap<>(texts);
         missing.keySet().removeAll(vectors.keySet());

@@ -43,6 +43,12 @@ public final class GenerationWriters {
     private final AtomicLong taggedApplied = new AtomicLong();
     /** The chunks those records wrote (the backfill's progress in chunks). */
     private final AtomicLong taggedChunks = new AtomicLong();
+    /**
+     * The generations with a chunking of their own (a re-chunking reindex): the ingest sends them their chunk operations
+     * tagged with their id, so an untagged APPLY (chunked the ingest's way) is not theirs. Position-only records and
+     * DELETE_DOCUMENT are the same in every chunking and still reach them untagged. Kept by id, so across swaps.
+     */
+    private final java.util.Set<String> chunkedApart = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public GenerationWriters(Writer active) {
         this.active = active;
@@ -159,6 +165,31 @@ public final class GenerationWriters {
         }
     }
 
+    /**
+     * Marks generation {@code id} as chunked apart (see {@link #chunkedApart}): from now on it takes only the APPLY
+     * records tagged with its id. Called before it is opened, so no untagged APPLY reaches it.
+     */
+    public void chunkApart(String id) {
+        chunkedApart.add(id);
+    }
+
+    /** Whether generation {@code id} has a chunking of its own. */
+    public boolean isChunkedApart(String id) {
+        return chunkedApart.contains(id);
+    }
+
+    /**
+     * Whether generation {@code id} takes {@code o}, tagged {@code tag} (null: a live record, chunked the ingest's way):
+     * a tagged record only its generation; an untagged one every generation, except the APPLY records for those
+     * chunked apart.
+     */
+    public boolean takes(String id, DocumentOps o, String tag) {
+        if (tag != null) {
+            return tag.equals(id);
+        }
+        return o.kind() != DocumentOps.Kind.APPLY || !chunkedApart.contains(id);
+    }
+
     /** Whether the active generation takes a record tagged {@code tag} (null: a live record, every generation's). */
     public boolean activeTakes(String tag) {
         return tag == null || tag.equals(active.id());
@@ -213,7 +244,8 @@ public final class GenerationWriters {
             List<DocumentOps> taken = takenBy(s.id(), ops, tagOf);
             s.applier().write(lane, taken, vectors, positions, PreparedWrites.NONE);
             for (DocumentOps o : taken) {
-                if (s.id().equals(tagOf.apply(o))) {
+                // the backfill's re-drives travel in the bulk lane; a generation chunked apart also gets live changes tagged
+                if (s.id().equals(tagOf.apply(o)) && (lane == Lane.BULK || !chunkedApart.contains(s.id()))) {
                     taggedApplied.incrementAndGet();
                     taggedChunks.addAndGet(o.ops() == null ? 0 : o.ops().size());
                 }
@@ -222,10 +254,7 @@ public final class GenerationWriters {
         return superseded;
     }
 
-    private static List<DocumentOps> takenBy(String id, List<DocumentOps> ops, Function<DocumentOps, String> tagOf) {
-        return ops.stream().filter(o -> {
-            String tag = tagOf.apply(o);
-            return tag == null || tag.equals(id);
-        }).toList();
+    private List<DocumentOps> takenBy(String id, List<DocumentOps> ops, Function<DocumentOps, String> tagOf) {
+        return ops.stream().filter(o -> takes(id, o, tagOf.apply(o))).toList();
     }
 }

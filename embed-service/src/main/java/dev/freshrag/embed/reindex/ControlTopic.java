@@ -106,6 +106,9 @@ final class ControlTopic {
                         continue;
                     }
                     String id = new String(r.key(), StandardCharsets.UTF_8);
+                    if (dev.freshrag.events.GenerationFollowed.isKey(id)) {
+                        continue; // the ingest's word that it follows a generation, not a generation
+                    }
                     if (r.value() == null) {
                         latest.remove(id);
                     } else {

@@ -3,6 +3,7 @@ package dev.freshrag.embed.reindex;
 import dev.freshrag.embed.config.ComponentProducer;
 import dev.freshrag.embed.config.EmbedConfig;
 import dev.freshrag.embed.config.GenerationModels;
+import dev.freshrag.embed.config.IngestChunking;
 import dev.freshrag.embed.metrics.EmbedMetrics;
 import dev.freshrag.embed.pipeline.GenerationWriters;
 import dev.freshrag.embedding.EmbeddingBackend;
@@ -43,6 +44,8 @@ import org.jboss.logging.Logger;
 public class Reindex {
 
     private static final Logger LOG = Logger.getLogger(Reindex.class);
+    /** The smallest chunking a reindex takes (the ingest's chunker needs 16 tokens). */
+    static final int MIN_CHUNK_TOKENS = 16;
 
     private final GenerationWriters writers;
     private final EmbedConfig config;
@@ -53,6 +56,7 @@ public class Reindex {
     private final GenerationPlan plans;
     /** Qdrant only: makes this replica write what kb.generations says, whichever replica served the verb. */
     private final GenerationFollower follower;
+    private final IngestFollowers followers;
 
     private volatile GenerationControl buildingRecord;
     private volatile Thread backfillThread;
@@ -73,6 +77,7 @@ public class Reindex {
                 : null;
         this.backfill = new DocLogBackfill(bootstrap, config.topics().docLog(), config.topics().docChanges(),
                 config.reindex().progressEvery());
+        this.followers = new IngestFollowers(bootstrap, config.topics().generations(), config.topics().docChanges());
     }
 
     /** A reindex under way when the service stopped: its backfill resumes where kb.generations says it was. */
@@ -104,12 +109,13 @@ public class Reindex {
         t.start();
     }
 
-    /** {@code reindex start --model M}: opens the building generation, then starts the backfill. */
+    /**
+     * {@code reindex start --model M [--chunk-max-tokens N]}: opens the building generation, then starts the backfill.
+     * Without N the active generation's chunking is kept; with N (another chunking, within M's max length) the
+     * generation is chunked apart: the ingest-service chunks for it too, and the backfill waits until every ingest task
+     * said it does ({@link IngestFollowers}).
+     */
     public synchronized ReindexStatus start(String model, Integer chunkMaxTokens) {
-        if (chunkMaxTokens != null) {
-            throw problem(422, "Unprocessable Content", "re-chunking (--chunk-max-tokens) is not built yet: a reindex "
-                    + "changes the model only, with the chunking of the active generation");
-        }
         GenerationPlan layout = plans;
         EmbeddingModel wanted;
         try {
@@ -123,10 +129,9 @@ public class Reindex {
         }
         String modelId = config.embedding().variant().modelId(wanted);
         IndexFingerprint activePrint = writers.activeWriter().index().fingerprint();
-        // the chunking an index adopted as g1 was cut with: what the ingest runs with (256 unless configured there)
-        int chunking = config.reindex().chunkMaxTokens();
-        Generations plan = layout.openOrAdopt(activePrint, writers.activeWriter().index().generationNumber(), chunking,
-                Instant.now());
+        // an index adopted as g1 was chunked the ingest's way
+        Generations plan = layout.openOrAdopt(activePrint, writers.activeWriter().index().generationNumber(),
+                IngestChunking.of(config), Instant.now());
         if (plan.building().isPresent()) {
             throw problem(409, "Conflict", plan.building().get().id() + " is building already (" + plan.building().get().modelId()
                     + "): see ./freshrag reindex status, or abort it first");
@@ -135,12 +140,32 @@ public class Reindex {
             throw problem(409, "Conflict", "the previous generation " + plan.previous().get().id() + " is still kept for a "
                     + "rollback: ./freshrag reindex drop-previous first");
         }
-        if (plan.active().modelId().equals(modelId)) {
+        int activeChunking = plan.active().chunkMaxTokens();
+        if (chunkMaxTokens != null) {
+            if (chunkMaxTokens == activeChunking) {
+                throw problem(422, "Unprocessable Content", "--chunk-max-tokens " + chunkMaxTokens + " is the chunking of the "
+                        + "active generation " + plan.active().id() + " already: leave it out for a model change only");
+            }
+            if (chunkMaxTokens < MIN_CHUNK_TOKENS || chunkMaxTokens > wanted.maxLength()) {
+                throw problem(422, "Unprocessable Content", "--chunk-max-tokens must be between " + MIN_CHUNK_TOKENS
+                        + " and the max length of " + wanted.configName() + " (" + wanted.maxLength() + " tokens), was "
+                        + chunkMaxTokens);
+            }
+        } else if (plan.active().modelId().equals(modelId)) {
             throw problem(409, "Conflict", "the active generation " + plan.active().id() + " already holds " + modelId);
         }
+        int chunking = chunkMaxTokens != null ? chunkMaxTokens : activeChunking;
+        if (chunking > wanted.maxLength()) {
+            throw problem(422, "Unprocessable Content", "the active chunking (" + chunking + " tokens) is above the max "
+                    + "length of " + wanted.configName() + " (" + wanted.maxLength() + " tokens): give --chunk-max-tokens");
+        }
         Generations next = change(layout, plan, plan.start(modelId, config.embedding().variant().dimension(),
-                plan.active().chunkMaxTokens(), Instant.now()));
+                chunking, Instant.now()));
         Generation g = next.building().orElseThrow();
+        if (IngestChunking.apart(config, g)) {
+            // before it is opened: no untagged (ingest-chunked) APPLY may reach it
+            writers.chunkApart(g.id());
+        }
         try {
             writers.startSecond(ComponentProducer.openWriter(config, g, metrics));
         } catch (RuntimeException e) {
@@ -331,6 +356,9 @@ public class Reindex {
         String behind = null;
         if (second.isEmpty()) {
             behind = building.id() + " is not open in this embed-service (see its log)";
+        } else if (b.end().isEmpty() && followers.waiting(building.id()) != null) {
+            behind = "the backfill waits for the ingest-service to chunk for " + building.id() + ": "
+                    + followers.waiting(building.id());
         } else if (!b.done()) {
             behind = "the backfill re-drove " + b.redriven() + " of " + (b.total() == 0 ? "?" : Long.toString(b.total()))
                     + " documents" + (eta == null ? "" : ", about " + eta + " s left");
@@ -351,6 +379,10 @@ public class Reindex {
         GenerationControl.Backfill from = record.backfill() == null ? GenerationControl.Backfill.none() : record.backfill();
         Thread t = new Thread(() -> {
             try {
+                if (writers.isChunkedApart(record.generation()) && from.end().isEmpty()
+                        && !followers.await(record.generation(), () -> stopBackfill)) {
+                    return;
+                }
                 backfill.run(record.generation(), from, () -> stopBackfill, state -> {
                     GenerationControl next = record.withBackfill(state);
                     buildingRecord = next;

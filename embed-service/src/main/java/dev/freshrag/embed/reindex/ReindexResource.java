@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class ReindexResource {
 
-    /** Body of a start: the model of the new generation, and (not built yet) another chunking. */
+    /** Body of a start: the model of the new generation, and optionally another chunking (most tokens of a chunk). */
     public record StartRequest(String model, Integer chunkMaxTokens) {
     }
 
@@ -42,7 +42,8 @@ public class ReindexResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a reindex", description = "Opens a building generation with the model (e.g. "
             + "bge-small-en-v1.5), writes every live change to it too, and re-drives every document of kb.doc-log into it "
-            + "through the bulk lane. chunkMaxTokens (re-chunking) is refused: not built yet.")
+            + "through the bulk lane. With chunkMaxTokens (another chunking than the active generation's, within the model's max "
+            + "length, else 422) the documents are chunked again for it, with their own diff state.")
     public ReindexStatus start(StartRequest request) {
         if (request == null || request.model() == null || request.model().isBlank()) {
             throw new dev.freshrag.http.ProblemException(dev.freshrag.http.Problem.of(400, "Bad Request",

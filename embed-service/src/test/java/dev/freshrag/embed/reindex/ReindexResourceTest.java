@@ -150,9 +150,12 @@ class ReindexResourceTest {
                 && documentIn(g1, MINILM, "d1").isPresent() && documentIn(g1, MINILM, "d2").isPresent());
 
         // refusals, as problem+json
-        given().contentType(ContentType.JSON).body("{\"model\":\"bge-small-en-v1.5\",\"chunkMaxTokens\":128}")
+        given().contentType(ContentType.JSON).body("{\"model\":\"bge-small-en-v1.5\",\"chunkMaxTokens\":1024}")
                 .post("/v1/operator/reindex/start").then().statusCode(422).contentType("application/problem+json")
-                .body("detail", containsString("re-chunking"));
+                .body("detail", containsString("max length of bge-small-en-v1.5 (512 tokens)"));
+        given().contentType(ContentType.JSON).body("{\"model\":\"all-minilm-l6-v2\",\"chunkMaxTokens\":256}")
+                .post("/v1/operator/reindex/start").then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("chunking of the active generation g1 already"));
         given().contentType(ContentType.JSON).body("{\"model\":\"word2vec\"}")
                 .post("/v1/operator/reindex/start").then().statusCode(400).body("detail", containsString("bge-small-en-v1.5"));
         given().post("/v1/operator/reindex/switch").then().statusCode(409).contentType("application/problem+json");

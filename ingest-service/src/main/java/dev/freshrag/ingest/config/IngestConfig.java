@@ -162,6 +162,13 @@ public interface IngestConfig {
          */
         @WithDefault(Topics.DOC_LOG)
         String docLog();
+
+        /**
+         * The plan of index generations (compacted, written by the embed-service's reindex endpoints): the ingest
+         * follows it to chunk changes a second time for a generation with its own chunking, and says there that it does.
+         */
+        @WithDefault(Topics.GENERATIONS)
+        String generations();
     }
 
     interface DocumentLimits {

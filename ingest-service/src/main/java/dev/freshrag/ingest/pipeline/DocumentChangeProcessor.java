@@ -51,6 +51,10 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     private final KafkaCloudEvents cloudEvents = new KafkaCloudEvents();
     private final StreamsTracing tracing;
     private final String docChangesTopic;
+    /** The generations with a chunking of their own (a re-chunking reindex); null: none are followed. */
+    private final GenerationChunkings generations;
+    /** The generations this task said on kb.generations that it follows (said again after a restart: harmless). */
+    private final java.util.Set<String> followed = new java.util.HashSet<>();
 
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<String, DocumentState> store;
@@ -62,6 +66,16 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
      */
     public DocumentChangeProcessor(Chunker chunker, DocumentChangeValidator validator, IngestMetrics metrics,
                                    Optional<Duration> tombstoneRetention, Clock clock, StreamsTracing tracing, String docChangesTopic) {
+        this(chunker, validator, metrics, tombstoneRetention, clock, tracing, docChangesTopic, null);
+    }
+
+    /**
+     * @param generations the generations chunked apart (kb.generations), whose stores this processor is connected to
+     */
+    DocumentChangeProcessor(Chunker chunker, DocumentChangeValidator validator, IngestMetrics metrics,
+                            Optional<Duration> tombstoneRetention, Clock clock, StreamsTracing tracing, String docChangesTopic,
+                            GenerationChunkings generations) {
+        this.generations = generations;
         this.tracing = tracing;
         this.docChangesTopic = docChangesTopic;
         this.documents = new DocumentChunker(new TextExtractor(), chunker, Limits.MAX_CHUNKS_PER_DOCUMENT);
@@ -81,6 +95,38 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
             TombstoneSweeper sweeper = new TombstoneSweeper(store, retention, clock, TombstoneSweeper.DEFAULT_MAX_STATES_PER_SWEEP);
             context.schedule(sweeper.interval(), PunctuationType.WALL_CLOCK_TIME, now -> sweeper.sweep());
         });
+        if (generations != null) {
+            generations.init(context);
+            // wall-clock: also on a partition without traffic, so a reindex's backfill never waits for a change to come
+            context.schedule(FOLLOW_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::followGenerations);
+        }
+    }
+
+    /** How often a task looks for a new generation chunked apart (to say it follows it) and sweeps closed ones' state. */
+    static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(1);
+    /** At most this many diff states of closed generations deleted per task and interval. */
+    static final int SWEEP_PER_INTERVAL = 1000;
+
+    /**
+     * Says on kb.generations, once per generation chunked apart, that this task chunks every change for it from now on
+     * ({@link dev.freshrag.events.GenerationFollowed}, in this task's transaction: every change processed before is
+     * on kb.doc-log before the word is visible), and sweeps the diff state of aborted and dropped generations.
+     */
+    private void followGenerations(long now) {
+        int partition = context.taskId().partition();
+        for (GenerationChunkings.Rechunked g : generations.open()) {
+            if (followed.add(g.id())) {
+                dev.freshrag.events.GenerationFollowed word = new dev.freshrag.events.GenerationFollowed(g.id(), partition,
+                        Instant.ofEpochMilli(now).toString());
+                context.forward(new Record<byte[], Object>(word.key().getBytes(StandardCharsets.UTF_8), EventJson.write(word), now),
+                        TopologyProducer.GENERATIONS_SINK);
+                LOG.infof("partition %d: changes are chunked for %s at %d tokens too", partition, g.id(), g.maxTokens());
+            }
+        }
+        int swept = generations.sweep(SWEEP_PER_INTERVAL);
+        if (swept > 0) {
+            LOG.debugf("partition %d: %d diff states of closed generations deleted", partition, swept);
+        }
     }
 
     /** The span of the event being processed; every record emitted meanwhile carries its context. */
@@ -161,6 +207,12 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
         }
         if (event.op() == Op.DELETE) {
             long version = delete(storeKey, event, state, now);
+            // a DELETE removes every chunk of the document whatever its chunking: the one record reaches every generation
+            if (generations != null) {
+                for (GenerationChunkings.Rechunked g : generations.open()) {
+                    generations.forget(g.id(), storeKey);
+                }
+            }
             metrics.applied();
             log(record);
             forward(record, new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.DELETE_DOCUMENT,
@@ -197,11 +249,74 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
             deadLetter(record, source, List.of(tooLarge.get()));
             return;
         }
+        // the same version chunked again for every generation with a chunking of its own; a reindex's re-drive only for
+        // the generation it fills (if that one is chunked apart)
+        String redriveFor = reindex ? dev.freshrag.events.GenerationHeader.of(
+                record.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME).value()).orElse(null) : null;
+        List<GenerationChunkings.Rechunked> apart = generations == null ? List.of()
+                : reindex ? generations.open(redriveFor).map(List::of).orElse(List.of()) : generations.open();
+        List<Rechunking> rechunked = new java.util.ArrayList<>(apart.size());
+        for (GenerationChunkings.Rechunked g : apart) {
+            Rechunking r = rechunk(g, storeKey, event, version, repair, source);
+            if (r.ops() != null) {
+                Optional<Violation> gTooLarge = ChunkOpsRecord.checkSize(EventJson.write(r.ops()).length);
+                if (gTooLarge.isPresent()) {
+                    deadLetter(record, source, List.of(gTooLarge.get()));
+                    return;
+                }
+            }
+            rechunked.add(r);
+        }
         store.put(storeKey, DocumentState.live(version, versionDeleted, now, diff.chunks()));
         metrics.applied();
         log(record);
         metrics.chunks(diff.embed(), diff.reused());
-        forward(record, ops);
+        // first the generations' own operations, then the shared ones: a generation's position passes this offset only
+        // with the last record of it, so a read-your-writes check never sees the offset before its chunks
+        for (Rechunking r : rechunked) {
+            if (r.ops() == null) {
+                generations.forget(r.generation(), storeKey);
+                forward(record, new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.DELETE_DOCUMENT,
+                        null, null, null, 0, source.partition(), source.offset()), r.generation());
+            } else {
+                generations.put(r.generation(), storeKey, DocumentState.live(version, versionDeleted, now, r.chunks()));
+                forward(record, r.ops(), r.generation());
+            }
+        }
+        if (!(reindex && !apart.isEmpty())) {
+            // a re-drive for a generation chunked apart has its operations above; these, chunked the ingest's way, are
+            // not that generation's
+            forward(record, ops);
+        }
+    }
+
+    /**
+     * One generation's operations for a change: chunked with its chunking, diffed against its own state (a repair or a
+     * reindex's re-drive against nothing). Null operations: the content makes more chunks than a document may have at
+     * that size, so the generation cannot hold it; the document is deleted there (and logged), not dead-lettered, since
+     * the active generation took it.
+     */
+    private Rechunking rechunk(GenerationChunkings.Rechunked g, String storeKey, DocumentChange event, long version,
+                               boolean repair, Source source) {
+        List<Chunk> chunks;
+        try {
+            chunks = generations.chunk(g, event.content(), event.parsedContentType());
+        } catch (InvalidEventException e) {
+            LOG.warnf("%s cannot be chunked at %d tokens for %s (%s): deleted there", storeKey, g.maxTokens(), g.id(),
+                    e.getMessage());
+            return new Rechunking(g.id(), null, List.of());
+        }
+        DocumentState state = repair ? null : generations.state(g.id(), storeKey);
+        List<DocumentState.ChunkRef> previous = state == null || state.deleted() ? List.of() : state.chunks();
+        DocumentKey key = event.key();
+        ChunkDiff.Result diff = ChunkDiff.diff(key.tenant(), key.docId(), previous, chunks);
+        metrics.chunks(diff.embed(), diff.reused());
+        return new Rechunking(g.id(), new DocumentOps(key.tenant(), key.docId(), version, DocumentOps.Kind.APPLY,
+                event.title(), event.metadata(), diff.ops(), chunks.size(), source.partition(), source.offset()), diff.chunks());
+    }
+
+    /** A generation's operations for a change, and the chunks to store as its state (null ops: it cannot hold it). */
+    private record Rechunking(String generation, DocumentOps ops, List<DocumentState.ChunkRef> chunks) {
     }
 
     /** A reindex's re-drive that no longer reproduces the stored state: nothing stored, logged or written. */
@@ -295,13 +410,22 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
      * unmarked event left a {@link DocumentOps.Kind#DEFERRED} marker in the live lane).
      */
     private void forward(Record<byte[], byte[]> input, DocumentOps ops) {
+        forward(input, ops, null);
+    }
+
+    /** @param generation the generation the operations are for (chunked its way), else null: as the input says */
+    private void forward(Record<byte[], byte[]> input, DocumentOps ops, String generation) {
         String sink = deferredNow ? TopologyProducer.CHUNK_OPS_BULK_SINK : TopologyProducer.CHUNK_OPS_SINK;
         RecordHeaders headers = new RecordHeaders();
         tracing.inject(headers);
-        // a reindex's re-drive names the generation it fills: the embed-service applies its operations there only
-        org.apache.kafka.common.header.Header generation = input.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME);
         if (generation != null) {
-            headers.add(generation);
+            headers.add(dev.freshrag.events.GenerationHeader.NAME, dev.freshrag.events.GenerationHeader.value(generation));
+        } else {
+            // a reindex's re-drive names the generation it fills: the embed-service applies its operations there only
+            org.apache.kafka.common.header.Header tag = input.headers().lastHeader(dev.freshrag.events.GenerationHeader.NAME);
+            if (tag != null) {
+                headers.add(tag);
+            }
         }
         outcome(ops.kind().name().toLowerCase(java.util.Locale.ROOT));
         context.forward(new Record<byte[], Object>(input.key(), ops, input.timestamp(), headers), sink);

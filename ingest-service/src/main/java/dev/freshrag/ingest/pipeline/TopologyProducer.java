@@ -46,6 +46,14 @@ public class TopologyProducer {
     public static final String DLQ_SINK = "dlq-sink";
     public static final String DOC_LOG_SINK = "doc-log-sink";
     public static final String DOCUMENT_STATE_STORE = "document-state";
+    /** The global store of kb.generations (every instance holds every generation). */
+    public static final String GENERATIONS_STORE = "generations";
+    public static final String GENERATIONS_SOURCE = "generations-source";
+    public static final String GENERATIONS_FOLLOWER = "generations-follower";
+    /** The diff state of the generations with a chunking of their own, keyed {@code g<N>|tenant/docId}. */
+    public static final String GENERATION_STATE_STORE = "generation-document-state";
+    /** Where a task says it follows such a generation (kb.generations). */
+    public static final String GENERATIONS_SINK = "generations-sink";
 
     @Produces
     public Topology topology(IngestConfig config, DebeziumSourcesConfig sources, TokenCounter tokens, IngestMetrics metrics,
@@ -117,8 +125,19 @@ public class TopologyProducer {
         topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), DEFERRED_SOURCE, new DeferredTimestamps.Deferred(),
                 Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), deferredSourceTopic);
         topology.addProcessor(PROCESSOR, () -> new DocumentChangeProcessor(chunker, validator, metrics,
-                config.tombstoneRetention(), clock, tracing, config.docChangesTopic()), ROUTER, DEFERRED_SOURCE);
+                config.tombstoneRetention(), clock, tracing, config.docChangesTopic(),
+                new GenerationChunkings(tokens, config.maxTokens(), config.minTokens())), ROUTER, DEFERRED_SOURCE);
         topology.addStateStore(store, PROCESSOR);
+        // re-chunking reindex: the plan of generations (global: rebuilt from the compacted topic at start, in memory),
+        // each chunked-apart generation's own diff state, and the word that a task follows one
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GENERATIONS_STORE), Serdes.String(),
+                        JsonSerde.of(dev.freshrag.events.GenerationControl.class)).withLoggingDisabled(), GENERATIONS_SOURCE,
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), config.generationsTopic(), GENERATIONS_FOLLOWER,
+                GenerationsFollower::new);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GENERATION_STATE_STORE),
+                Serdes.String(), JsonSerde.of(DocumentState.class)), PROCESSOR);
+        topology.addSink(GENERATIONS_SINK, config.generationsTopic(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer(), PROCESSOR);
         topology.addStateStore(pending, ROUTER, PROCESSOR);
         topology.addSink(CHUNK_OPS_SINK, config.chunkOpsTopic(), Serdes.ByteArray().serializer(),
                 JsonSerde.of(DocumentOps.class).serializer(), new SamePartition(), PROCESSOR, ROUTER);

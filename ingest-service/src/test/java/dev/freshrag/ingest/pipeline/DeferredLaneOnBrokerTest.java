@@ -80,7 +80,7 @@ class DeferredLaneOnBrokerTest {
         KafkaBroker.TopicNames topics = broker.createTopics(prefix, 1);
         TopologySettings settings = new TopologySettings(topics.docChanges(), topics.docChangesBulk(),
                 topics.chunkOps(), topics.chunkOpsBulk(), topics.dlq(), topics.docLog(), dev.freshrag.events.Limits.DEFAULTS,
-                256, 64, Optional.empty(), TopologySettings.LiveLimits.DEFAULTS);
+                256, 64, Optional.empty(), TopologySettings.LiveLimits.DEFAULTS, topics.generations());
 
         // all queued before the ingest starts: the flood first, then the other tenant's edit, on the one partition
         String paragraph = "Flood paragraph with some words to tokenize and chunk. ".repeat(30);

@@ -56,7 +56,7 @@ public final class FreshragCli implements Callable<Integer> {
               reindex start --model M    Build a new index generation with embedding model M (bge-small-en-v1.5,
                                          all-minilm-l6-v2) beside the active one: every live change goes to both,
                                          and every document is re-driven from kb.doc-log into it (bulk lane).
-                                         --chunk-max-tokens N (re-chunking) is refused: not built yet.
+                                         --chunk-max-tokens N: chunked again at N tokens (same model or not).
               reindex status [--watch]   Generations, backfill progress (documents, chunks, rate, ETA), lag per lane
                                          and partition, whether switch would switch; --watch: a progress bar until
                                          the new generation is caught up.

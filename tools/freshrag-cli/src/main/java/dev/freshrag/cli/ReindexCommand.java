@@ -41,7 +41,7 @@ final class ReindexCommand implements Callable<Integer> {
         private final CliContext context;
         @Option(names = "--model", required = true, paramLabel = "M", description = "the embedding model (bge-small-en-v1.5, all-minilm-l6-v2)")
         String model;
-        @Option(names = "--chunk-max-tokens", paramLabel = "N", description = "another chunking (not built yet: the service refuses it)")
+        @Option(names = "--chunk-max-tokens", paramLabel = "N", description = "another chunking: most tokens of a chunk in the new generation")
         Integer chunkMaxTokens;
         @Option(names = "--url", paramLabel = "URL", description = "the embed-service (default FRESHRAG_EMBED_URL, else the local one)")
         String url;

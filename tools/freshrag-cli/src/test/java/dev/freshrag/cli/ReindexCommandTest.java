@@ -56,14 +56,14 @@ class ReindexCommandTest {
 
     @Test
     void theChunkingIsSentSoTheServiceCanRefuseItAndItsProblemIsShown() throws Exception {
-        String problem = "{\"title\":\"Unprocessable Content\",\"status\":422,\"detail\":\"re-chunking (--chunk-max-tokens) is not built yet\"}";
+        String problem = "{\"title\":\"Unprocessable Content\",\"status\":422,\"detail\":\"--chunk-max-tokens must be between 16 and the max length of bge-small-en-v1.5 (512 tokens), was 1024\"}";
         try (OperatorServerDouble server = new OperatorServerDouble(422, "application/problem+json", problem)) {
             CapturedConsole c = new CapturedConsole();
             int rc = c.run(CapturedConsole.env("FRESHRAG_HOME", home.toString(), "FRESHRAG_KEY", "frk_op"), home,
-                    "reindex", "start", "--model", "bge-small-en-v1.5", "--chunk-max-tokens", "128", "--url", server.url());
+                    "reindex", "start", "--model", "bge-small-en-v1.5", "--chunk-max-tokens", "1024", "--url", server.url());
             assertEquals(1, rc);
-            assertEquals("{\"model\":\"bge-small-en-v1.5\",\"chunkMaxTokens\":128}", server.requestBodies.get(0));
-            assertTrue(c.err().contains("HTTP 422: re-chunking (--chunk-max-tokens) is not built yet"), c.err());
+            assertEquals("{\"model\":\"bge-small-en-v1.5\",\"chunkMaxTokens\":1024}", server.requestBodies.get(0));
+            assertTrue(c.err().contains("HTTP 422: --chunk-max-tokens must be between 16 and the max length of bge-small-en-v1.5 (512 tokens), was 1024"), c.err());
         }
     }
 

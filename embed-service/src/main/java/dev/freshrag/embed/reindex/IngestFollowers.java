@@ -51,6 +51,19 @@ final class IngestFollowers {
      * {@code stopped} (false).
      */
     boolean await(String generation, BooleanSupplier stopped) {
+        // Kafka loads its plug-ins (the JMX metrics reporter) through the thread's context class loader; a pool thread
+        // may carry another one (seen in the test JVM after a Quarkus test: ClassCastException of JmxReporter)
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(IngestFollowers.class.getClassLoader());
+        try {
+            return awaitWithOwnLoader(generation, stopped);
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    private boolean awaitWithOwnLoader(String generation, BooleanSupplier stopped) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",

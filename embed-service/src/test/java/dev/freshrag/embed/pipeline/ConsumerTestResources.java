@@ -36,6 +36,9 @@ public final class ConsumerTestResources {
                     "freshrag.index.lucene.path", INDEX_DIR.toString(),
                     // never try CUDA in tests: the answer would depend on the machine
                     "freshrag.embedding.target", "cpu",
+                    // a resource, not only the %test property: the packaged app runs in the prod profile, where an
+                    // unset model means "bge-small for a new index", and the tests read the index as MiniLM
+                    "freshrag.embedding.model", "all-minilm-l6-v2",
                     // a resource, not a %test property: @QuarkusIntegrationTest runs the packaged app in the prod
                     // profile, where the reindex endpoints' keys are required (they are tested end to end, ReindexIT)
                     "freshrag.security.enabled", "false");

@@ -1,6 +1,9 @@
 package dev.freshrag.embed.metrics;
 
+import dev.freshrag.embedding.Embedder;
+import dev.freshrag.embedding.ModelRunTotals;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import dev.freshrag.index.Lane;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -29,8 +32,12 @@ public class EmbedMetrics {
     private final Map<Lane, Counter> laneApplied = new EnumMap<>(Lane.class);
     private final Map<Lane, Counter> laneSuperseded = new EnumMap<>(Lane.class);
     private final Map<Lane, AtomicLong> lanePending = new EnumMap<>(Lane.class);
+    private final MeterRegistry registry;
+    /** The embedders whose model runs are counted, by model id (a generation's model, possibly loaded twice). */
+    private final Map<String, java.util.Set<Embedder>> models = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EmbedMetrics(MeterRegistry registry) {
+        this.registry = registry;
         embedded = Counter.builder("freshrag.chunks.embedded").description("Chunks run through the embedding model").register(registry);
         reused = Counter.builder("freshrag.chunks.reused").description("Chunks whose vector was reused (embedding cache hits)")
                 .tag("stage", "embed").register(registry);
@@ -63,6 +70,48 @@ public class EmbedMetrics {
             Gauge.builder("freshrag.lane.pending.records", pending, AtomicLong::get)
                     .description("records of a lane this instance has received and not yet made durable")
                     .tag("lane", tag).register(registry);
+        }
+    }
+
+    /**
+     * Counts the model runs of {@code embedder} from now on, under its model id: CPU seconds inside the model, real and
+     * padded tokens, runs. With the process CPU these tell how much of the service's CPU per chunk is the model's (and
+     * how much of that is padding), which {@code ./freshrag bench pipeline} prints. An embedder whose model runs
+     * elsewhere (an embedding server) has none to count.
+     */
+    public void modelLoaded(Embedder embedder) {
+        if (embedder.runTotals().isEmpty()) {
+            return;
+        }
+        String model = embedder.model().id();
+        java.util.Set<Embedder> loaded = models.computeIfAbsent(model, m -> {
+            java.util.Set<Embedder> set = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            java.util.Set<Embedder> view = java.util.Collections.synchronizedSet(set);
+            // one meter per model over every embedder of it ever loaded: a closed one keeps its totals, so the sums
+            // only grow, as a counter must
+            FunctionCounter.builder("freshrag.embedding.model.cpu", view, v -> totals(v).cpuNanos() / 1e9)
+                    .description("CPU time of the threads inside the embedding model's runs").baseUnit("seconds")
+                    .tag("model", m).register(registry);
+            FunctionCounter.builder("freshrag.embedding.tokens", view, v -> totals(v).tokens())
+                    .description("Tokens of the texts the embedding model ran").tag("model", m).tag("kind", "text")
+                    .register(registry);
+            FunctionCounter.builder("freshrag.embedding.tokens", view, v -> totals(v).paddedTokens() - totals(v).tokens())
+                    .description("Padding positions the embedding model computed besides the texts' tokens (a run is "
+                            + "padded to its longest text)").tag("model", m).tag("kind", "padding").register(registry);
+            FunctionCounter.builder("freshrag.embedding.runs", view, v -> totals(v).runs())
+                    .description("Runs of the embedding model (micro-batches)").tag("model", m).register(registry);
+            return view;
+        });
+        loaded.add(embedder);
+    }
+
+    private static ModelRunTotals totals(java.util.Set<Embedder> embedders) {
+        synchronized (embedders) {
+            ModelRunTotals sum = ModelRunTotals.ZERO;
+            for (Embedder e : embedders) {
+                sum = sum.plus(e.runTotals().orElse(ModelRunTotals.ZERO));
+            }
+            return sum;
         }
     }
 

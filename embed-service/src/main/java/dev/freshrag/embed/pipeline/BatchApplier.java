@@ -37,6 +37,7 @@ public final class BatchApplier {
         this.index = index;
         this.cache = cache;
         this.metrics = metrics;
+        metrics.modelLoaded(embedder);
     }
 
     /**

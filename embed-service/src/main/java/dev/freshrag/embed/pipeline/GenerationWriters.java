@@ -190,11 +190,6 @@ public final class GenerationWriters {
         return o.kind() != DocumentOps.Kind.APPLY || !chunkedApart.contains(id);
     }
 
-    /** Whether the active generation takes a record tagged {@code tag} (null: a live record, every generation's). */
-    public boolean activeTakes(String tag) {
-        return tag == null || tag.equals(active.id());
-    }
-
     /** The records of {@code ops} the active generation takes: those it embeds and writes. */
     public List<DocumentOps> forActive(List<DocumentOps> ops, Function<DocumentOps, String> tagOf) {
         return takenBy(active.id(), ops, tagOf);

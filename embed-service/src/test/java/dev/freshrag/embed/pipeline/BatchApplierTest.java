@@ -54,6 +54,31 @@ class BatchApplierTest {
     }
 
     @Test
+    void theModelsRunsAreCountedUnderItsModelIdWhateverEmbedderInstanceRanThem(@TempDir Path dir) {
+        String model = embedder.model().id();
+        try (LuceneWriterIndex lucene = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
+            dev.freshrag.embedding.ModelRunTotals before = embedder.runTotals().orElseThrow();
+            BatchApplier applier = new BatchApplier(embedder, lucene, new EmbeddingCache(100), metrics);
+            // a second applier on the same embedder (a generation's writer) must not count its runs twice
+            new BatchApplier(embedder, lucene, new EmbeddingCache(100), metrics);
+            applier.vectors(plan(1));
+            dev.freshrag.embedding.ModelRunTotals ran = embedder.runTotals().orElseThrow().since(before);
+            assertThat(ran.texts()).isEqualTo(2);
+            double text = registry.find("freshrag.embedding.tokens").tags("model", model, "kind", "text")
+                    .functionCounter().count();
+            double padding = registry.find("freshrag.embedding.tokens").tags("model", model, "kind", "padding")
+                    .functionCounter().count();
+            // the embedder is shared by the class's tests: the meter holds all of its runs, this one's among them
+            assertThat(text).isEqualTo(embedder.runTotals().orElseThrow().tokens());
+            assertThat(padding).isEqualTo(embedder.runTotals().orElseThrow().paddedTokens() - text);
+            assertThat(registry.find("freshrag.embedding.model.cpu").tag("model", model).functionCounter().count())
+                    .isPositive().isEqualTo(embedder.runTotals().orElseThrow().cpuNanos() / 1e9);
+            assertThat(registry.find("freshrag.embedding.runs").tag("model", model).functionCounter().count())
+                    .isEqualTo(embedder.runTotals().orElseThrow().runs());
+        }
+    }
+
+    @Test
     void anOutageIsRetriedUntilTheWriteIsDurable(@TempDir Path dir) {
         try (LuceneWriterIndex lucene = LuceneWriterIndex.open(dir, fingerprint, LuceneOptions.defaults())) {
             FaultInjectingIndex index = new FaultInjectingIndex(lucene, 3);

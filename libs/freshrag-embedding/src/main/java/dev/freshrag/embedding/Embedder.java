@@ -26,6 +26,14 @@ public interface Embedder extends AutoCloseable {
         return embed(query);
     }
 
+    /**
+     * What this embedder's model runs did since it was loaded (runs, texts, real and padded tokens, CPU inside the
+     * model); empty when the model runs elsewhere (an embedding server).
+     */
+    default java.util.Optional<ModelRunTotals> runTotals() {
+        return java.util.Optional.empty();
+    }
+
     /** "CUDA" or "CPU": where inference actually runs, for logs and health. */
     String executionProvider();
 

@@ -72,6 +72,7 @@ public final class OnnxEmbedder implements Embedder {
     private final String executionProvider;
     private final BatchingPolicy batching;
     private final Pooling pooling;
+    private final ModelRunMeter meter = new ModelRunMeter();
     /** Put in front of search queries only ({@link #embedQuery}); empty for models trained without one. */
     private final String queryInstruction;
     private final boolean takesTokenTypeIds;
@@ -154,6 +155,11 @@ public final class OnnxEmbedder implements Embedder {
     @Override
     public String executionProvider() {
         return executionProvider;
+    }
+
+    @Override
+    public java.util.Optional<ModelRunTotals> runTotals() {
+        return java.util.Optional.of(meter.totals());
     }
 
     /** How calls are cut into runs: the policy of the provider the session runs on. */
@@ -331,8 +337,10 @@ public final class OnnxEmbedder implements Embedder {
         int rows = indexes.length;
         int width = batch.width();
         int[] lengths = new int[rows];
+        long realTokens = 0;
         for (int r = 0; r < rows; r++) {
             lengths[r] = encoded[indexes[r]].length();
+            realTokens += lengths[r];
             if (lengths[r] > width) {
                 throw new IllegalStateException("text of " + lengths[r] + " tokens in a run " + width + " wide");
             }
@@ -351,6 +359,7 @@ public final class OnnxEmbedder implements Embedder {
         }
         long[] shape = {rows, width};
         Map<String, OnnxTensor> inputs = new HashMap<>();
+        long cpuAtStart = meter.threadCpu();
         try {
             inputs.put(INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
             inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
@@ -370,7 +379,9 @@ public final class OnnxEmbedder implements Embedder {
                 }
                 // one flat copy out of native memory instead of rows x width small arrays
                 FloatBuffer values = tensor.getFloatBuffer();
-                return pooling.pool(values, rows, width, (int) outShape[2], lengths);
+                float[][] pooled = pooling.pool(values, rows, width, (int) outShape[2], lengths);
+                meter.ran(rows, realTokens, width, cpuAtStart);
+                return pooled;
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX inference failed for a batch of " + rows + " x " + width

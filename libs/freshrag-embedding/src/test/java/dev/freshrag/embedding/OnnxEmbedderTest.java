@@ -47,6 +47,24 @@ class OnnxEmbedderTest {
     }
 
     @Test
+    void countsWhatItsModelRuns() {
+        ModelRunTotals before = embedder.runTotals().orElseThrow();
+        java.util.List<String> texts = java.util.List.of(prose(10, 1), prose(40, 2), prose(120, 3));
+        embedder.embed(texts);
+        ModelRunTotals ran = embedder.runTotals().orElseThrow().since(before);
+        long tokens = texts.stream().mapToLong(t -> embedder.tokenizer().encode(t).length()).sum();
+        assertEquals(3, ran.texts());
+        assertEquals(tokens, ran.tokens());
+        // the two longer texts share a run (256 padded tokens), padded to the longer one; the short one runs alone
+        assertEquals(2, ran.runs());
+        int longest = embedder.tokenizer().encode(texts.get(2)).length();
+        int shortest = embedder.tokenizer().encode(texts.get(0)).length();
+        assertEquals(2L * longest + shortest, ran.paddedTokens());
+        assertTrue(ran.paddingShare() > 0, "padding share " + ran.paddingShare());
+        assertTrue(ran.cpuNanos() > 0, "CPU inside the model: " + ran.cpuNanos());
+    }
+
+    @Test
     void describesTheModel() {
         assertEquals(new ModelInfo("all-minilm-l6-v2", 384, 256), embedder.model());
     }

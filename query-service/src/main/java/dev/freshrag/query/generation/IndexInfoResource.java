@@ -18,7 +18,7 @@ public class IndexInfoResource {
 
     /**
      * Answer body. {@code chunkMaxTokens} is null where the store records no chunking (an index from before
-     * generations, or Qdrant).
+     * generations; on Qdrant, the first collection until a reindex has recorded its generation).
      */
     public record IndexView(String tenant, String generation, String model, int dimension, Integer chunkMaxTokens,
                             String state) {

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The Qdrant alias: which collection it names, with the model and generation number that collection's metadata
- * records (one list-aliases call and one collection read per check). A generation is opened pinned to the collection
+ * The Qdrant alias: which collection it names, with the model, generation number and chunking that collection's
+ * metadata records (one list-aliases call and one collection read per check). A generation is opened pinned to the collection
  * the alias names at that moment, then checked to be the one asked for: should the alias have moved again in between,
  * the switch fails and the next check follows the newer one.
  */
@@ -38,7 +38,8 @@ public final class QdrantAliasSource implements GenerationSource {
     @Override
     public Optional<ServedGeneration> active() {
         return targets.current().map(t -> new ServedGeneration(t.generation().orElse(1), t.fingerprint().modelId(),
-                t.fingerprint().dimension(), null, "active"));
+                t.fingerprint().dimension(), t.chunkMaxTokens().isPresent() ? t.chunkMaxTokens().getAsInt() : null,
+                "active"));
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.OptionalInt;
  * @param generation     its number; 1 for an index from before generations
  * @param model          the model of its vectors, which embeds the queries
  * @param dimension      the vector dimension
- * @param chunkMaxTokens the chunking it was built with, or null where no plan records it (no pointer yet, Qdrant)
+ * @param chunkMaxTokens the chunking it was built with, or null where the store records none (no Lucene pointer yet;
+ *                       on Qdrant, the first collection until a generation writer opens it)
  * @param state          {@code active} (a service never searches a building or previous generation)
  */
 public record ServedGeneration(int generation, String model, int dimension, Integer chunkMaxTokens, String state) {

@@ -101,6 +101,7 @@ class QdrantGenerationWatchTest {
 
                 assertThat(sets.served().id()).isEqualTo("g2");
                 assertThat(sets.served().model()).isEqualTo("bge-small-en-v1.5");
+                assertThat(sets.served().chunkMaxTokens()).as("g2's chunking, from its collection's metadata").isEqualTo(512);
                 assertThat(models.loadedIds()).containsExactly("bge-small-en-v1.5");
                 Retriever.Retrieval after = retriever.retrieve(TENANT, QUERY, "query", options());
                 assertServedBy(after, "g2", bge, 2);

@@ -229,17 +229,21 @@ class ConsoleBrowserIT {
         open("dead-letters");
         byId("dl-tenant").sendKeys(TENANT);
         byId("dl-tenant").submit();
-        // listed again every 3 s (each listing reads kb.dlq to its end) until the topology has dead-lettered it
-        WebElement row = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofSeconds(3)).until(d -> {
-            d.findElement(By.cssSelector("#h-dead-letters + form button[type=submit]")).click();
-            return d.findElements(By.cssSelector("#dead-letter-list tbody tr[data-offset]")).stream().findFirst().orElse(null);
-        });
+        // listed again every 3 s (each listing reads kb.dlq to its end) until the topology has dead-lettered it. The
+        // page's first, unfiltered listing (on load) may still be the one shown when a filtered one was asked for, and
+        // other tests' dead letters are on the shared stack: the row must be this tenant's, found in the list as swapped
+        WebElement row = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofSeconds(3))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+                    d.findElement(By.cssSelector("#h-dead-letters + form button[type=submit]")).click();
+                    return d.findElements(By.cssSelector("#dead-letter-list tbody tr[data-offset]")).stream()
+                            .filter(r -> r.getText().contains(TENANT + "/" + docId)).findFirst().orElse(null);
+                });
         assertThat(row.getText()).contains("ingest", TENANT, "title", "above the limit of 1024");
         screenshot("console-dead-letters");
 
         stack.restartIngestWith("FRESHRAG_LIMITS_MAX_TITLE_CHARS", "2048"); // the fix: the limit raised
         try {
-            browser.findElement(By.cssSelector("#dead-letter-list tbody tr[data-offset] button")).click();
+            row.findElement(By.cssSelector("button")).click();
             waiting(30).until(d -> d.findElement(By.id("replay-result")).getText().contains("Replayed 1 dead letter"));
             waiting(90).until(d -> stack.document(TENANT, docId).status() == 200);
         } finally {

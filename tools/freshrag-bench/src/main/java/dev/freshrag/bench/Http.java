@@ -179,6 +179,18 @@ public final class Http {
         return sum;
     }
 
+    /** The sum of the samples of {@code name} whose labels contain {@code label} (for example {@code kind="text"}). */
+    public static double metric(String prometheusText, String name, String label) {
+        double sum = 0;
+        for (String line : prometheusText.split("\n")) {
+            if (line.startsWith(name + "{") && line.substring(0, line.indexOf('}') + 1).contains(label)) {
+                String[] parts = line.trim().split("\\s+");
+                sum += Double.parseDouble(parts[parts.length - 1]);
+            }
+        }
+        return sum;
+    }
+
     public static void require(Reply r, int expected, String what) {
         if (r.status() != expected) {
             throw new IllegalStateException(what + " answered HTTP " + r.status() + " (expected " + expected + "): " + r.raw()

@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import dev.freshrag.embedding.EmbedderOptions;
 import dev.freshrag.embedding.ShippedModel;
 import dev.freshrag.embedding.ExecutionTarget;
+import dev.freshrag.embedding.ModelRunTotals;
 import dev.freshrag.embedding.OnnxEmbedder;
 import dev.freshrag.events.ChunkOp;
 import dev.freshrag.events.DocumentOps;
@@ -64,6 +65,7 @@ public final class PipelineBench {
         double embeddedBefore = stack.metric("freshrag_chunks_embedded_total");
         double reusedBefore = stack.metric("freshrag_chunks_reused_total");
         double cpuBefore = cpuSeconds(stack);
+        ModelRuns modelBefore = ModelRuns.of(stack);
         Map<String, Double> stackBefore = ProcCpu.stack();
         double[] machineBefore = ProcCpu.machine();
         long t0 = System.nanoTime();
@@ -74,6 +76,7 @@ public final class PipelineBench {
         double embedded = stack.metric("freshrag_chunks_embedded_total") - embeddedBefore;
         double reused = stack.metric("freshrag_chunks_reused_total") - reusedBefore;
         double embedCpu = cpuSeconds(stack) - cpuBefore;
+        ModelRuns modelRuns = ModelRuns.of(stack).since(modelBefore);
         Map<String, Double> stackAfter = ProcCpu.stack();
         double[] machineAfter = ProcCpu.machine();
         double stackCpu = ProcCpu.total(stackAfter) - ProcCpu.total(stackBefore);
@@ -122,6 +125,18 @@ public final class PipelineBench {
                 t.note(String.format(Locale.ROOT, "embed-service process CPU during the replay: %.1f s (%.2f cores on"
                         + " average; %.4f CPU s per embedded chunk, raw embedder %.4f)", embedCpu, embedCpu / wall,
                         embedCpu / embedded, raw.cpuPerChunk));
+            }
+            if (modelRuns.texts() > 0) {
+                // the split the pipeline target needs: does the model itself cost more per chunk in the service (smaller
+                // or worse-grouped runs, a CPU shared with the rest of the stack), or is it the work beside the model?
+                t.note(String.format(Locale.ROOT, "inside the model (freshrag_embedding_model_cpu_seconds_total): embed-service"
+                                + " %.4f CPU s per text, %.1f texts per run, %.1f%% of computed positions padding; raw embedder"
+                                + " %.4f CPU s per text, %.1f texts per run, %.1f%% padding. embed-service CPU beside the model:"
+                                + " %.4f s per embedded chunk",
+                        modelRuns.cpuSeconds() / modelRuns.texts(), (double) modelRuns.texts() / modelRuns.runs(),
+                        100 * modelRuns.paddingShare(), raw.model.cpuNanos() / 1e9 / raw.model.texts(),
+                        (double) raw.model.texts() / raw.model.runs(), 100 * raw.model.paddingShare(),
+                        (embedCpu - modelRuns.cpuSeconds()) / embedded));
             }
             t.note("pipeline chunks = freshrag_chunks_embedded_total delta (model runs); raw = the distinct EMBED texts of"
                     + " kb.chunk-ops and kb.chunk-ops.bulk for these tenants, embedded in calls of 64 texts by OnnxEmbedder with the embed-service's"
@@ -251,7 +266,30 @@ public final class PipelineBench {
         return new ChunkOpsCount(apply, embed, payload, delete, whole, new ArrayList<>(texts.values()));
     }
 
-    record RawResult(int chunks, double seconds, double rate, double cpuPerChunk, int runs) {
+    /** The raw side's figures; {@code model}: its model runs over the measured passes. */
+    record RawResult(int chunks, double seconds, double rate, double cpuPerChunk, int runs, ModelRunTotals model) {
+    }
+
+    /** The embed-service's model-run counters (freshrag_embedding_*), summed over its models. */
+    record ModelRuns(double cpuSeconds, double texts, double runs, double tokens, double padding) {
+        static ModelRuns of(Stack stack) {
+            String metrics = stack.http.text(stack.embed + "/q/metrics");
+            double tokens = Http.metric(metrics, "freshrag_embedding_tokens_total", "kind=\"text\"");
+            double padding = Http.metric(metrics, "freshrag_embedding_tokens_total", "kind=\"padding\"");
+            // texts per run come from the runs and the chunks counter: a run's rows are the texts it embedded
+            return new ModelRuns(Http.metric(metrics, "freshrag_embedding_model_cpu_seconds_total"),
+                    Http.metric(metrics, "freshrag_chunks_embedded_total"), Http.metric(metrics, "freshrag_embedding_runs_total"),
+                    tokens, padding);
+        }
+
+        ModelRuns since(ModelRuns earlier) {
+            return new ModelRuns(cpuSeconds - earlier.cpuSeconds, texts - earlier.texts, runs - earlier.runs,
+                    tokens - earlier.tokens, padding - earlier.padding);
+        }
+
+        double paddingShare() {
+            return tokens + padding == 0 ? 0 : padding / (tokens + padding);
+        }
     }
 
     static RawResult raw(List<String> texts, int runs, ShippedModel model) {
@@ -279,12 +317,14 @@ public final class PipelineBench {
             };
             EmbedderBench.pass(side, sample.subList(0, Math.min(128, sample.size())), 64);
             List<EmbedderBench.Run> results = new ArrayList<>();
+            ModelRunTotals before = embedder.runTotals().orElseThrow();
             for (int r = 0; r < runs; r++) {
                 results.add(EmbedderBench.pass(side, sample, 64));
             }
             double seconds = Stats.of(results.stream().map(EmbedderBench.Run::wall).toList()).median();
             double cpu = Stats.of(results.stream().map(EmbedderBench.Run::cpu).toList()).median();
-            return new RawResult(sample.size(), seconds, sample.size() / seconds, cpu / sample.size(), runs);
+            ModelRunTotals ran = embedder.runTotals().orElseThrow().since(before);
+            return new RawResult(sample.size(), seconds, sample.size() / seconds, cpu / sample.size(), runs, ran);
         }
     }
 }

@@ -14,6 +14,7 @@ import io.qdrant.client.grpc.Collections.IntegerIndexParams;
 import io.qdrant.client.grpc.Collections.KeywordIndexParams;
 import io.qdrant.client.grpc.Collections.PayloadIndexParams;
 import io.qdrant.client.grpc.Collections.PayloadSchemaInfo;
+import io.qdrant.client.grpc.Collections.UpdateCollection;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.JsonWithInt.Value;
@@ -50,6 +51,8 @@ final class CollectionBootstrap {
     static final String META_MODEL = "freshrag.model";
     static final String META_DIMENSION = "freshrag.dimension";
     static final String META_GENERATION = "freshrag.generation";
+    /** The chunking a generation's chunks were cut with (max tokens per chunk), so that readers can say it. */
+    static final String META_CHUNK_MAX_TOKENS = "freshrag.chunk-max-tokens";
     static final int FIRST_GENERATION = 1;
 
     /** Longest model part of a collection name; Qdrant allows 255 characters for the whole name. */
@@ -131,12 +134,21 @@ final class CollectionBootstrap {
      *
      * @throws IndexMismatchException the collection holds vectors of another model, dimension or distance
      */
-    String runGeneration(int generation) {
+    String runGeneration(int generation, int chunkMaxTokens) {
         String collection = collectionName(options.collectionPrefix(), fingerprint, generation);
         if (!calls.await("check collection " + collection, client.collectionExistsAsync(collection, calls.timeout()))) {
-            create(collection, generation);
+            create(collection, generation, java.util.OptionalInt.of(chunkMaxTokens));
         }
         CollectionInfo info = verifyAs(collection, "Qdrant collection " + collection + " (generation g" + generation + ")");
+        if (!info.getConfig().getMetadataMap().containsKey(META_CHUNK_MAX_TOKENS)) {
+            // a collection made before generations recorded their chunking (the first one, made by the alias
+            // bootstrap, which does not know it): the generation's record does, and Qdrant merges metadata
+            calls.await("record the chunking of " + collection, client.updateCollectionAsync(UpdateCollection.newBuilder()
+                    .setCollectionName(collection)
+                    .putMetadata(META_CHUNK_MAX_TOKENS, ChunkPayloads.integer(chunkMaxTokens)).build(), calls.timeout()));
+            LOG.info("recorded chunks of at most {} tokens in the metadata of Qdrant collection {}", chunkMaxTokens,
+                    collection);
+        }
         ensurePayloadIndexes(collection, info);
         return collection;
     }
@@ -153,10 +165,10 @@ final class CollectionBootstrap {
     }
 
     private void create(String collection) {
-        create(collection, FIRST_GENERATION);
+        create(collection, FIRST_GENERATION, java.util.OptionalInt.empty());
     }
 
-    private void create(String collection, int generation) {
+    private void create(String collection, int generation, java.util.OptionalInt chunkMaxTokens) {
         CreateCollection.Builder request = CreateCollection.newBuilder()
                 .setCollectionName(collection)
                 .setVectorsConfig(VectorsConfig.newBuilder().setParams(VectorParams.newBuilder()
@@ -168,6 +180,7 @@ final class CollectionBootstrap {
                 .putMetadata(META_DIMENSION, ChunkPayloads.integer(fingerprint.dimension()))
                 .putMetadata(META_GENERATION, ChunkPayloads.integer(generation))
                 .setTimeout(Math.max(1, calls.timeout().toSeconds()));
+        chunkMaxTokens.ifPresent(n -> request.putMetadata(META_CHUNK_MAX_TOKENS, ChunkPayloads.integer(n)));
         options.shardNumber().ifPresent(request::setShardNumber);
         options.replicationFactor().ifPresent(request::setReplicationFactor);
         try {

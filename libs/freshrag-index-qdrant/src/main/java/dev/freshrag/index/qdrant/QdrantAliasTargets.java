@@ -22,9 +22,11 @@ public final class QdrantAliasTargets implements AutoCloseable {
     /**
      * The collection the alias names.
      *
-     * @param generation the generation number its metadata records; empty for a collection from before generations
+     * @param generation     the generation number its metadata records; empty for a collection from before generations
+     * @param chunkMaxTokens the chunking its metadata records; empty until a generation's writer or reader opened it
      */
-    public record Target(String collection, IndexFingerprint fingerprint, OptionalInt generation) {
+    public record Target(String collection, IndexFingerprint fingerprint, OptionalInt generation,
+                         OptionalInt chunkMaxTokens) {
     }
 
     private final QdrantClient client;
@@ -70,8 +72,11 @@ public final class QdrantAliasTargets implements AutoCloseable {
         Value number = info.getConfig().getMetadataMap().get(CollectionBootstrap.META_GENERATION);
         OptionalInt generation = number != null && number.hasIntegerValue() && number.getIntegerValue() >= 1
                 ? OptionalInt.of((int) number.getIntegerValue()) : OptionalInt.empty();
+        Value chunking = info.getConfig().getMetadataMap().get(CollectionBootstrap.META_CHUNK_MAX_TOKENS);
+        OptionalInt chunkMaxTokens = chunking != null && chunking.hasIntegerValue() && chunking.getIntegerValue() >= 1
+                ? OptionalInt.of((int) chunking.getIntegerValue()) : OptionalInt.empty();
         return Optional.of(new Target(name, new IndexFingerprint(model.getStringValue(),
-                (int) vectors.getParams().getSize()), generation));
+                (int) vectors.getParams().getSize()), generation, chunkMaxTokens));
     }
 
     @Override

@@ -145,7 +145,7 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
         QdrantCalls calls = new QdrantCalls(client.grpcClient().channel().authority(), options.timeout());
         calls.await("health check", client.healthCheckAsync(options.timeout()));
         CollectionBootstrap bootstrap = new CollectionBootstrap(client, calls, options, fingerprint);
-        String collection = bootstrap.runGeneration(generation.number());
+        String collection = bootstrap.runGeneration(generation.number(), generation.chunkMaxTokens());
         LOG.info("opened Qdrant collection {} of generation {} ({})", collection, generation.id(), fingerprint);
         return new QdrantVectorIndex(client, calls, options, fingerprint, collection, collection, bootstrap);
     }

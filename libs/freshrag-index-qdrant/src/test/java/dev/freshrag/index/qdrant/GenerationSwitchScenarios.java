@@ -121,6 +121,28 @@ abstract class GenerationSwitchScenarios {
     }
 
     @Test
+    void eachGenerationsCollectionRecordsItsChunkingForWhoeverReadsTheAlias() {
+        throughAlias(G1.fingerprint()); // the alias bootstrap makes g1 and does not know the ingest's chunking
+        QdrantAliasTargets targets = keep(QdrantAliasTargets.open(newClient(), options()));
+        assertThat(targets.current()).get().satisfies(t -> assertThat(t.chunkMaxTokens()).isEmpty());
+
+        generation(G1); // its generation's writer opens it: the record says 256 tokens, the metadata takes it
+        assertThat(targets.current()).get().satisfies(t -> assertThat(t.chunkMaxTokens()).hasValue(256));
+
+        Generation rechunked = new Generation(2, "model-b", 3, 128, GenerationState.BUILDING, T0);
+        generation(rechunked); // created with it
+        generations().switchAlias(G1, rechunked);
+        assertThat(targets.current()).get().satisfies(t -> {
+            assertThat(t.generation()).hasValue(2);
+            assertThat(t.chunkMaxTokens()).hasValue(128);
+        });
+        // a reader of g1 opened again finds its chunking kept, not overwritten by anything since
+        generation(G1);
+        generations().switchAlias(rechunked, G1);
+        assertThat(targets.current()).get().satisfies(t -> assertThat(t.chunkMaxTokens()).hasValue(256));
+    }
+
+    @Test
     void aSwitchFromAStalePlanOrToAMissingOrForeignCollectionChangesNothing() {
         throughAlias(G1.fingerprint());
         QdrantGenerations generations = generations();

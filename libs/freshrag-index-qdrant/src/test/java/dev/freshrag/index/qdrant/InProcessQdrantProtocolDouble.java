@@ -29,6 +29,7 @@ import io.qdrant.client.grpc.Collections.CollectionOperationResponse;
 import io.qdrant.client.grpc.Collections.CollectionParams;
 import io.qdrant.client.grpc.Collections.CollectionStatus;
 import io.qdrant.client.grpc.Collections.CreateCollection;
+import io.qdrant.client.grpc.Collections.UpdateCollection;
 import io.qdrant.client.grpc.Collections.Modifier;
 import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.DeleteCollection;
@@ -458,7 +459,8 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
 
     private static final class StoredCollection {
         final String name;
-        final CreateCollection definition;
+        /** As created; an update of the metadata replaces it with the merged definition. */
+        CreateCollection definition;
         final Map<String, PayloadSchemaInfo> payloadSchema = new LinkedHashMap<>();
         /** By id; canonical lower-case UUID strings sort like Qdrant's 128-bit ids. */
         final TreeMap<String, StoredPoint> points = new TreeMap<>();
@@ -906,6 +908,27 @@ public final class InProcessQdrantProtocolDouble implements AutoCloseable {
                         throw invalid("vector size must be positive");
                     }
                     collections.put(n, new StoredCollection(n, request));
+                    return CollectionOperationResponse.newBuilder().setResult(true).build();
+                }
+            });
+        }
+
+        /**
+         * As Qdrant (1.16+) does for collection metadata: the request's keys are merged into what is stored; the
+         * collection must exist (an alias names it too). Other parameters of an update (optimizers, HNSW, quantisation,
+         * vectors) are not modelled and refused, so no test can believe they took effect.
+         */
+        @Override
+        public void update(UpdateCollection request, StreamObserver<CollectionOperationResponse> observer) {
+            answer(observer, () -> {
+                synchronized (lock) {
+                    StoredCollection c = resolve(request.getCollectionName());
+                    if (request.hasOptimizersConfig() || request.hasParams() || request.hasHnswConfig()
+                            || request.hasVectorsConfig() || request.hasQuantizationConfig()
+                            || request.hasSparseVectorsConfig() || request.hasStrictModeConfig()) {
+                        throw unimplemented("collection updates other than metadata");
+                    }
+                    c.definition = c.definition.toBuilder().putAllMetadata(request.getMetadataMap()).build();
                     return CollectionOperationResponse.newBuilder().setResult(true).build();
                 }
             });

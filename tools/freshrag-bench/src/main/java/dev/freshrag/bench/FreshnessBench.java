@@ -100,7 +100,7 @@ public final class FreshnessBench {
                 + " overstates by up to one poll interval plus one search); token = PUT start until the answer of a search"
                 + " with consistentWith=[the PUT's token] (the query-service waits for the index to apply it)");
         table.note("the chain: HTTP PUT -> kb.doc-changes -> Kafka Streams (exactly-once, commit.interval.ms=100) ->"
-                + " kb.chunk-ops -> embed-service (fetch.max.wait.ms=50, embed, Lucene commit) -> query-service reader"
+                + " kb.chunk-ops -> embed-service (a long-poll fetch, embed, Lucene commit) -> query-service reader"
                 + " refresh (every search looks for a new commit)");
         table.note("auth: " + stack.http.authMode());
         table.print(System.out);

@@ -243,7 +243,16 @@ class ConsoleBrowserIT {
 
         stack.restartIngestWith("FRESHRAG_LIMITS_MAX_TITLE_CHARS", "2048"); // the fix: the limit raised
         try {
-            row.findElement(By.cssSelector("button")).click();
+            // the listing may have been swapped since (the last List click's answer): find the row again to click it
+            waiting(30).until(d -> {
+                WebElement current = d.findElements(By.cssSelector("#dead-letter-list tbody tr[data-offset]")).stream()
+                        .filter(r -> r.getText().contains(TENANT + "/" + docId)).findFirst().orElse(null);
+                if (current == null) {
+                    return false;
+                }
+                current.findElement(By.cssSelector("button")).click();
+                return true;
+            });
             waiting(30).until(d -> d.findElement(By.id("replay-result")).getText().contains("Replayed 1 dead letter"));
             waiting(90).until(d -> stack.document(TENANT, docId).status() == 200);
         } finally {

@@ -345,7 +345,7 @@ public class Reindex {
                 applied &= bulk.hasApplied(last.getKey(), last.getValue());
             }
         }
-        long appliedDocs = second.isPresent() ? writers.taggedApplied() : 0;
+        long appliedDocs = second.isPresent() ? documentsApplied(second.get()) : 0;
         long chunks = second.isPresent() ? writers.taggedChunks() : 0;
         double seconds = backfillStartNanos == 0 ? 0 : (System.nanoTime() - backfillStartNanos) / 1e9;
         double rate = seconds <= 0 ? 0 : Math.max(0, appliedDocs - appliedAtBackfillStart) / seconds;
@@ -371,11 +371,26 @@ public class Reindex {
         return new Progress(backfillStatus, lag, behind);
     }
 
+    /**
+     * The documents the building generation holds: its document marks, counted in the index (so the count survives a
+     * restart and is the same on every replica), or, where the store cannot count them, the tagged records this
+     * process applied to it.
+     */
+    private long documentsApplied(GenerationWriters.Writer building) {
+        try {
+            return building.index().documentCount().orElseGet(writers::taggedApplied);
+        } catch (RuntimeException e) {
+            // a status must answer while the index is briefly unavailable: the process's own count stands in
+            LOG.debugf("counting the documents of %s failed, using this process's count: %s", building.id(), e);
+            return writers.taggedApplied();
+        }
+    }
+
     private void startBackfill(GenerationControl record) {
         stopBackfill();
         stopBackfill = false;
         backfillStartNanos = System.nanoTime();
-        appliedAtBackfillStart = writers.taggedApplied();
+        appliedAtBackfillStart = writers.second().map(this::documentsApplied).orElse(0L);
         GenerationControl.Backfill from = record.backfill() == null ? GenerationControl.Backfill.none() : record.backfill();
         Thread t = new Thread(() -> {
             try {

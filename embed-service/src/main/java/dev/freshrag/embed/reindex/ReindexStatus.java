@@ -27,9 +27,11 @@ public record ReindexStatus(GenerationInfo active, GenerationInfo building, Gene
      *
      * @param documents        documents to re-drive (0 until kb.doc-log was scanned)
      * @param redriven         documents re-driven to kb.doc-changes so far
-     * @param documentsApplied re-driven documents the building generation applied (counted by this process since it
-     *                         opened the generation: after a restart it starts again from 0)
-     * @param chunksApplied    chunks of those documents written to the building generation (likewise)
+     * @param documentsApplied documents the building generation holds: its document marks, counted in the index (a
+     *                         deleted document's tombstone included), so the figure survives a restart and is the same
+     *                         whichever replica answers; a document a live edit reached first counts too
+     * @param chunksApplied    chunks the re-driven records wrote to the building generation, counted by this process
+     *                         since it opened the generation (after a restart it starts again from 0)
      * @param perSecond        documents applied per second since the backfill started in this process
      * @param etaSeconds       documents left / rate, or null while no rate is known
      * @param redriveDone      every document re-driven

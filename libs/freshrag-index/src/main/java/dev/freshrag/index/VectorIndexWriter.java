@@ -92,6 +92,16 @@ public interface VectorIndexWriter extends VectorIndexHandle {
      */
     void commitDeferred(DeferredOffsets passed);
 
+    /**
+     * How many documents this index holds a mark of (see {@link DocumentMark}; a deleted document's tombstone counts:
+     * its deletion was applied), as durable as the marks themselves and the same for every writer of the index. A
+     * reindex reports its progress with it, so that a restart or a second replica does not start the count again.
+     * Empty where the store cannot count them.
+     */
+    default java.util.OptionalLong documentCount() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The document's mark (see {@link DocumentMark}), reading this writer's own uncommitted writes; empty if none. */
     java.util.Optional<DocumentMark> documentMark(String tenant, String docId);
 

@@ -702,6 +702,27 @@ public abstract class VectorIndexBehaviour<I extends VectorIndexReader & VectorI
     }
 
     @Test
+    void theDocumentCountIsTheMarksOfEveryTenantTombstonesIncludedAndSurvivesAReopen() {
+        I index = open();
+        assertThat(index.documentCount()).hasValue(0);
+        index.upsert(List.of(point(TENANT_A, "doc", chunk("c1"), 0, vector(1)),
+                point(TENANT_B, "doc", chunk("c2"), 0, vector(2))));
+        index.markDocument(TENANT_A, "doc", new DocumentMark(1, false, 0, 1));
+        index.markDocument(TENANT_B, "doc", new DocumentMark(1, false, 0, 2));
+        index.markDocument(TENANT_A, "gone", new DocumentMark(4, true, 0, 3));
+        commit(index);
+        assertThat(index.documentCount()).hasValue(3);
+
+        // a newer mark of a document replaces its mark: still one document
+        index.markDocument(TENANT_A, "doc", new DocumentMark(2, false, 0, 4));
+        commit(index);
+        assertThat(index.documentCount()).as("chunks are not documents; a replaced mark counts once").hasValue(3);
+
+        I again = reopenOrSame(index);
+        assertThat(again.documentCount()).as("counted in the store, not in the process").hasValue(3);
+    }
+
+    @Test
     void markingAVersionDeletesTheDocumentsChunksOfOlderVersionsOnly() {
         I index = open();
         index.upsert(List.of(

@@ -251,6 +251,12 @@ final class ChunkQueries {
         return Optional.ofNullable(found[0]);
     }
 
+    /** Live mark documents: one per document the index has applied a change of (tombstones included). */
+    static long markCount(IndexSearcher s) throws IOException {
+        // every mark has exactly one markKey term; a replaced mark is a deleted document, which count() skips
+        return s.count(new org.apache.lucene.search.TermRangeQuery(LuceneSchema.F_MARK_KEY, null, null, true, true));
+    }
+
     private interface DocConsumer {
         void accept(StoredFields storedFields, int doc) throws IOException;
     }

@@ -337,6 +337,26 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         }
     }
 
+    @Override
+    public java.util.OptionalLong documentCount() {
+        ensureOpen();
+        synchronized (writeLock) {
+            try {
+                usableWriter();
+                SearcherManager m = searchers;
+                refreshView(m);
+                IndexSearcher s = m.acquire();
+                try {
+                    return java.util.OptionalLong.of(ChunkQueries.markCount(s));
+                } finally {
+                    m.release(s);
+                }
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed("documentCount", e);
+            }
+        }
+    }
+
     /** A document's stored chunks by id, as this writer sees them now (its own uncommitted writes included). */
     private Map<String, Document> storedChunksNow(String tenant, String docId) throws IOException {
         SearcherManager m = searchers;

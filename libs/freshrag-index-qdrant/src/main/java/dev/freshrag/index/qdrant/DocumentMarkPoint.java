@@ -73,6 +73,13 @@ final class DocumentMarkPoint {
                 .build();
     }
 
+    /** Every mark point, of every tenant, tombstones included. */
+    static io.qdrant.client.grpc.Common.Filter all() {
+        return TenantFilters.tenant(QdrantVectorIndex.RESERVED_TENANT).toBuilder()
+                .addMust(TenantFilters.keyword(SourceOffsetsPoint.KIND, KIND_VALUE))
+                .build();
+    }
+
     /** The tenant's mark points whose change did not delete the document. */
     static io.qdrant.client.grpc.Common.Filter liveOf(String tenant) {
         return TenantFilters.tenant(QdrantVectorIndex.RESERVED_TENANT).toBuilder()

@@ -285,6 +285,12 @@ final class QdrantChunkReader {
         return DocumentMarkPoint.read(retrieved, tenant, docId);
     }
 
+    /** The mark points of the collection (every tenant's, tombstones included), counted exactly. */
+    long markCount() {
+        return calls.await("count document marks", client.countAsync(alias, DocumentMarkPoint.all(), true,
+                calls.timeout()));
+    }
+
     static WithPayloadSelector include(List<String> fields) {
         return WithPayloadSelector.newBuilder().setInclude(PayloadIncludeSelector.newBuilder().addAllFields(fields))
                 .build();

@@ -328,6 +328,12 @@ public final class QdrantVectorIndex implements VectorIndexReader, VectorIndexWr
     }
 
     @Override
+    public java.util.OptionalLong documentCount() {
+        ensureOpen();
+        return java.util.OptionalLong.of(reader.markCount());
+    }
+
+    @Override
     public void markDocument(String tenant, String docId, dev.freshrag.index.DocumentMark mark) {
         ensureOpen();
         writer.markDocument(tenant, docId, mark);

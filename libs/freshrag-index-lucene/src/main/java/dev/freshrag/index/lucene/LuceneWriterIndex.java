@@ -320,26 +320,22 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         ensureOpen();
         checkId(tenant, "tenant");
         checkId(docId, "docId");
-        synchronized (writeLock) {
-            try {
-                usableWriter();
-                SearcherManager m = searchers;
-                refreshView(m);
-                IndexSearcher s = m.acquire();
-                try {
-                    return ChunkQueries.mark(s, tenant, docId);
-                } finally {
-                    m.release(s);
-                }
-            } catch (IOException | AlreadyClosedException e) {
-                throw failed("documentMark", e);
-            }
-        }
+        return readOwnView("documentMark", s -> ChunkQueries.mark(s, tenant, docId));
     }
 
     @Override
     public java.util.OptionalLong documentCount() {
         ensureOpen();
+        return java.util.OptionalLong.of(readOwnView("documentCount", ChunkQueries::markCount));
+    }
+
+    /** A read that may fail with an I/O error. */
+    private interface OwnViewRead<T> {
+        T read(IndexSearcher searcher) throws IOException;
+    }
+
+    /** {@code read} on this writer's own view (its uncommitted writes included), under the write lock. */
+    private <T> T readOwnView(String operation, OwnViewRead<T> read) {
         synchronized (writeLock) {
             try {
                 usableWriter();
@@ -347,12 +343,12 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
                 refreshView(m);
                 IndexSearcher s = m.acquire();
                 try {
-                    return java.util.OptionalLong.of(ChunkQueries.markCount(s));
+                    return read.read(s);
                 } finally {
                     m.release(s);
                 }
             } catch (IOException | AlreadyClosedException e) {
-                throw failed("documentCount", e);
+                throw failed(operation, e);
             }
         }
     }

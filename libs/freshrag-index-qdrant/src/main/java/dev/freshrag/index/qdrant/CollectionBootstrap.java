@@ -143,11 +143,18 @@ final class CollectionBootstrap {
         if (!info.getConfig().getMetadataMap().containsKey(META_CHUNK_MAX_TOKENS)) {
             // a collection made before generations recorded their chunking (the first one, made by the alias
             // bootstrap, which does not know it): the generation's record does, and Qdrant merges metadata
-            calls.await("record the chunking of " + collection, client.updateCollectionAsync(UpdateCollection.newBuilder()
-                    .setCollectionName(collection)
-                    .putMetadata(META_CHUNK_MAX_TOKENS, ChunkPayloads.integer(chunkMaxTokens)).build(), calls.timeout()));
-            LOG.info("recorded chunks of at most {} tokens in the metadata of Qdrant collection {}", chunkMaxTokens,
-                    collection);
+            try {
+                calls.await("record the chunking of " + collection, client.updateCollectionAsync(UpdateCollection
+                        .newBuilder().setCollectionName(collection)
+                        .putMetadata(META_CHUNK_MAX_TOKENS, ChunkPayloads.integer(chunkMaxTokens)).build(), calls.timeout()));
+                LOG.info("recorded chunks of at most {} tokens in the metadata of Qdrant collection {}", chunkMaxTokens,
+                        collection);
+            } catch (RuntimeException e) {
+                // only a label for readers: a reader with a read-only key, or a Qdrant busy for a moment, must still
+                // open the generation; the next writer that opens it records it
+                LOG.warn("could not record the chunking in the metadata of Qdrant collection {} (readers report none "
+                        + "until a writer does): {}", collection, e.toString());
+            }
         }
         ensurePayloadIndexes(collection, info);
         return collection;

@@ -3,8 +3,10 @@ package dev.freshrag.embed.reindex;
 import dev.freshrag.embed.pipeline.GenerationWriters;
 import dev.freshrag.events.EventJson;
 import dev.freshrag.events.GenerationControl;
+import dev.freshrag.events.GenerationFollowed;
 import dev.freshrag.index.generation.Generation;
 import dev.freshrag.index.generation.GenerationState;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,9 +96,11 @@ public final class GenerationFollower implements AutoCloseable {
                     Map<String, Seen> changed = new LinkedHashMap<>();
                     while (!stopped && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                            if (r.key() != null && r.value() != null) {
-                                GenerationControl c = EventJson.read(r.value(), GenerationControl.class);
-                                changed.put(c.generation(), new Seen(c, r.offset()));
+                            // the ingest's words that it chunks for a generation share the topic; they are not
+                            // generations (read as one, a word has no state and failed every round it was in)
+                            if (r.key() != null && r.value() != null
+                                    && !GenerationFollowed.isKey(new String(r.key(), StandardCharsets.UTF_8))) {
+                                readable(r).ifPresent(c -> changed.put(c.generation(), new Seen(c, r.offset())));
                             }
                         }
                     }
@@ -111,6 +115,23 @@ public final class GenerationFollower implements AutoCloseable {
                 sleep(interval);
             }
         }
+    }
+
+    /**
+     * A generation's record, or empty (logged) for one this version cannot read: a record written by a newer version
+     * must not stop this replica following every later one (a failed round is read again, and fails again).
+     */
+    private static java.util.Optional<GenerationControl> readable(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            GenerationControl c = EventJson.read(r.value(), GenerationControl.class);
+            if (c.generation() != null && c.state() != null) {
+                return java.util.Optional.of(c);
+            }
+            LOG.warnf("kb.generations record at offset %d names no generation or state; left out", r.offset());
+        } catch (dev.freshrag.events.InvalidEventException e) {
+            LOG.warnf("kb.generations record at offset %d cannot be read, left out: %s", r.offset(), e.getMessage());
+        }
+        return java.util.Optional.empty();
     }
 
     /** Closes before swaps before opens: a drop-previous and the next start may come in one round. */

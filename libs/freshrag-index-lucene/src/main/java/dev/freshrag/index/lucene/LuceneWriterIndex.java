@@ -69,6 +69,13 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
     /** Counts writes, so a read refreshes the near-real-time view only when something changed since the last. */
     private final AtomicLong writes = new AtomicLong();
     private volatile long viewAt;
+    /**
+     * The writes since the view was last refreshed, per document: a write's reads use it with the view instead of a
+     * refresh (which would flush a segment per document). Guarded by {@link #writeLock}.
+     */
+    private final WritesSinceView sinceView = new WritesSinceView();
+    /** A write failed part-way: {@link #sinceView} may miss some of it, so the next read refreshes. Under the lock. */
+    private boolean sinceViewDoubtful;
     private volatile CommitMetadata lastCommit;
 
     private LuceneWriterIndex(Path path, IndexFingerprint fingerprint, LuceneOptions options, Directory directory,
@@ -161,6 +168,8 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
                 IndexWriter w = usableWriter();
                 for (int i = 0; i < docs.size(); i++) {
                     w.updateDocument(keys.get(i), docs.get(i));
+                    IndexPoint p = points.get(i);
+                    sinceView.chunkWritten(p.tenant(), p.docId(), p.chunkId(), p.payload().version());
                 }
             } catch (IOException | AlreadyClosedException e) {
                 throw failed("upsert", e);
@@ -216,6 +225,9 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
                 IndexWriter w = usableWriter();
                 w.deleteDocuments(side.keys());
                 w.addIndexes(side.directory());
+                for (IndexPoint p : side.points()) {
+                    sinceView.chunkWritten(p.tenant(), p.docId(), p.chunkId(), p.payload().version());
+                }
             } catch (IOException | AlreadyClosedException e) {
                 throw failed("upsert of a side segment", e);
             } finally {
@@ -251,7 +263,13 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
             List<String> missing = new ArrayList<>();
             try {
                 IndexWriter w = usableWriter();
-                Map<String, Document> existing = storedChunksNow(tenant, docId);
+                // a chunk rewritten since the view is not in it as it is now: only then is the view refreshed
+                boolean rewritten = seqByChunkId.keySet().stream().anyMatch(id -> sinceView.chunk(tenant, docId, id)
+                        .stream().anyMatch(v -> !WritesSinceView.isDeleted(v)));
+                if (rewritten) {
+                    refreshView(searchers);
+                }
+                Map<String, Document> existing = storedChunksInView(tenant, docId);
                 for (Map.Entry<String, Integer> e : seqByChunkId.entrySet()) {
                     Document old = existing.get(e.getKey());
                     if (old == null) {
@@ -261,6 +279,7 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
                     Objects.requireNonNull(e.getValue(), "seq of chunk " + e.getKey());
                     w.updateDocument(LuceneSchema.chunkKey(tenant, e.getKey()),
                             LuceneSchema.relabelled(old, tenant, docId, e.getKey(), e.getValue(), payload));
+                    sinceView.chunkWritten(tenant, docId, e.getKey(), payload.version());
                 }
             } catch (IOException | AlreadyClosedException e) {
                 throw failed("updatePayload", e);
@@ -279,6 +298,7 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         synchronized (writeLock) {
             try {
                 usableWriter().deleteDocuments(LuceneSchema.docKey(tenant, docId));
+                sinceView.documentDeleted(tenant, docId);
             } catch (IOException | AlreadyClosedException e) {
                 throw failed("deleteDocument", e);
             } finally {
@@ -307,6 +327,7 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         synchronized (writeLock) {
             try {
                 usableWriter().deleteDocuments(queries.toArray(Query[]::new));
+                chunkIds.forEach(id -> sinceView.chunkDeleted(tenant, docId, id));
             } catch (IOException | AlreadyClosedException e) {
                 throw failed("deletePoints", e);
             } finally {
@@ -320,7 +341,14 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         ensureOpen();
         checkId(tenant, "tenant");
         checkId(docId, "docId");
-        return readOwnView("documentMark", s -> ChunkQueries.mark(s, tenant, docId));
+        synchronized (writeLock) {
+            Optional<DocumentMark> written = sinceView.mark(tenant, docId);
+            if (written.isPresent()) {
+                return written;
+            }
+            // the mark in the view is the newest unless one was written since: no refresh, hence no flush
+            return readView("documentMark", s -> ChunkQueries.mark(s, tenant, docId));
+        }
     }
 
     @Override
@@ -339,8 +367,26 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         synchronized (writeLock) {
             try {
                 usableWriter();
+                refreshView(searchers);
+            } catch (IOException | AlreadyClosedException e) {
+                throw failed(operation, e);
+            }
+            return readView(operation, read);
+        }
+    }
+
+    /**
+     * {@code read} on the view as it is (refreshed first only when a failed write left {@link #sinceView} in doubt),
+     * under the write lock: the caller adds {@link #sinceView}.
+     */
+    private <T> T readView(String operation, OwnViewRead<T> read) {
+        synchronized (writeLock) {
+            try {
+                usableWriter();
                 SearcherManager m = searchers;
-                refreshView(m);
+                if (sinceViewDoubtful) {
+                    refreshView(m);
+                }
                 IndexSearcher s = m.acquire();
                 try {
                     return read.read(s);
@@ -353,16 +399,15 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         }
     }
 
-    /** A document's stored chunks by id, as this writer sees them now (its own uncommitted writes included). */
-    private Map<String, Document> storedChunksNow(String tenant, String docId) throws IOException {
-        SearcherManager m = searchers;
-        refreshView(m);
-        IndexSearcher s = m.acquire();
-        try {
-            return ChunkQueries.storedChunks(s, tenant, docId);
-        } finally {
-            m.release(s);
-        }
+    /**
+     * A document's stored chunks by id in the view, less those deleted since (and all of them when the document was
+     * deleted since). A chunk rewritten since is in it as it was: the caller consults {@link #sinceView} for those.
+     */
+    private Map<String, Document> storedChunksInView(String tenant, String docId) throws IOException {
+        Map<String, Document> chunks = sinceView.deletedWhole(tenant, docId) ? new HashMap<>()
+                : readView("read chunks", s -> ChunkQueries.storedChunks(s, tenant, docId));
+        chunks.keySet().removeIf(id -> sinceView.chunk(tenant, docId, id).stream().anyMatch(WritesSinceView::isDeleted));
+        return chunks;
     }
 
     /** The mark replaces the previous one by its key; chunks labelled below its version go in the same commit. */
@@ -376,15 +421,27 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
             try {
                 IndexWriter w = usableWriter();
                 if (!mark.deleted()) {
-                    // the label is stored, not indexed: read the document's chunks (few) and delete the older ones
-                    Map<String, Document> existing = storedChunksNow(tenant, docId);
-                    for (Map.Entry<String, Document> e : existing.entrySet()) {
-                        if (e.getValue().getField(LuceneSchema.F_VERSION).numericValue().longValue() < mark.version()) {
-                            w.deleteDocuments(LuceneSchema.chunkKey(tenant, e.getKey()));
+                    // the label is stored, not indexed: read the document's chunks (few) and delete the older ones;
+                    // a chunk written since the view counts at the version written (its old copy in the view is gone)
+                    java.util.Set<String> older = new java.util.TreeSet<>();
+                    storedChunksInView(tenant, docId).forEach((id, d) -> {
+                        if (sinceView.chunk(tenant, docId, id).isEmpty()
+                                && d.getField(LuceneSchema.F_VERSION).numericValue().longValue() < mark.version()) {
+                            older.add(id);
                         }
+                    });
+                    sinceView.chunksWritten(tenant, docId).forEach((id, version) -> {
+                        if (version < mark.version()) {
+                            older.add(id);
+                        }
+                    });
+                    for (String id : older) {
+                        w.deleteDocuments(LuceneSchema.chunkKey(tenant, id));
+                        sinceView.chunkDeleted(tenant, docId, id);
                     }
                 }
                 w.updateDocument(LuceneSchema.markKey(tenant, docId), LuceneSchema.toMarkDocument(tenant, docId, mark));
+                sinceView.marked(tenant, docId, mark);
             } catch (IOException | AlreadyClosedException e) {
                 throw failed("markDocument", e);
             } finally {
@@ -423,6 +480,13 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
             } catch (IOException | AlreadyClosedException e) {
                 throw failed("commit", e);
             }
+            // the commit flushed everything: the view opens its segments without a flush of its own, and
+            // sinceView starts empty again (it holds at most one commit's writes)
+            try {
+                refreshView(searchers);
+            } catch (IOException | AlreadyClosedException e) {
+                LOG.debug("refreshing the view of {} after a commit failed (the next read tries again): {}", path, e.toString());
+            }
         }
     }
 
@@ -451,6 +515,7 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
     private IndexUnavailableException failed(String operation, Exception e) {
         IndexUnavailableException out = new IndexUnavailableException(
                 operation + " failed on the Lucene index at " + path + ": " + e, e);
+        sinceViewDoubtful = true; // a write may have happened in part
         IndexWriter w = writer;
         if (!closed && (!w.isOpen() || w.getTragicException() != null)) {
             try {
@@ -481,6 +546,8 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
             SearcherManager m = new SearcherManager(fresh, true, false, null);
             writer = fresh;
             searchers = m;
+            sinceView.clear(); // the new view is the last commit: everything since is gone
+            sinceViewDoubtful = false;
             lastCommit = commit;
             writes.incrementAndGet();
             reopenFailures = 0;
@@ -521,12 +588,20 @@ public final class LuceneWriterIndex extends LuceneVectorIndex implements Vector
         refreshView(m);
     }
 
-    /** Read your own writes, refreshing the near-real-time reader only if something changed. */
+    /**
+     * Read your own writes, refreshing the near-real-time reader only if something changed. Under the write lock, so
+     * that no write comes between the refresh and forgetting {@link #sinceView}. A refresh flushes the buffered
+     * documents into a segment.
+     */
     private void refreshView(SearcherManager m) throws IOException {
-        long w = writes.get();
-        if (w != viewAt) {
-            m.maybeRefreshBlocking();
-            viewAt = w;
+        synchronized (writeLock) {
+            long w = writes.get();
+            if (w != viewAt || sinceViewDoubtful) {
+                m.maybeRefreshBlocking();
+                viewAt = w;
+                sinceView.clear();
+                sinceViewDoubtful = false;
+            }
         }
     }
 

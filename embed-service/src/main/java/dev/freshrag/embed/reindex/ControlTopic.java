@@ -2,6 +2,7 @@ package dev.freshrag.embed.reindex;
 
 import dev.freshrag.events.EventJson;
 import dev.freshrag.events.GenerationControl;
+import dev.freshrag.events.IngestChunking;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@link #learn}) adds what other replicas wrote.
  */
 final class ControlTopic {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ControlTopic.class);
 
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
@@ -87,6 +90,28 @@ final class ControlTopic {
 
     /** The newest record of every generation, by id, read from the topic now. */
     Map<String, GenerationControl> readAll() {
+        return read(new LinkedHashMap<>());
+    }
+
+    /**
+     * The chunking each ingest task said it runs with ({@link IngestChunking}), the newest word per kb.doc-changes
+     * partition, read from the topic now; empty when no ingest said one (a version before these words).
+     */
+    List<IngestChunking> ingestChunkings() {
+        Map<String, byte[]> words = new LinkedHashMap<>();
+        read(words);
+        List<IngestChunking> said = new java.util.ArrayList<>();
+        words.forEach((key, value) -> {
+            try {
+                said.add(EventJson.read(value, IngestChunking.class));
+            } catch (dev.freshrag.events.InvalidEventException e) {
+                LOG.warnf("%s word %s cannot be read, left out: %s", topic, key, e.getMessage());
+            }
+        });
+        return said;
+    }
+
+    private Map<String, GenerationControl> read(Map<String, byte[]> chunkings) {
         Map<String, GenerationControl> latest = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -106,8 +131,11 @@ final class ControlTopic {
                         continue;
                     }
                     String id = new String(r.key(), StandardCharsets.UTF_8);
+                    if (dev.freshrag.events.IngestChunking.isKey(id) && r.value() != null) {
+                        chunkings.put(id, r.value());
+                    }
                     if (dev.freshrag.events.GenerationFollowed.isKey(id)) {
-                        continue; // the ingest's word that it follows a generation, not a generation
+                        continue; // the ingest's words (it follows a generation, its chunking), not generations
                     }
                     if (r.value() == null) {
                         latest.remove(id);

@@ -128,6 +128,7 @@ public class Reindex {
                     + ": a remote embedding server serves one model; a reindex runs with the in-process models");
         }
         String modelId = config.embedding().variant().modelId(wanted);
+        requireTheIngestsChunking();
         IndexFingerprint activePrint = writers.activeWriter().index().fingerprint();
         // an index adopted as g1 was chunked the ingest's way
         Generations plan = layout.openOrAdopt(activePrint, writers.activeWriter().index().generationNumber(),
@@ -179,6 +180,25 @@ public class Reindex {
         startBackfill(record);
         LOG.infof("reindex started: %s with %s beside the active %s", g.id(), modelId, next.active().id());
         return status();
+    }
+
+    /**
+     * Refuses a reindex while an ingest task says it chunks otherwise than this service assumes: whether the new
+     * generation is chunked apart is decided by both services, each from its own setting, and if they disagree the
+     * generation gets the ingest's untagged chunks and chunks of its own, or neither. No word (an ingest of a version
+     * before them) is no disagreement.
+     */
+    private void requireTheIngestsChunking() {
+        int assumed = IngestChunking.of(config);
+        for (dev.freshrag.events.IngestChunking said : control.ingestChunkings()) {
+            if (said.maxTokens() != assumed) {
+                throw problem(409, "Conflict", "the ingest-service chunks at " + said.maxTokens() + " tokens (its"
+                        + " freshrag.chunking.max-tokens, said by its task of kb.doc-changes partition " + said.partition()
+                        + " at " + said.at() + "), this embed-service assumes " + assumed
+                        + " (freshrag.reindex.chunk-max-tokens): a reindex would give the new generation the wrong chunks."
+                        + " Set the two alike (and restart the service changed), then start again");
+            }
+        }
     }
 
     /** {@code reindex status}. */

@@ -10,7 +10,9 @@ import dev.freshrag.embed.pipeline.ConsumerTestResources;
 import dev.freshrag.events.ChunkOp;
 import dev.freshrag.events.DocumentOps;
 import dev.freshrag.events.EventJson;
+import dev.freshrag.events.IngestChunking;
 import dev.freshrag.events.GenerationControl;
+import dev.freshrag.events.GenerationFollowed;
 import dev.freshrag.events.GenerationHeader;
 import dev.freshrag.events.Topics;
 import dev.freshrag.index.DocumentStatus;
@@ -108,6 +110,10 @@ class ReindexResourceTest {
         return n;
     }
 
+    private void ingestSays(IngestChunking word) {
+        broker.produce(Topics.GENERATIONS, word.key().getBytes(StandardCharsets.UTF_8), EventJson.write(word), Map.of());
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
@@ -159,6 +165,13 @@ class ReindexResourceTest {
         given().contentType(ContentType.JSON).body("{\"model\":\"word2vec\"}")
                 .post("/v1/operator/reindex/start").then().statusCode(400).body("detail", containsString("bge-small-en-v1.5"));
         given().post("/v1/operator/reindex/switch").then().statusCode(409).contentType("application/problem+json");
+        // an ingest task that chunks otherwise than this service assumes (freshrag.reindex.chunk-max-tokens, 256)
+        ingestSays(new IngestChunking(0, 384, "2026-12-01T00:00:00Z"));
+        given().contentType(ContentType.JSON).body("{\"model\":\"bge-small-en-v1.5\"}").post("/v1/operator/reindex/start")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("chunks at 384 tokens"))
+                .body("detail", containsString("freshrag.reindex.chunk-max-tokens"));
+        ingestSays(new IngestChunking(0, 256, "2026-12-01T00:00:01Z")); // restarted with the same chunking
 
         given().contentType(ContentType.JSON).body("{\"model\":\"bge-small-en-v1.5\"}").post("/v1/operator/reindex/start")
                 .then().statusCode(200).body("active.generation", equalTo("g1")).body("building.generation", equalTo("g2"))
@@ -181,6 +194,7 @@ class ReindexResourceTest {
         given().get("/v1/operator/reindex").then().body("backfill.redriveDone", equalTo(true)).body("backfill.done", equalTo(true))
                 .body("backfill.documentsApplied", equalTo((int) handled.size()));
         List<GenerationControl> records = broker.consumeAllBytes(Topics.GENERATIONS, Duration.ofSeconds(30)).stream()
+                .filter(r -> !GenerationFollowed.isKey(new String(r.key(), StandardCharsets.UTF_8))) // the ingest's words
                 .map(r -> EventJson.read(r.value(), GenerationControl.class)).toList();
         assertThat(records).last().satisfies(r -> {
             assertThat(r.generation()).isEqualTo("g2");

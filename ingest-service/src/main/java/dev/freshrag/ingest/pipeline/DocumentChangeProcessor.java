@@ -55,6 +55,8 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     private final GenerationChunkings generations;
     /** The generations this task said on kb.generations that it follows (said again after a restart: harmless). */
     private final java.util.Set<String> followed = new java.util.HashSet<>();
+    /** Whether this task said its chunking on kb.generations since it started ({@link dev.freshrag.events.IngestChunking}). */
+    private boolean chunkingSaid;
 
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<String, DocumentState> store;
@@ -108,12 +110,21 @@ public class DocumentChangeProcessor implements Processor<byte[], byte[], byte[]
     static final int SWEEP_PER_INTERVAL = 1000;
 
     /**
-     * Says on kb.generations, once per generation chunked apart, that this task chunks every change for it from now on
+     * Says on kb.generations the chunking this task runs with (once per start), and, once per generation chunked apart,
+     * that this task chunks every change for it from now on
      * ({@link dev.freshrag.events.GenerationFollowed}, in this task's transaction: every change processed before is
      * on kb.doc-log before the word is visible), and sweeps the diff state of aborted and dropped generations.
      */
     private void followGenerations(long now) {
         int partition = context.taskId().partition();
+        if (!chunkingSaid) {
+            // the embed-service checks it against the chunking it assumes before a reindex (IngestChunking)
+            dev.freshrag.events.IngestChunking word = new dev.freshrag.events.IngestChunking(partition,
+                    generations.baseMaxTokens(), Instant.ofEpochMilli(now).toString());
+            context.forward(new Record<byte[], Object>(word.key().getBytes(StandardCharsets.UTF_8), EventJson.write(word), now),
+                    TopologyProducer.GENERATIONS_SINK);
+            chunkingSaid = true;
+        }
         for (GenerationChunkings.Rechunked g : generations.open()) {
             if (followed.add(g.id())) {
                 dev.freshrag.events.GenerationFollowed word = new dev.freshrag.events.GenerationFollowed(g.id(), partition,

@@ -57,6 +57,11 @@ final class GenerationChunkings {
         this.minTokens = minTokens;
     }
 
+    /** The ingest's own chunking ({@code freshrag.chunking.max-tokens}): untagged operations are chunked so. */
+    int baseMaxTokens() {
+        return baseMaxTokens;
+    }
+
     void init(ProcessorContext<?, ?> context) {
         plan = context.getStateStore(TopologyProducer.GENERATIONS_STORE);
         states = context.getStateStore(TopologyProducer.GENERATION_STATE_STORE);

@@ -8,6 +8,7 @@ import dev.freshrag.events.DocumentOps;
 import dev.freshrag.events.EventJson;
 import dev.freshrag.events.GenerationControl;
 import dev.freshrag.events.GenerationFollowed;
+import dev.freshrag.events.IngestChunking;
 import dev.freshrag.events.GenerationHeader;
 import dev.freshrag.events.Op;
 import dev.freshrag.events.Priority;
@@ -227,12 +228,33 @@ class RechunkTopologyTest {
         assertThat(followWords()).as("said once").isEmpty();
     }
 
+    @Test
+    void aTaskSaysTheChunkingItRunsWithOnceAfterItStartsAndTheWordIsNoGenerationForAnyReader() {
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        List<IngestChunking> said = new ArrayList<>();
+        while (!generations.isEmpty()) {
+            TestRecord<byte[], byte[]> r = generations.readRecord();
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            assertThat(GenerationFollowed.isKey(key)).as("readers of the generations leave %s out", key).isTrue();
+            assertThat(GenerationFollowed.generationOf(key)).as("it names no generation").isEmpty();
+            IngestChunking w = EventJson.read(r.value(), IngestChunking.class);
+            assertThat(w.key()).isEqualTo(key);
+            said.add(w);
+        }
+        assertThat(said).as("once, with the ingest's freshrag.chunking.max-tokens").singleElement()
+                .satisfies(w -> {
+                    assertThat(w.partition()).isZero();
+                    assertThat(w.maxTokens()).isEqualTo(TopologySettings.defaults().maxTokens());
+                });
+    }
+
     private List<GenerationFollowed> followWords() {
         List<GenerationFollowed> words = new ArrayList<>();
         while (!generations.isEmpty()) {
             TestRecord<byte[], byte[]> r = generations.readRecord();
             String key = new String(r.key(), StandardCharsets.UTF_8);
-            if (GenerationFollowed.isKey(key)) {
+            if (GenerationFollowed.generationOf(key).isPresent()) {
                 GenerationFollowed w = EventJson.read(r.value(), GenerationFollowed.class);
                 assertThat(w.key()).isEqualTo(key);
                 words.add(w);

@@ -28,13 +28,16 @@ public record GenerationFollowed(String generation, int partition, String at) {
         return generation + INFIX + partition;
     }
 
-    /** Whether a kb.generations key is such a word (and not a generation's own record). */
+    /**
+     * Whether a kb.generations key is one of the ingest-service's words (this one, or its {@link IngestChunking}) and
+     * not a generation's own record: every reader of {@link GenerationControl} leaves these out.
+     */
     public static boolean isKey(String key) {
         return key != null && key.contains(INFIX);
     }
 
-    /** The generation a word's key names, if the key is one. */
+    /** The generation a word's key names, if the key is one (an {@link IngestChunking} word names none). */
     public static Optional<String> generationOf(String key) {
-        return isKey(key) ? Optional.of(key.substring(0, key.indexOf(INFIX))) : Optional.empty();
+        return isKey(key) && !IngestChunking.isKey(key) ? Optional.of(key.substring(0, key.indexOf(INFIX))) : Optional.empty();
     }
 }

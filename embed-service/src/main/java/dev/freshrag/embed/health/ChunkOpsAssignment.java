@@ -32,6 +32,8 @@ public class ChunkOpsAssignment implements KafkaConsumerRebalanceListener {
     private static final Logger LOG = Logger.getLogger(ChunkOpsAssignment.class);
 
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+    /** Told after each change of the assignment (the backfill lease); on the polling thread, so they must not block. */
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final LaneFences fences;
 
     public ChunkOpsAssignment(LaneFences fences) {
@@ -42,6 +44,7 @@ public class ChunkOpsAssignment implements KafkaConsumerRebalanceListener {
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         assigned.addAll(partitions);
         byTopic(partitions).forEach((topic, numbers) -> fences.ofTopic(topic).ifPresent(f -> f.assigned(numbers)));
+        changed();
     }
 
     @Override
@@ -60,12 +63,34 @@ public class ChunkOpsAssignment implements KafkaConsumerRebalanceListener {
                 f.lost(numbers);
             }
         }));
+        changed();
     }
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         assigned.removeAll(partitions);
         byTopic(partitions).forEach((topic, numbers) -> fences.ofTopic(topic).ifPresent(f -> f.lost(numbers)));
+        changed();
+    }
+
+    /** Whether this process holds partition {@code partition} of {@code topic} now. */
+    public boolean holds(String topic, int partition) {
+        return assigned.contains(new TopicPartition(topic, partition));
+    }
+
+    /** {@code listener} runs after each change of the assignment, on the polling thread: it must not block. */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void changed() {
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warnf("a listener of the assignment failed: %s", e.toString());
+            }
+        }
     }
 
     private static Map<String, List<Integer>> byTopic(Collection<TopicPartition> partitions) {

@@ -57,6 +57,10 @@ public class Reindex {
     /** Qdrant only: makes this replica write what kb.generations says, whichever replica served the verb. */
     private final GenerationFollower follower;
     private final IngestFollowers followers;
+    /** Only the replica holding it runs the backfill: see {@link ChunkOpsPartitionLease}. */
+    private final BackfillLease lease;
+    /** What this replica held at the last change of its assignment (the lease's own changes start or stop the backfill). */
+    private volatile boolean leaseHeld;
 
     private volatile GenerationControl buildingRecord;
     private volatile Thread backfillThread;
@@ -64,9 +68,10 @@ public class Reindex {
     private volatile long backfillStartNanos;
     private volatile long appliedAtBackfillStart;
 
-    public Reindex(GenerationWriters writers, EmbedConfig config, EmbedMetrics metrics,
+    public Reindex(GenerationWriters writers, EmbedConfig config, EmbedMetrics metrics, BackfillLease lease,
                    @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.writers = writers;
+        this.lease = lease;
         this.config = config;
         this.metrics = metrics;
         this.control = new ControlTopic(bootstrap, config.topics().generations());
@@ -85,6 +90,7 @@ public class Reindex {
         if (follower != null) {
             follower.start();
         }
+        lease.onChange(this::assignmentChanged);
         Thread t = new Thread(() -> {
             Optional<Generation> building = Optional.empty();
             try {
@@ -97,8 +103,7 @@ public class Reindex {
                 GenerationControl resumed = record != null ? record : controlOf(building.get(), GenerationControl.State.BUILDING);
                 buildingRecord = resumed;
                 if (resumed.backfill() == null || !resumed.backfill().done()) {
-                    LOG.infof("resuming the backfill of %s", resumed.generation());
-                    startBackfill(resumed);
+                    resumeIfLeaseHeld();
                 }
             } catch (RuntimeException ex) {
                 LOG.warnf("cannot resume the reindex of %s: %s", building.map(Generation::id).orElse("the building generation"),
@@ -177,7 +182,11 @@ public class Reindex {
         GenerationControl record = controlOf(g, GenerationControl.State.BUILDING);
         control.write(record);
         buildingRecord = record;
-        startBackfill(record);
+        if (lease.held()) {
+            startBackfill(record);
+        } else {
+            LOG.infof("the backfill of %s runs on %s", g.id(), lease.holder());
+        }
         LOG.infof("reindex started: %s with %s beside the active %s", g.id(), modelId, next.active().id());
         return status();
     }
@@ -320,8 +329,12 @@ public class Reindex {
             GenerationControl building = buildingRecord;
             boolean mine = building != null && building.generation().equals(r.generation());
             if (r.state() == GenerationControl.State.BUILDING) {
-                if (backfillThread == null) {
+                if (backfillThread == null || !backfillThread.isAlive()) {
                     buildingRecord = r;
+                    if (lease.held() && (r.backfill() == null || !r.backfill().done())) {
+                        // another replica served start (or ran the backfill until the lease moved here)
+                        startBackfill(r);
+                    }
                 }
             } else if (mine) {
                 if (backfillThread != null) {
@@ -381,7 +394,8 @@ public class Reindex {
                     + followers.waiting(building.id());
         } else if (!b.done()) {
             behind = "the backfill re-drove " + b.redriven() + " of " + (b.total() == 0 ? "?" : Long.toString(b.total()))
-                    + " documents" + (eta == null ? "" : ", about " + eta + " s left");
+                    + " documents" + (eta == null ? "" : ", about " + eta + " s left")
+                    + (lease.held() ? "" : " (it runs on " + lease.holder() + ")");
         } else if (!applied) {
             behind = "the backfill re-drove every document; " + appliedDocs + " of " + b.total()
                     + " applied to " + building.id() + " so far" + (eta == null ? "" : ", about " + eta + " s left");
@@ -403,6 +417,51 @@ public class Reindex {
             // a status must answer while the index is briefly unavailable: the process's own count stands in
             LOG.debugf("counting the documents of %s failed, using this process's count: %s", building.id(), e);
             return writers.taggedApplied();
+        }
+    }
+
+    /**
+     * On the consumer's polling thread after each rebalance: when this replica gained the lease, it resumes the
+     * backfill (if one is due); when it lost it, it stops its own (the new holder resumes from the recorded progress).
+     * Both off the polling thread: the resume reads kb.generations, the stop waits for the backfill's current step.
+     */
+    private void assignmentChanged() {
+        boolean held = lease.held();
+        if (held == leaseHeld) {
+            return;
+        }
+        leaseHeld = held;
+        Thread t = new Thread(held ? this::resumeIfLeaseHeld : this::stopIfLeaseLost, "reindex-lease");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Starts the building generation's backfill from its recorded progress, if it is due and this replica holds the lease. */
+    private synchronized void resumeIfLeaseHeld() {
+        if (!lease.held() || (backfillThread != null && backfillThread.isAlive())) {
+            return;
+        }
+        try {
+            Optional<Generation> building = plans.read().flatMap(Generations::building);
+            if (building.isEmpty()) {
+                return;
+            }
+            GenerationControl record = control.readAll().get(building.get().id());
+            GenerationControl resumed = record != null ? record : controlOf(building.get(), GenerationControl.State.BUILDING);
+            buildingRecord = resumed;
+            if (resumed.backfill() == null || !resumed.backfill().done()) {
+                LOG.infof("resuming the backfill of %s (this replica holds the lease: %s)", resumed.generation(), lease.holder());
+                startBackfill(resumed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot resume the backfill: %s", e.toString());
+        }
+    }
+
+    private synchronized void stopIfLeaseLost() {
+        if (!lease.held() && backfillThread != null && backfillThread.isAlive()) {
+            LOG.infof("this replica no longer holds the backfill lease; its backfill stops (%s resumes it)", lease.holder());
+            stopBackfill();
         }
     }
 

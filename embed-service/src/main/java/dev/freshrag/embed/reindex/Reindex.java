@@ -215,7 +215,9 @@ public class Reindex {
         Optional<Generations> plan = plans.read();
         if (plan.isEmpty()) {
             IndexFingerprint p = writers.activeWriter().index().fingerprint();
-            return new ReindexStatus(new ReindexStatus.GenerationInfo(writers.activeId(), p.modelId(), 0, "active", null),
+            // no reindex yet: the index is chunked the ingest's way, as the first start adopts it
+            return new ReindexStatus(new ReindexStatus.GenerationInfo(writers.activeId(), p.modelId(), IngestChunking.of(config),
+                    "active", null),
                     null, null, null, Map.of(), false, null);
         }
         Generations g = plan.get();

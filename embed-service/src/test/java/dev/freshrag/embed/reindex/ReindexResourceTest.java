@@ -155,6 +155,9 @@ class ReindexResourceTest {
         await("the three documents in g1", () -> documentIn(g1, MINILM, "d3").isPresent()
                 && documentIn(g1, MINILM, "d1").isPresent() && documentIn(g1, MINILM, "d2").isPresent());
 
+        // before any reindex: g1, chunked the ingest's way (what the first start adopts it as)
+        given().get("/v1/operator/reindex").then().statusCode(200).body("active.generation", equalTo("g1"))
+                .body("active.chunkMaxTokens", equalTo(256)).body("building", nullValue());
         // refusals, as problem+json
         given().contentType(ContentType.JSON).body("{\"model\":\"bge-small-en-v1.5\",\"chunkMaxTokens\":1024}")
                 .post("/v1/operator/reindex/start").then().statusCode(422).contentType("application/problem+json")

@@ -92,22 +92,14 @@ public class Reindex {
         }
         lease.onChange(this::assignmentChanged);
         Thread t = new Thread(() -> {
-            Optional<Generation> building = Optional.empty();
             try {
                 // on Qdrant this reads kb.generations: not on the start's own thread
-                building = plans.read().flatMap(Generations::building);
-                if (building.isEmpty()) {
-                    return;
-                }
-                GenerationControl record = control.readAll().get(building.get().id());
-                GenerationControl resumed = record != null ? record : controlOf(building.get(), GenerationControl.State.BUILDING);
-                buildingRecord = resumed;
-                if (resumed.backfill() == null || !resumed.backfill().done()) {
+                recordedBuilding().ifPresent(record -> {
+                    buildingRecord = record; // for the status, also where another replica runs the backfill
                     resumeIfLeaseHeld();
-                }
+                });
             } catch (RuntimeException ex) {
-                LOG.warnf("cannot resume the reindex of %s: %s", building.map(Generation::id).orElse("the building generation"),
-                        ex.toString());
+                LOG.warnf("cannot resume the reindex of the building generation: %s", ex.toString());
             }
         }, "reindex-resume");
         t.setDaemon(true);
@@ -444,12 +436,11 @@ public class Reindex {
             return;
         }
         try {
-            Optional<Generation> building = plans.read().flatMap(Generations::building);
-            if (building.isEmpty()) {
+            Optional<GenerationControl> recorded = recordedBuilding();
+            if (recorded.isEmpty()) {
                 return;
             }
-            GenerationControl record = control.readAll().get(building.get().id());
-            GenerationControl resumed = record != null ? record : controlOf(building.get(), GenerationControl.State.BUILDING);
+            GenerationControl resumed = recorded.get();
             buildingRecord = resumed;
             if (resumed.backfill() == null || !resumed.backfill().done()) {
                 LOG.infof("resuming the backfill of %s (this replica holds the lease: %s)", resumed.generation(), lease.holder());
@@ -458,6 +449,14 @@ public class Reindex {
         } catch (RuntimeException e) {
             LOG.warnf("cannot resume the backfill: %s", e.toString());
         }
+    }
+
+    /** The building generation's newest record on kb.generations (its backfill's progress), if one is building. */
+    private Optional<GenerationControl> recordedBuilding() {
+        return plans.read().flatMap(Generations::building).map(building -> {
+            GenerationControl record = control.readAll().get(building.id());
+            return record != null ? record : controlOf(building, GenerationControl.State.BUILDING);
+        });
     }
 
     private synchronized void stopIfLeaseLost() {

@@ -89,11 +89,6 @@ final class WritesSinceView {
         return written;
     }
 
-    /** Documents with writes since the view (for tests and the bound on its size). */
-    int documents() {
-        return documents.size();
-    }
-
     void clear() {
         documents.clear();
     }

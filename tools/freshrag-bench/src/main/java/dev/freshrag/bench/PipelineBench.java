@@ -84,6 +84,7 @@ public final class PipelineBench {
         double cpuBefore = cpuSeconds(stack);
         ModelRuns modelBefore = ModelRuns.of(stack);
         Map<String, Double> stackBefore = ProcCpu.stack();
+        double compilersBefore = ProcCpu.stackCompilers();
         double[] machineBefore = ProcCpu.machine();
         long t0 = System.nanoTime();
         List<WriteToken> tokens = replay(stack, events, lanes);
@@ -95,6 +96,7 @@ public final class PipelineBench {
         double embedCpu = cpuSeconds(stack) - cpuBefore;
         ModelRuns modelRuns = ModelRuns.of(stack).since(modelBefore);
         Map<String, Double> stackAfter = ProcCpu.stack();
+        double compilers = ProcCpu.stackCompilers() - compilersBefore;
         double[] machineAfter = ProcCpu.machine();
         double stackCpu = ProcCpu.total(stackAfter) - ProcCpu.total(stackBefore);
         double machineBusy = machineAfter[0] - machineBefore[0];
@@ -109,11 +111,12 @@ public final class PipelineBench {
             // default): comparing two models would measure the models, not the pipeline
             ShippedModel model = stack.embedModel();
             System.err.printf(Locale.ROOT, "raw embedder: %s, the embed-service's model%n", model.variant().modelId(model.model()));
-            RawResult raw = raw(ops.embedTexts, args.getInt("raw-runs", 3), model);
+            RawResult raw = raw(ops.embedTexts, args.getInt("raw-runs", 1), args.getInt("raw-texts", 0), model);
             double pipelineRate = embedded / wall;
             Table t = new Table("pipeline: end-to-end chunks/s against the raw embedder",
                     "measure", "chunks", "seconds", "chunks/s", "% of raw");
-            t.row("raw OnnxEmbedder, same texts, in one JVM (median of " + raw.runs + ")", raw.chunks,
+            t.row("raw OnnxEmbedder, " + (raw.chunks >= ops.embedTexts.size() ? "the same texts" : "a sample of the texts")
+                            + ", in one JVM (" + (raw.runs == 1 ? "one pass" : "median of " + raw.runs) + ")", raw.chunks,
                     Table.f(raw.seconds, 1), Table.f(raw.rate, 2), "100%");
             t.row("pipeline: PUT of the first event -> every write reflected", Table.f(embedded, 0), Table.f(wall, 1),
                     Table.f(pipelineRate, 2), Table.f(100 * pipelineRate / raw.rate, 1) + "%");
@@ -127,8 +130,9 @@ public final class PipelineBench {
                 stackAfter.forEach((name, after) -> by.append(String.format(Locale.ROOT, "%s %.1f s, ", name,
                         after - stackBefore.getOrDefault(name, 0.0))));
                 t.note(String.format(Locale.ROOT, "CPU of the stack's processes during the replay: %.1f s (%s%.4f CPU s per"
-                                + " embedded chunk; raw embedder %.4f on %.2f cores)", stackCpu, by, stackCpu / embedded,
-                        raw.cpuPerChunk, rawCores));
+                                + " embedded chunk; raw embedder %.4f on %.2f cores); of it the JIT compiler threads still"
+                                + " compiling the services' code: %.1f s", stackCpu, by, stackCpu / embedded,
+                        raw.cpuPerChunk, rawCores, compilers));
             }
             if (machineTotal > 0) {
                 t.note(String.format(Locale.ROOT, "the whole machine was %.0f%% busy during the replay (%.2f of %d cores),"
@@ -146,18 +150,24 @@ public final class PipelineBench {
             if (modelRuns.texts() > 0) {
                 // the split the pipeline target needs: does the model itself cost more per chunk in the service (smaller
                 // or worse-grouped runs, a CPU shared with the rest of the stack), or is it the work beside the model?
+                // per 1000 tokens too: a text's cost grows with its length, so per text alone compares like with like
+                // only when both sides embedded the same texts
                 t.note(String.format(Locale.ROOT, "inside the model (freshrag_embedding_model_cpu_seconds_total): embed-service"
-                                + " %.4f CPU s per text, %.1f texts per run, %.1f%% of computed positions padding; raw embedder"
-                                + " %.4f CPU s per text, %.1f texts per run, %.1f%% padding. embed-service CPU beside the model:"
+                                + " %.4f CPU s per text (%.1f tokens per text, %.4f per 1000 tokens), %.1f texts per run,"
+                                + " %.1f%% of computed positions padding; raw embedder %.4f CPU s per text (%.1f tokens, %.4f"
+                                + " per 1000 tokens), %.1f texts per run, %.1f%% padding. embed-service CPU beside the model:"
                                 + " %.4f s per embedded chunk",
-                        modelRuns.cpuSeconds() / modelRuns.texts(), (double) modelRuns.texts() / modelRuns.runs(),
+                        modelRuns.cpuSeconds() / modelRuns.texts(), modelRuns.tokens() / modelRuns.texts(),
+                        1000 * modelRuns.cpuSeconds() / modelRuns.tokens(), (double) modelRuns.texts() / modelRuns.runs(),
                         100 * modelRuns.paddingShare(), raw.model.cpuNanos() / 1e9 / raw.model.texts(),
+                        (double) raw.model.tokens() / raw.model.texts(), 1e-6 * raw.model.cpuNanos() / raw.model.tokens(),
                         (double) raw.model.texts() / raw.model.runs(), 100 * raw.model.paddingShare(),
                         (embedCpu - modelRuns.cpuSeconds()) / embedded));
             }
             t.note("pipeline chunks = freshrag_chunks_embedded_total delta (model runs); raw = the distinct EMBED texts of"
-                    + " kb.chunk-ops and kb.chunk-ops.bulk for these tenants, embedded in calls of 64 texts by OnnxEmbedder with the embed-service's"
-                    + " default options (fp32, max length 256), after the replay, with the stack idle");
+                    + " kb.chunk-ops and kb.chunk-ops.bulk for these tenants (all of them unless `--raw-texts N`), embedded in calls of 64 texts by"
+                    + " OnnxEmbedder with the embed-service's default options (fp32, max length 256), right after the replay, with the"
+                    + " stack idle");
             t.note("auth: " + stack.http.authMode());
             t.note("the stack runs on the same 2 cores as the bench and as other work on this machine: see the load average");
             t.print(System.out);
@@ -328,11 +338,16 @@ public final class PipelineBench {
         }
     }
 
-    static RawResult raw(List<String> texts, int runs, ShippedModel model) {
+    /**
+     * The raw embedder over the texts the pipeline embedded: all of them by default ({@code limit} 0), shuffled so that
+     * each call mixes lengths as the stream does. A sample would not be the same texts: its mean length differs from the
+     * whole set's by a few percent, and so would the rate (the per-text cost grows with the length).
+     */
+    static RawResult raw(List<String> texts, int runs, int limit, ShippedModel model) {
         List<String> sample = new ArrayList<>(texts);
         Collections.shuffle(sample, new java.util.Random(3));
-        if (sample.size() > 800) {
-            sample = sample.subList(0, 800);
+        if (limit > 0 && sample.size() > limit) {
+            sample = sample.subList(0, limit);
         }
         try (OnnxEmbedder embedder = OnnxEmbedder.load(EmbedderOptions.defaults().withModel(model.model())
                 .withVariant(model.variant()).withTarget(ExecutionTarget.CPU))) {

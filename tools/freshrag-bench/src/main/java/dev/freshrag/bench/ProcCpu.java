@@ -45,6 +45,51 @@ public final class ProcCpu {
         return out;
     }
 
+    /**
+     * CPU seconds so far of the stack's JIT compiler threads (HotSpot's C1/C2 threads, "C1 CompilerThre", "C2
+     * CompilerThre" in /proc), summed over its processes: what a freshly started JVM still spends compiling its hot
+     * code, which a long-running service has long done. Threads that ended are not counted (HotSpot stops idle
+     * compiler threads beyond the first of each kind), so this is a lower bound; 0 without /proc.
+     */
+    public static double stackCompilers() {
+        String home = System.getenv("FRESHRAG_HOME");
+        if (home == null || !Files.isDirectory(Path.of(home, "run"))) {
+            return 0;
+        }
+        double sum = 0;
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(Path.of(home, "run"), "*.pid")) {
+            for (Path p : pids) {
+                try {
+                    sum += compilerSeconds(Long.parseLong(Files.readString(p).trim()));
+                } catch (IOException | NumberFormatException e) {
+                    // a component that is not running: left out
+                }
+            }
+        } catch (IOException e) {
+            return sum;
+        }
+        return sum;
+    }
+
+    private static double compilerSeconds(long pid) throws IOException {
+        double sum = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return sum;
+    }
+
     public static double total(Map<String, Double> cpu) {
         return cpu.values().stream().mapToDouble(Double::doubleValue).sum();
     }

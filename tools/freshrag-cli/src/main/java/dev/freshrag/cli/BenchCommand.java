@@ -22,7 +22,9 @@ final class BenchCommand implements Callable<Integer> {
                            model on the same chunks, models alternating (tokens/s, CPU s/chunk, ratio)
               search       /search latency and recall@10 at 10k and 100k synthetic chunks (in process and over HTTP)
               pipeline     the PEP stream through a fresh local stack: end-to-end chunks/s against the raw embedder,
-                           and the incremental table (chunk diff against whole-document re-embedding)
+                           and the incremental table (chunk diff against whole-document re-embedding);
+                           the raw side embeds every text the pipeline embedded, once (--raw-runs N: median of N
+                           passes; --raw-texts N: a shuffled sample of N texts, quicker, not the same texts)
               incremental  the same replay, the incremental table only
               freshness    PUT to searchable, p50/p95/p99, idle and with the embedder about half busy
                            --scenario reindex: live edits and searches while the PEP stream is reindexed to

@@ -324,6 +324,17 @@ public class Reindex {
             boolean mine = building != null && building.generation().equals(r.generation());
             if (r.state() == GenerationControl.State.BUILDING) {
                 if (backfillThread == null || !backfillThread.isAlive()) {
+                    if (mine && isBehind(r.backfill(), building.backfill())) {
+                        // a late progress record of a runner that lost the lease, written after this replica's backfill
+                        // went further: taking it would re-drive every document again and say "not caught up"
+                        LOG.infof("left out a late backfill record of %s (%d re-driven, done %s): this replica knows"
+                                + " it further (%d, done %s)", r.generation(), redriven(r.backfill()), done(r.backfill()),
+                                redriven(building.backfill()), done(building.backfill()));
+                        if (lease.held()) {
+                            control.write(building); // the topic's newest record is the truth a restart resumes from
+                        }
+                        continue;
+                    }
                     buildingRecord = r;
                     if (lease.held() && (r.backfill() == null || !r.backfill().done())) {
                         // another replica served start (or ran the backfill until the lease moved here)
@@ -337,6 +348,29 @@ public class Reindex {
                 buildingRecord = null;
             }
         }
+    }
+
+    /**
+     * Whether {@code seen} says less than {@code known} about one generation's backfill: a backfill only goes forward
+     * (the documents re-driven grow, done stays done; a runner resumes from the last record), so a record saying less is
+     * late, written by a runner that had lost the lease.
+     */
+    static boolean isBehind(GenerationControl.Backfill seen, GenerationControl.Backfill known) {
+        if (known == null) {
+            return false;
+        }
+        if (done(known)) {
+            return !done(seen);
+        }
+        return !done(seen) && redriven(seen) < redriven(known);
+    }
+
+    private static boolean done(GenerationControl.Backfill b) {
+        return b != null && b.done();
+    }
+
+    private static long redriven(GenerationControl.Backfill b) {
+        return b == null ? 0 : b.redriven();
     }
 
     private record Progress(ReindexStatus.Backfill backfill, Map<String, Map<Integer, Long>> lag, String behind) {
@@ -479,6 +513,11 @@ public class Reindex {
                     return;
                 }
                 backfill.run(record.generation(), from, () -> stopBackfill, state -> {
+                    if (stopBackfill || !lease.held()) {
+                        // a runner told to stop (the lease moved, the generation left building) says nothing more:
+                        // the new holder resumes from the last record, and a late one would set it back
+                        return;
+                    }
                     GenerationControl next = record.withBackfill(state);
                     buildingRecord = next;
                     control.write(next);

@@ -8,14 +8,22 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.freshrag.events.ChunkOp;
+import dev.freshrag.events.EventJson;
+import dev.freshrag.events.GenerationControl;
+import dev.freshrag.events.GenerationFollowed;
+import dev.freshrag.testkit.KafkaBroker;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * of the group) re-drives the documents into a building generation: after several replicas restart together one
  * re-drives, not each. Here the application is a replica that does not hold it when {@code start} is served: nothing
  * is re-driven and the status says where the backfill runs; once the lease comes here (as after a rebalance), the
- * backfill starts from what kb.generations records and the generation catches up.
+ * backfill starts from what kb.generations records and the generation catches up. A late progress record of the
+ * runner that lost the lease (written after this one finished) sets nothing back.
  */
 @QuarkusTest
 @TestProfile(QdrantLeaseProfile.class)
@@ -31,6 +40,12 @@ class QdrantBackfillLeaseTest {
 
     @Inject
     SwitchableBackfillLease lease;
+
+    /** This profile's own kb.generations (see {@link QdrantIndexProfile}). */
+    @ConfigProperty(name = "freshrag.topics.generations")
+    String generationsTopic;
+
+    private final KafkaBroker broker = KafkaBroker.shared();
 
     private final IngestPart ingest = new IngestPart("rxl-" + UUID.randomUUID().toString().substring(0, 8));
 
@@ -59,6 +74,27 @@ class QdrantBackfillLeaseTest {
         });
         assertThat(handled).as("re-driven records, this tenant's two documents among them").hasSizeGreaterThanOrEqualTo(2);
 
+        // the replica that held the lease before writes its progress late: from before it re-drove anything, landing
+        // after this replica's backfill finished. Taking it would re-drive every document again and say "not caught up"
+        GenerationControl finished = newestRecordOf("g2");
+        assertThat(finished.backfill().done()).as("the finished backfill's record").isTrue();
+        broker.produce(generationsTopic, "g2".getBytes(StandardCharsets.UTF_8),
+                EventJson.write(finished.withBackfill(GenerationControl.Backfill.none())), Map.of());
+        Thread.sleep(3000); // the follower reads kb.generations continuously; a restarted backfill re-drives within this
+        assertThat(ingest.ingestRedrives(handled, "g2")).as("re-driven again after the late record").isZero();
+        given().get("/v1/operator/reindex").then().statusCode(200).body("caughtUp", equalTo(true))
+                .body("backfill.done", equalTo(true));
+        await("the lease holder records its progress again, for a restart to resume from",
+                () -> newestRecordOf("g2").backfill().done());
+
         given().post("/v1/operator/reindex/abort").then().statusCode(200);
+    }
+
+    private GenerationControl newestRecordOf(String generation) {
+        return broker.consumeAllBytes(generationsTopic, Duration.ofSeconds(30)).stream()
+                .filter(r -> generation.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .filter(r -> !GenerationFollowed.isKey(new String(r.key(), StandardCharsets.UTF_8)))
+                .map(r -> EventJson.read(r.value(), GenerationControl.class))
+                .reduce((first, second) -> second).orElseThrow();
     }
 }

@@ -165,6 +165,7 @@ public class ComponentProducer {
         BatchApplier applier = new BatchApplier(embedder, index, new EmbeddingCache(config.embedding().cacheEntries()), metrics);
         return new GenerationWriters.Writer(generation.id(), applier, index, () -> {
             index.close();
+            metrics.modelClosed(embedder); // its runs stay counted; the metrics let go of it
             embedder.close();
         });
     }

@@ -1,7 +1,6 @@
 package dev.freshrag.embed.metrics;
 
 import dev.freshrag.embedding.Embedder;
-import dev.freshrag.embedding.ModelRunTotals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import dev.freshrag.index.Lane;
@@ -33,8 +32,8 @@ public class EmbedMetrics {
     private final Map<Lane, Counter> laneSuperseded = new EnumMap<>(Lane.class);
     private final Map<Lane, AtomicLong> lanePending = new EnumMap<>(Lane.class);
     private final MeterRegistry registry;
-    /** The embedders whose model runs are counted, by model id (a generation's model, possibly loaded twice). */
-    private final Map<String, java.util.Set<Embedder>> models = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The model runs counted, by model id (a generation's model, possibly loaded twice). */
+    private final Map<String, ModelRunSum> models = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EmbedMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -84,35 +83,41 @@ public class EmbedMetrics {
             return;
         }
         String model = embedder.model().id();
-        java.util.Set<Embedder> loaded = models.computeIfAbsent(model, m -> {
-            java.util.Set<Embedder> set = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            java.util.Set<Embedder> view = java.util.Collections.synchronizedSet(set);
-            // one meter per model over every embedder of it ever loaded: a closed one keeps its totals, so the sums
-            // only grow, as a counter must
-            FunctionCounter.builder("freshrag.embedding.model.cpu", view, v -> totals(v).cpuNanos() / 1e9)
+        ModelRunSum loaded = models.computeIfAbsent(model, m -> {
+            ModelRunSum sum = new ModelRunSum();
+            // one meter per model over every embedder of it ever loaded: a closed one's runs stay in the sum, so the
+            // counters only grow, as a counter must
+            FunctionCounter.builder("freshrag.embedding.model.cpu", sum, v -> v.totals().cpuNanos() / 1e9)
                     .description("CPU time of the threads inside the embedding model's runs").baseUnit("seconds")
                     .tag("model", m).register(registry);
-            FunctionCounter.builder("freshrag.embedding.tokens", view, v -> totals(v).tokens())
+            FunctionCounter.builder("freshrag.embedding.tokens", sum, v -> v.totals().tokens())
                     .description("Tokens of the texts the embedding model ran").tag("model", m).tag("kind", "text")
                     .register(registry);
-            FunctionCounter.builder("freshrag.embedding.tokens", view, v -> totals(v).paddedTokens() - totals(v).tokens())
+            FunctionCounter.builder("freshrag.embedding.tokens", sum, v -> v.totals().paddedTokens() - v.totals().tokens())
                     .description("Padding positions the embedding model computed besides the texts' tokens (a run is "
                             + "padded to its longest text)").tag("model", m).tag("kind", "padding").register(registry);
-            FunctionCounter.builder("freshrag.embedding.runs", view, v -> totals(v).runs())
+            FunctionCounter.builder("freshrag.embedding.runs", sum, v -> v.totals().runs())
                     .description("Runs of the embedding model (micro-batches)").tag("model", m).register(registry);
-            return view;
+            return sum;
         });
         loaded.add(embedder);
     }
 
-    private static ModelRunTotals totals(java.util.Set<Embedder> embedders) {
-        synchronized (embedders) {
-            ModelRunTotals sum = ModelRunTotals.ZERO;
-            for (Embedder e : embedders) {
-                sum = sum.plus(e.runTotals().orElse(ModelRunTotals.ZERO));
-            }
-            return sum;
+    /**
+     * {@code embedder} is about to be closed (a generation dropped or switched away from): its runs stay counted, the
+     * embedder is no longer held.
+     */
+    public void modelClosed(Embedder embedder) {
+        ModelRunSum sum = models.get(embedder.model().id());
+        if (sum != null) {
+            sum.retire(embedder);
         }
+    }
+
+    /** Embedders of {@code modelId} whose runs are read live (the open ones). */
+    int openEmbedders(String modelId) {
+        ModelRunSum sum = models.get(modelId);
+        return sum == null ? 0 : sum.openEmbedders();
     }
 
     public void laneReceived(Lane lane, int records) {

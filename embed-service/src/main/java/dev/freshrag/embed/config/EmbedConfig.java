@@ -157,7 +157,8 @@ public interface EmbedConfig {
     interface Retry {
         /**
          * First wait after a failed embedding (model fault) or index write; doubles up to {@link #maxBackoff()}.
-         * Neither ever dead-letters: the partitions stay paused until the step succeeds.
+         * Neither ever dead-letters: the partitions stay paused until the step succeeds. A reindex backfill that
+         * fails (the broker unreachable) waits the same way and resumes from its recorded progress.
          */
         @WithDefault("PT0.2S")
         Duration initialBackoff();

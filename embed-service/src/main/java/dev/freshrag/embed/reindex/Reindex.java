@@ -52,6 +52,8 @@ public class Reindex {
     private final EmbedMetrics metrics;
     private final ControlTopic control;
     private final DocLogBackfill backfill;
+    /** Keeps a backfill going through broker faults ({@code freshrag.retry.*} backoffs). */
+    private final BackfillRetries retries;
     /** Where the plan lives: Lucene's pointer, or Qdrant's alias with kb.generations. */
     private final GenerationPlan plans;
     /** Qdrant only: makes this replica write what kb.generations says, whichever replica served the verb. */
@@ -82,6 +84,7 @@ public class Reindex {
                 : null;
         this.backfill = new DocLogBackfill(bootstrap, config.topics().docLog(), config.topics().docChanges(),
                 config.reindex().progressEvery());
+        this.retries = new BackfillRetries(config.retry().initialBackoff(), config.retry().maxBackoff());
         this.followers = new IngestFollowers(bootstrap, config.topics().generations(), config.topics().docChanges());
     }
 
@@ -506,30 +509,33 @@ public class Reindex {
         backfillStartNanos = System.nanoTime();
         appliedAtBackfillStart = writers.second().map(this::documentsApplied).orElse(0L);
         GenerationControl.Backfill from = record.backfill() == null ? GenerationControl.Backfill.none() : record.backfill();
-        Thread t = new Thread(() -> {
-            try {
-                if (writers.isChunkedApart(record.generation()) && from.end().isEmpty()
-                        && !followers.await(record.generation(), () -> stopBackfill)) {
+        String g = record.generation();
+        Thread t = new Thread(() -> retries.run(g, from, () -> recordedProgress(g), () -> stopBackfill, resumeFrom -> {
+            // a broker outage throws out of here: BackfillRetries waits and resumes from the recorded progress
+            if (writers.isChunkedApart(g) && resumeFrom.end().isEmpty()
+                    && !followers.await(g, () -> stopBackfill)) {
+                return resumeFrom;
+            }
+            return backfill.run(g, resumeFrom, () -> stopBackfill, state -> {
+                if (stopBackfill || !lease.held()) {
+                    // a runner told to stop (the lease moved, the generation left building) says nothing more:
+                    // the new holder resumes from the last record, and a late one would set it back
                     return;
                 }
-                backfill.run(record.generation(), from, () -> stopBackfill, state -> {
-                    if (stopBackfill || !lease.held()) {
-                        // a runner told to stop (the lease moved, the generation left building) says nothing more:
-                        // the new holder resumes from the last record, and a late one would set it back
-                        return;
-                    }
-                    GenerationControl next = record.withBackfill(state);
-                    buildingRecord = next;
-                    control.write(next);
-                });
-            } catch (RuntimeException e) {
-                // a broker outage: the record says where it was; a restart (or a new start) resumes from there
-                LOG.errorf("the backfill of %s stopped: %s", record.generation(), e.toString());
-            }
-        }, "reindex-backfill-" + record.generation());
+                GenerationControl next = record.withBackfill(state);
+                buildingRecord = next;
+                control.write(next);
+            });
+        }), "reindex-backfill-" + g);
         t.setDaemon(true);
         backfillThread = t;
         t.start();
+    }
+
+    /** The progress this replica's backfill of {@code generation} recorded last; null when none. */
+    private GenerationControl.Backfill recordedProgress(String generation) {
+        GenerationControl r = buildingRecord;
+        return r != null && r.generation().equals(generation) ? r.backfill() : null;
     }
 
     private void stopBackfill() {

@@ -5,6 +5,7 @@ import dev.freshrag.http.ProblemException;
 import dev.freshrag.events.Violation;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,7 +26,6 @@ import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.mime.MediaType;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
-import org.apache.tika.parser.Parser;
 import org.apache.tika.sax.BodyContentHandler;
 
 /**
@@ -41,11 +41,18 @@ public class TextExtraction {
     static final String TOO_LARGE = "https://freshrag.dev/problems/document-too-large";
 
     private final ExtractionConfig config;
-    private final Parser parser = new AutoDetectParser();
+    private final AutoDetectParser parser;
     private final ExecutorService pool;
 
+    @Inject
     public TextExtraction(ExtractionConfig config) {
+        this(config, new AutoDetectParser());
+    }
+
+    /** With {@code parser} for Tika's default one: a test stands in a parse that never ends (a pathological document). */
+    TextExtraction(ExtractionConfig config, AutoDetectParser parser) {
         this.config = config;
+        this.parser = parser;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(config.threads(), r -> {
             Thread t = new Thread(r, "freshrag-extraction-" + n.incrementAndGet());
@@ -94,7 +101,7 @@ public class TextExtraction {
         metadata.set(TikaCoreProperties.CONTENT_TYPE_USER_OVERRIDE, format.mediaType());
         BodyContentHandler text = new BodyContentHandler(config.maxChars());
         ParseContext context = new ParseContext();
-        if (!((AutoDetectParser) parser).getParsers().containsKey(MediaType.parse(format.mediaType()))) {
+        if (!parser.getParsers().containsKey(MediaType.parse(format.mediaType()))) {
             throw problem("https://freshrag.dev/problems/unsupported-media-type", "Unsupported Media Type", 415, "Content-Type",
                     "no parser for " + format.mediaType() + " is installed");
         }

@@ -20,29 +20,7 @@ public final class ProcCpu {
 
     /** Component name to CPU seconds (user + system) so far; empty when there is no /proc or no run dir. */
     public static Map<String, Double> stack() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        String home = System.getenv("FRESHRAG_HOME");
-        if (home == null) {
-            return out;
-        }
-        Path run = Path.of(home, "run");
-        if (!Files.isDirectory(run)) {
-            return out;
-        }
-        try (DirectoryStream<Path> pids = Files.newDirectoryStream(run, "*.pid")) {
-            for (Path p : pids) {
-                String name = p.getFileName().toString().replace(".pid", "");
-                try {
-                    long pid = Long.parseLong(Files.readString(p).trim());
-                    out.put(name, processSeconds(pid));
-                } catch (IOException | NumberFormatException e) {
-                    // a component that is not running: left out
-                }
-            }
-        } catch (IOException e) {
-            return out;
-        }
-        return out;
+        return perComponent(ProcCpu::processSeconds);
     }
 
     /**
@@ -52,23 +30,37 @@ public final class ProcCpu {
      * compiler threads beyond the first of each kind), so this is a lower bound; 0 without /proc.
      */
     public static double stackCompilers() {
+        return total(perComponent(ProcCpu::compilerSeconds));
+    }
+
+    /** A pid's CPU seconds, as one of the readers above measures them. */
+    private interface PidSeconds {
+        double of(long pid) throws IOException;
+    }
+
+    /**
+     * {@code seconds} of each component of the stack (pid files of ./freshrag up under $FRESHRAG_HOME/run); a component
+     * that is not running is left out, and the map is empty without a run dir.
+     */
+    private static Map<String, Double> perComponent(PidSeconds seconds) {
+        Map<String, Double> out = new LinkedHashMap<>();
         String home = System.getenv("FRESHRAG_HOME");
         if (home == null || !Files.isDirectory(Path.of(home, "run"))) {
-            return 0;
+            return out;
         }
-        double sum = 0;
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(Path.of(home, "run"), "*.pid")) {
             for (Path p : pids) {
                 try {
-                    sum += compilerSeconds(Long.parseLong(Files.readString(p).trim()));
+                    out.put(p.getFileName().toString().replace(".pid", ""),
+                            seconds.of(Long.parseLong(Files.readString(p).trim())));
                 } catch (IOException | NumberFormatException e) {
                     // a component that is not running: left out
                 }
             }
         } catch (IOException e) {
-            return sum;
+            return out;
         }
-        return sum;
+        return out;
     }
 
     private static double compilerSeconds(long pid) throws IOException {

@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
             for the bench stack.
 
             Environment: FRESHRAG_BENCH_HOME (default $FRESHRAG_HOME/bench), FRESHRAG_BENCH_PORT_BASE (18080),
-            FRESHRAG_BENCH_JAVA_OPTS (-Xmx2g and the services' defaults), FRESHRAG_SHARED_DIR (holds data/pep-changes;
+            FRESHRAG_BENCH_JAVA_OPTS (-Xmx2g -XX:+UseParallelGC), FRESHRAG_SHARED_DIR (holds data/pep-changes;
             default <repo>/../shared), FRESHRAG_BENCH_KEEP_STACK=1 (leave the bench stack running afterwards).
             """;
 

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 public record BenchSettings(Path benchHome, int portBase, List<String> javaOpts, Path sharedDir, boolean keepStack) {
 
-    /** A benchmark JVM's heap; its other default options are the services' ({@link ServiceJvmDefaults}), for like-for-like. */
-    static final String DEFAULT_HEAP = "-Xmx2g";
+    static final String DEFAULT_JAVA_OPTS = "-Xmx2g -XX:+UseParallelGC";
 
     public static BenchSettings from(Settings settings, Path cwd) {
         Map<String, String> env = settings.env();
@@ -33,17 +32,9 @@ public record BenchSettings(Path benchHome, int portBase, List<String> javaOpts,
         return new BenchSettings(
                 home.isBlank() ? settings.home().resolve("bench") : cwd.resolve(home.strip()).toAbsolutePath().normalize(),
                 portBase,
-                env.containsKey("FRESHRAG_BENCH_JAVA_OPTS") ? Settings.words(env.get("FRESHRAG_BENCH_JAVA_OPTS"))
-                        : defaultJavaOpts(Settings.childJdkMajor()),
+                Settings.words(env.getOrDefault("FRESHRAG_BENCH_JAVA_OPTS", DEFAULT_JAVA_OPTS)),
                 (shared.isBlank() ? settings.root().resolve("../shared") : cwd.resolve(shared.strip())).toAbsolutePath().normalize(),
                 "1".equals(env.get("FRESHRAG_BENCH_KEEP_STACK")));
-    }
-
-    /** {@value #DEFAULT_HEAP} and the services' default options for a JDK of that feature release. */
-    static List<String> defaultJavaOpts(int jdkMajor) {
-        List<String> opts = new java.util.ArrayList<>(List.of(DEFAULT_HEAP));
-        opts.addAll(ServiceJvmDefaults.forJdk(jdkMajor));
-        return List.copyOf(opts);
     }
 
     public Path stackHome() {

@@ -83,9 +83,7 @@ public final class FreshragCli implements Callable<Integer> {
               FRESHRAG_START_TIMEOUT          seconds to wait for each service to be ready (180)
               FRESHRAG_KAFKA_TIMEOUT          seconds to wait for the broker's port (60)
               FRESHRAG_STOP_GRACE             seconds between SIGTERM and SIGKILL (20)
-              FRESHRAG_JAVA_OPTS              extra JVM options for the services, after their defaults
-                                              (-XX:+UseParallelGC unless these choose a collector, and
-                                              -XX:+UseCompactObjectHeaders on JDK 25+)
+              FRESHRAG_JAVA_OPTS              extra JVM options for the services
               FRESHRAG_KAFKA_JAVA_OPTS        JVM options of the broker (-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
               FRESHRAG_MAVEN_ARGS             extra Maven arguments for builds (e.g. -o)
               FRESHRAG_TENANT                 tenant of the writer and admin keys made on the first up (acme)

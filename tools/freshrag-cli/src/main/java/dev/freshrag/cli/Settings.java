@@ -1,7 +1,5 @@
 package dev.freshrag.cli;
 
-import dev.freshrag.launcher.JdkFinder;
-import dev.freshrag.launcher.ProcessLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -57,7 +55,7 @@ public record Settings(Path root, Path home, Path keysFile, Map<Component, Integ
                 Duration.ofSeconds(positive(env, "FRESHRAG_START_TIMEOUT", 180)),
                 Duration.ofSeconds(positive(env, "FRESHRAG_KAFKA_TIMEOUT", 60)),
                 Duration.ofSeconds(positive(env, "FRESHRAG_STOP_GRACE", 20)),
-                ServiceJvmDefaults.withExtra(words(env.getOrDefault("FRESHRAG_JAVA_OPTS", "")), childJdkMajor()),
+                words(env.getOrDefault("FRESHRAG_JAVA_OPTS", "")),
                 words(env.getOrDefault("FRESHRAG_KAFKA_JAVA_OPTS", DEFAULT_KAFKA_JAVA_OPTS)),
                 words(env.getOrDefault("FRESHRAG_MAVEN_ARGS", "")),
                 tenant.isBlank() ? "acme" : tenant.strip(), partitions, env);
@@ -116,15 +114,6 @@ public record Settings(Path root, Path home, Path keysFile, Map<Component, Integ
     }
 
     /** Splits on whitespace, as the shell did with an unquoted variable. */
-    /** The feature release of the JDK the services and benchmarks run on (this JVM's when none other is found). */
-    static int childJdkMajor() {
-        try {
-            return JdkFinder.majorOf(ProcessLauncher.javaExecutable());
-        } catch (IllegalStateException e) {
-            return Runtime.version().feature(); // no JDK 21+: starting a service says so
-        }
-    }
-
     static List<String> words(String s) {
         return s.isBlank() ? List.of() : Arrays.asList(s.strip().split("\\s+"));
     }

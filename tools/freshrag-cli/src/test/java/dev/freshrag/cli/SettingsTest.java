@@ -31,8 +31,7 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(20), s.stopGrace());
         assertEquals("acme", s.tenant());
         assertEquals(OptionalInt.empty(), s.partitions());
-        assertEquals(ServiceJvmDefaults.forJdk(Settings.childJdkMajor()), s.javaOpts());
-        assertEquals("-XX:+UseParallelGC", s.javaOpts().get(0));
+        assertEquals(List.of(), s.javaOpts());
         assertEquals(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), s.kafkaJavaOpts());
         assertEquals(Path.of("/repo/query-service/target/quarkus-app/quarkus-run.jar"), s.jar(Component.QUERY));
     }
@@ -53,9 +52,7 @@ class SettingsTest {
         assertEquals(Path.of("/work/keys"), s.keysFile());
         assertEquals(28080, s.port(Component.QUERY));
         assertEquals("0.0.0.0", s.httpHost());
-        List<String> defaults = ServiceJvmDefaults.forJdk(Settings.childJdkMajor());
-        assertEquals(defaults, s.javaOpts().subList(0, defaults.size()), "the defaults first, the variable's after");
-        assertEquals(List.of("-Xmx1g", "-Dx=y"), s.javaOpts().subList(defaults.size(), s.javaOpts().size()));
+        assertEquals(List.of("-Xmx1g", "-Dx=y"), s.javaOpts());
         assertEquals(List.of("-o"), s.mavenArgs());
         assertEquals("globex", s.tenant());
         assertEquals(OptionalInt.of(3), s.partitions());
@@ -77,9 +74,6 @@ class SettingsTest {
     void theBenchStackReplacesPortsAndHomeAndDropsTheKeysFile() {
         Settings s = Settings.from(Map.of("FRESHRAG_SECURITY_KEYS_FILE", "/etc/keys", "FRESHRAG_LLM_MODEL", "m"), ROOT, CWD);
         BenchSettings bench = BenchSettings.from(s, CWD);
-        List<String> benchJvm = new java.util.ArrayList<>(List.of("-Xmx2g"));
-        benchJvm.addAll(ServiceJvmDefaults.forJdk(Settings.childJdkMajor()));
-        assertEquals(benchJvm, bench.javaOpts(), "the benchmark JVM (the raw embedder) runs with the services' options");
         Settings stack = s.with(bench.stackEnvironment());
         assertEquals(Path.of("/repo/.freshrag/bench/stack"), stack.home());
         assertEquals(Path.of("/repo/.freshrag/bench/stack/keys"), stack.keysFile());

@@ -73,15 +73,6 @@ public final class JdkFinder {
         }
     }
 
-    /**
-     * The feature release of the JDK that runs {@code javaExecutable} (its {@code bin/java}), from its {@code release}
-     * file; the running JVM's when the file says nothing (a JRE image without one).
-     */
-    public static int majorOf(String javaExecutable) {
-        Path home = Path.of(javaExecutable).toAbsolutePath().getParent().getParent();
-        return major(home).orElse(Runtime.version().feature());
-    }
-
     /** The feature release of the JDK at {@code home}, from its {@code release} file. */
     static Optional<Integer> major(Path home) {
         try {

@@ -152,6 +152,18 @@ public interface EmbedConfig {
          */
         @WithDefault("2000")
         int livePendingRecords();
+
+        /**
+         * How long slices already embedded may wait to be written and committed together, while every tenant in them
+         * still has records queued behind them (a backlog: a flood, a bulk load, several tenants loading at once).
+         * One commit then covers several slices: fewer Lucene segments, merges and reader reopens, less CPU taken
+         * from the model (on two CPU cores the live lane cuts a slice about every 0.3 s while several tenants load).
+         * A slice holding a record of a tenant with nothing more queued (an edit) is written at once, with whatever
+         * waited before it, so an edit is never held; a backlogged record waits at most this long beyond its slice.
+         * {@code PT0S} writes and commits every slice on its own.
+         */
+        @WithDefault("PT1S")
+        Duration backlogCommitInterval();
     }
 
     interface Retry {

@@ -30,6 +30,7 @@ public class EmbedMetrics {
     private final DistributionSummary batchSize;
     private final Map<Lane, Counter> laneApplied = new EnumMap<>(Lane.class);
     private final Map<Lane, Counter> laneSuperseded = new EnumMap<>(Lane.class);
+    private final Map<Lane, Counter> laneWrites = new EnumMap<>(Lane.class);
     private final Map<Lane, AtomicLong> lanePending = new EnumMap<>(Lane.class);
     private final MeterRegistry registry;
     /** The model runs counted, by model id (a generation's model, possibly loaded twice). */
@@ -63,6 +64,10 @@ public class EmbedMetrics {
                     .tag("lane", tag).register(registry));
             laneSuperseded.put(lane, Counter.builder("freshrag.lane.superseded")
                     .description("records of a lane skipped because the index already held a newer change of the document")
+                    .tag("lane", tag).register(registry));
+            laneWrites.put(lane, Counter.builder("freshrag.lane.writes")
+                    .description("index writes of a lane, each one commit: the slices of a backlog share one"
+                            + " (freshrag.batching.backlog-commit-interval)")
                     .tag("lane", tag).register(registry));
             AtomicLong pending = new AtomicLong();
             lanePending.put(lane, pending);
@@ -125,6 +130,9 @@ public class EmbedMetrics {
     }
 
     public void laneApplied(Lane lane, int records, int superseded) {
+        if (records > 0) {
+            laneWrites.get(lane).increment();
+        }
         lanePending.get(lane).addAndGet(-records);
         laneApplied.get(lane).increment(records);
         if (superseded > 0) {

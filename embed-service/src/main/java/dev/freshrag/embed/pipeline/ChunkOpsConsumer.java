@@ -43,7 +43,8 @@ import org.jboss.logging.Logger;
  * over everything received and not finished, so a tenant's edit received behind another tenant's flood is in the next
  * slice; a bulk batch is sliced on its own. A slice is embedded when the {@link LaneScheduler} gives its lane the turn
  * (live first: bulk only while the live lane holds no batch), then written and committed on the single index-writer
- * thread while the next slice embeds (pipelining). The index records each lane's source positions with every commit
+ * thread while the next slice embeds (pipelining); in a backlog (every tenant of the slice has more queued) several
+ * slices share one write and commit ({@link WriteCoalescing}), an edit's slice never waits for that. The index records each lane's source positions with every commit
  * ({@link LaneProgress}: never past a record not yet applied), and a batch is acknowledged only after all its
  * records are committed (or dead-lettered), so offsets are committed after the index write is durable (batches may
  * finish out of order: the connector's throttled commit strategy commits only up to the first offset not yet
@@ -88,6 +89,8 @@ public class ChunkOpsConsumer {
     /** The model's recent speed, measured on every model call: sizes live slices and calls by time. */
     private final EmbedRate embedRate = new EmbedRate();
     private final SliceSizes sizes;
+    /** Whether embedded slices of a backlog wait to share one write and commit ({@code backlog-commit-interval}). */
+    private final WriteCoalescing coalescing;
     private volatile Throwable liveFailure;
 
     public ChunkOpsConsumer(GenerationWriters generations, EmbedMetrics metrics, EmbedConfig config,
@@ -101,6 +104,7 @@ public class ChunkOpsConsumer {
         this.livePool = new LanePool<>(config.batching().livePendingRecords());
         this.resumable = config.embedding().cacheEntries() > 0;
         this.sizes = new SliceSizes(config.batching(), embedRate, resumable);
+        this.coalescing = new WriteCoalescing(config.batching().backlogCommitInterval());
         this.retry = new TransientFaultRetry(config.retry().initialBackoff(), config.retry().maxBackoff(), metrics, stopping::get);
     }
 
@@ -214,10 +218,20 @@ public class ChunkOpsConsumer {
      */
     private void runLiveLane() {
         Future<?> writing = null;
+        Held held = null; // embedded, not yet written: a backlog's slices wait to share one commit
         try {
             while (!stopping.get()) {
-                if (!livePool.awaitWork(100)) {
-                    if (writing != null && writing.isDone()) {
+                if (held != null && coalescing.due(held.since(), System.nanoTime())) {
+                    await(writing);
+                    writing = writeLive(held);
+                    held = null;
+                }
+                if (!livePool.awaitWork(held == null ? 100 : 0)) {
+                    if (held != null) {
+                        await(writing); // nothing more to embed: what waited is written now
+                        writing = writeLive(held);
+                        held = null;
+                    } else if (writing != null && writing.isDone()) {
                         await(writing); // a failed write surfaces here even when no slice follows it
                         writing = null;
                     }
@@ -254,14 +268,61 @@ public class ChunkOpsConsumer {
                     origins.put(o, b.owner.origins().get(o));
                     received = b.received.isBefore(received) ? b.received : received;
                 }
+                Held next = new Held(slice, embedded, origins, new Timing(received, embedStart, embedEnd), System.nanoTime());
+                if (held != null && !held.embedded().generation().equals(embedded.generation())) {
+                    await(writing); // a reindex switched the active generation between two slices: never one write
+                    writing = writeLive(held);
+                    held = null;
+                }
+                held = held == null ? next : held.plus(next);
+                if (coalescing.hold(held.since(), System.nanoTime(), livePool.allWaiting(tenantsOf(slice)))) {
+                    continue;
+                }
                 await(writing);
-                writing = write(Lane.LIVE, slice, embedded, livePool.progress(), origins::get,
-                        new Timing(received, embedStart, embedEnd), this::liveHandled);
+                writing = writeLive(held);
+                held = null;
             }
         } catch (InterruptedException e) {
             failLiveLane(e);
         } catch (RuntimeException | Error e) {
             failLiveLane(e);
+        }
+    }
+
+    /** Hands held live slices to the index-writer thread: one write, one commit. */
+    private Future<Integer> writeLive(Held held) {
+        return write(Lane.LIVE, held.slice(), held.embedded(), livePool.progress(), held.origins()::get, held.timing(),
+                this::liveHandled);
+    }
+
+    private static java.util.Set<String> tenantsOf(List<DocumentOps> slice) {
+        java.util.Set<String> tenants = new java.util.HashSet<>();
+        slice.forEach(o -> tenants.add(o.tenant()));
+        return tenants;
+    }
+
+    /**
+     * Slices embedded and not yet written, in the order they were cut (so each document's records stay in source
+     * order): written as one slice, with one commit ({@link WriteCoalescing}). Nothing of them is acknowledged before
+     * that write is durable; a crash or a shutdown meanwhile replays them.
+     *
+     * @param since when the first of them was embedded ({@link System#nanoTime()})
+     */
+    private record Held(List<DocumentOps> slice, Embedded embedded, Map<DocumentOps, Origin> origins, Timing timing,
+                        long since) {
+
+        Held plus(Held next) {
+            List<DocumentOps> records = new ArrayList<>(slice);
+            records.addAll(next.slice);
+            List<DocumentOps> kept = new ArrayList<>(embedded.kept());
+            kept.addAll(next.embedded.kept());
+            Map<String, float[]> vectors = new java.util.HashMap<>(embedded.vectors());
+            vectors.putAll(next.embedded.vectors());
+            Map<DocumentOps, Origin> allOrigins = new IdentityHashMap<>(origins);
+            allOrigins.putAll(next.origins);
+            Instant received = next.timing.received().isBefore(timing.received()) ? next.timing.received() : timing.received();
+            return new Held(records, new Embedded(kept, vectors, embedded.generation()), allOrigins,
+                    new Timing(received, timing.embedStart(), next.timing.embedEnd()), since);
         }
     }
 
@@ -337,6 +398,7 @@ public class ChunkOpsConsumer {
         FairSlicer slicer = new FairSlicer(ops);
         LaneProgress progress = new LaneProgress(ops);
         Future<?> writing = null;
+        Held held = null; // embedded, not yet written: the batch's slices share commits ({@link WriteCoalescing})
         int done = 0;
         try {
             while (slicer.hasNext()) {
@@ -352,9 +414,20 @@ public class ChunkOpsConsumer {
                     scheduler.release();
                 }
                 Instant embedEnd = Instant.now();
+                Held next = new Held(slice, embedded, origins, new Timing(received, embedStart, embedEnd), System.nanoTime());
+                if (held != null && !held.embedded().generation().equals(embedded.generation())) {
+                    done += await(writing);
+                    writing = write(lane, held.slice(), held.embedded(), progress, origins::get, held.timing(), handled -> { });
+                    held = null;
+                }
+                held = held == null ? next : held.plus(next);
+                // a bulk batch is a backlog: its slices wait for each other up to the interval, the last one not at all
+                if (slicer.hasNext() && coalescing.hold(held.since(), System.nanoTime(), true)) {
+                    continue;
+                }
                 done += await(writing);
-                writing = write(lane, slice, embedded, progress, origins::get, new Timing(received, embedStart, embedEnd),
-                        handled -> { });
+                writing = write(lane, held.slice(), held.embedded(), progress, origins::get, held.timing(), handled -> { });
+                held = null;
             }
             done += await(writing);
         } catch (InterruptedException e) {

@@ -119,6 +119,11 @@ final class FairSlicer {
         return false;
     }
 
+    /** Whether every tenant of {@code these} still has records not yet sliced (a backlog behind its last slice). */
+    boolean allWaiting(java.util.Set<String> these) {
+        return byTenant.keySet().containsAll(these);
+    }
+
     /**
      * Drops a tenant with nothing left from the rotation (the live pool lives as long as the service: tenants come and
      * go); the rotation goes on with the tenant after it. A tenant whose records arrive later joins at the end.

@@ -135,6 +135,16 @@ final class LanePool<B> {
         }
     }
 
+    /** Whether every tenant of {@code these} still has records not yet sliced. */
+    boolean allWaiting(java.util.Set<String> these) {
+        lock.lock();
+        try {
+            return slicer.allWaiting(these);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The batch a pending record belongs to. */
     Batch<B> batchOf(DocumentOps record) {
         lock.lock();

@@ -52,6 +52,11 @@ class SliceSizesTest {
         public int livePendingRecords() {
             return 2000;
         }
+
+        @Override
+        public Duration backlogCommitInterval() {
+            return Duration.ofSeconds(1);
+        }
     };
 
     /** The model at 16 chunks a second (about what two CPU cores do). */

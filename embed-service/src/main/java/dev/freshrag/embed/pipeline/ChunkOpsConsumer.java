@@ -44,8 +44,9 @@ import org.jboss.logging.Logger;
  * slice; a bulk batch is sliced on its own. A slice is embedded when the {@link LaneScheduler} gives its lane the turn
  * (live first: bulk only while the live lane holds no batch), then written and committed on the single index-writer
  * thread while the next slice embeds (pipelining); in a backlog (every tenant of the slice has more queued) several
- * slices share one write and commit ({@link WriteCoalescing}), an edit's slice never waits for that. The index records each lane's source positions with every commit
- * ({@link LaneProgress}: never past a record not yet applied), and a batch is acknowledged only after all its
+ * slices share one write and commit ({@link WriteCoalescing}), an edit's slice never waits for that. The index
+ * records each lane's source positions with every commit ({@link LaneProgress}: never past a record not yet
+ * applied), and a batch is acknowledged only after all its
  * records are committed (or dead-lettered), so offsets are committed after the index write is durable (batches may
  * finish out of order: the connector's throttled commit strategy commits only up to the first offset not yet
  * acknowledged). While the model or the index fails, the step is retried with backoff ({@link TransientFaultRetry});

@@ -2,22 +2,15 @@ package dev.freshrag.embed.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.freshrag.events.ChunkOp;
-import dev.freshrag.events.DocumentOps;
-import dev.freshrag.events.EventJson;
-import dev.freshrag.events.Topics;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.lucene.LuceneOptions;
 import dev.freshrag.index.lucene.LuceneReaderIndex;
-import dev.freshrag.testkit.KafkaBroker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,19 +48,6 @@ class BacklogCommitsTest {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-    private static void send(DocumentOps ops) {
-        KafkaBroker.shared().produce(Topics.CHUNK_OPS, (ops.tenant() + "/" + ops.docId()).getBytes(StandardCharsets.UTF_8),
-                EventJson.write(ops), Map.of());
-    }
-
-    private static DocumentOps doc(String tenant, String docId, String... texts) {
-        List<ChunkOp> ops = new ArrayList<>();
-        for (int i = 0; i < texts.length; i++) {
-            ops.add(ChunkOp.embed(UUID.randomUUID().toString(), i, "hash-" + tenant + "-" + docId + "-" + i, texts[i]));
-        }
-        return new DocumentOps(tenant, docId, 1, DocumentOps.Kind.APPLY, docId, Map.of(), ops, texts.length, 0, 0);
-    }
-
     private double liveWrites() {
         var counter = registry.find("freshrag.lane.writes").tag("lane", "live").counter();
         return counter == null ? 0 : counter.count();
@@ -85,7 +65,7 @@ class BacklogCommitsTest {
                     // unique texts: the embedding cache answers none of them, every chunk goes through the model
                     texts[c] = "Backlog " + tenant + " record " + i + " paragraph " + c + " on ferry timetables.";
                 }
-                send(doc(tenant, "doc-" + i + ".md", texts));
+                LiveChunkOps.send(LiveChunkOps.newDocument(tenant, "doc-" + i + ".md", texts));
             }
         }
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -94,7 +74,7 @@ class BacklogCommitsTest {
             Thread.sleep(10);
         }
         String editor = "edit-" + run;
-        send(doc(editor, "hours.md", "Edit " + run + ": the museum closes at six on Mondays."));
+        LiveChunkOps.send(LiveChunkOps.newDocument(editor, "hours.md", "Edit " + run + ": the museum closes at six on Mondays."));
 
         String lastA = "doc-" + (RECORDS_PER_TENANT - 1) + ".md";
         boolean floodDoneWhenEditSeen = false;

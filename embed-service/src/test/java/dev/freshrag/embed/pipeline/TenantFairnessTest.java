@@ -2,21 +2,12 @@ package dev.freshrag.embed.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.freshrag.events.ChunkOp;
-import dev.freshrag.events.DocumentOps;
-import dev.freshrag.events.EventJson;
-import dev.freshrag.events.Topics;
 import dev.freshrag.index.IndexFingerprint;
 import dev.freshrag.index.lucene.LuceneOptions;
 import dev.freshrag.index.lucene.LuceneReaderIndex;
-import dev.freshrag.testkit.KafkaBroker;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -47,19 +38,6 @@ class TenantFairnessTest {
     private final String flooder = "flood-" + run;
     private final String editor = "edit-" + run;
 
-    private static void send(DocumentOps ops) {
-        KafkaBroker.shared().produce(Topics.CHUNK_OPS, (ops.tenant() + "/" + ops.docId()).getBytes(StandardCharsets.UTF_8),
-                EventJson.write(ops), Map.of());
-    }
-
-    private static DocumentOps doc(String tenant, String docId, String... texts) {
-        List<ChunkOp> ops = new ArrayList<>();
-        for (int i = 0; i < texts.length; i++) {
-            ops.add(ChunkOp.embed(UUID.randomUUID().toString(), i, "hash-" + tenant + "-" + docId + "-" + i, texts[i]));
-        }
-        return new DocumentOps(tenant, docId, 1, DocumentOps.Kind.APPLY, docId, Map.of(), ops, texts.length, 0, 0);
-    }
-
     @Test
     void anotherTenantsEditIsInTheNextSliceNotBehindTheFlood() throws Exception {
         for (int i = 0; i < FLOOD_RECORDS; i++) {
@@ -68,7 +46,7 @@ class TenantFairnessTest {
                 // unique texts: the embedding cache answers none of them, every chunk goes through the model
                 texts[c] = "Flood " + run + " record " + i + " paragraph " + c + " about tide tables and harbour fees.";
             }
-            send(doc(flooder, "flood-" + i + ".md", texts));
+            LiveChunkOps.send(LiveChunkOps.newDocument(flooder, "flood-" + i + ".md", texts));
         }
         String lastFloodText = "Flood " + run + " record " + (FLOOD_RECORDS - 1) + " paragraph ";
         String firstFloodText = "Flood " + run + " record ";
@@ -80,7 +58,7 @@ class TenantFairnessTest {
         }
         int inProgress = embedder.calls(); // the flood's slice embedding (or just embedded) as the edit is sent
         String editText = "Edit " + run + ": the library opens at nine on Sundays.";
-        send(doc(editor, "hours.md", editText));
+        LiveChunkOps.send(LiveChunkOps.newDocument(editor, "hours.md", editText));
 
         try (LuceneReaderIndex reader = LuceneReaderIndex.open(ConsumerTestResources.INDEX_DIR, MODEL, LuceneOptions.defaults())) {
             while (true) {

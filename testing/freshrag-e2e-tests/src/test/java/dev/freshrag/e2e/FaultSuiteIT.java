@@ -116,7 +116,10 @@ class FaultSuiteIT {
     void embedServiceSigkillWithWorkPending() {
         scenario("embed-sigkill", stream -> {
             String tenant = stream.tenant() + "-burst";
-            ContractModel.Step[] burst = new ContractModel.Step[24];
+            // several seconds of model time: a backlog's slices share one commit for up to
+            // freshrag.batching.backlog-commit-interval (1 s), so a burst the model embeds within that lands in one
+            // write and leaves no moment with part of it applied to kill in
+            ContractModel.Step[] burst = new ContractModel.Step[96];
             HistoryGenerator g = new HistoryGenerator(new Random(seed), 1, 0, "burst");
             List<WriteToken> tokens = new ArrayList<>();
             for (int i = 0; i < burst.length; i++) {
